@@ -1,0 +1,28 @@
+// Tests run from TypeScript sources through SWC; workspace packages resolve to their src/.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2023',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@switchyard/(kit|testing)$': '<rootDir>/packages/$1/src',
+    '^@switchyard/gateway$': '<rootDir>/gateway/src',
+    '^@switchyard/(users|sessions|benchmarks|sensors|ingestion|cleanup)$': '<rootDir>/subgraphs/$1/src',
+  },
+  testMatch: ['**/__tests__/**/*.test.ts', '**/src/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  globalSetup: '<rootDir>/packages/testing/global-setup.mjs',
+  globalTeardown: '<rootDir>/packages/testing/global-teardown.mjs',
+  testTimeout: 30000,
+};

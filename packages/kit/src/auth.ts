@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import jwt from 'jsonwebtoken';
+import type { AuthChecker } from 'type-graphql';
+import { type AppError, ForbiddenError, UnauthenticatedError } from './errors.js';
+
+export type Role = 'USER' | 'ADMIN';
+
+/** Who is calling: a signed-in user, or a machine holding a scoped API token. */
+export interface Viewer {
+  kind: 'user' | 'token';
+  /** The user's id, or the API token's id. */
+  id: string;
+  role: Role | null;
+  scopes: string[];
+}
+
+export interface AuthContext {
+  viewer: Viewer | null;
+  /** Why a presented token was refused; raised only where authentication is required. */
+  authError?: AppError;
+}
+
+/** Checks that an API token with this id exists, matches and is not revoked. */
+export type ApiTokenCheck = (id: string, token: string) => Promise<boolean>;
+
+interface UserClaims {
+  typ: 'user';
+  role: Role;
+}
+interface ApiClaims {
+  typ: 'api';
+  scopes: string[];
+}
+
+export class Auth {
+  constructor(
+    private readonly secret: string,
+    private readonly ttl: string,
+    private readonly checkApiToken?: ApiTokenCheck,
+  ) {}
+
+  issueUserToken(user: { id: string; role: Role }): { token: string; expiresAt: Date } {
+    const claims: UserClaims = { typ: 'user', role: user.role };
+    const token = jwt.sign(claims, this.secret, {
+      subject: user.id,
+      expiresIn: this.ttl as jwt.SignOptions['expiresIn'],
+      algorithm: 'HS256',
+    });
+    const { exp } = jwt.decode(token) as { exp: number };
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** API tokens do not expire; they are revoked. */
+  issueApiToken(id: string, scopes: string[]): string {
+    const claims: ApiClaims = { typ: 'api', scopes };
+    return jwt.sign(claims, this.secret, { jwtid: id, algorithm: 'HS256' });
+  }
+
+  /** Reads `Authorization: Bearer <token>`; never throws, so public fields keep working. */
+  async authenticate(header: string | undefined): Promise<AuthContext> {
+    if (!header) return { viewer: null };
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) return { viewer: null, authError: new UnauthenticatedError('authorization header must be "Bearer <token>"') };
+    const token = match[1]!;
+    let claims: jwt.JwtPayload & { typ?: string; role?: string; scopes?: string[] };
+    try {
+      claims = jwt.verify(token, this.secret, { algorithms: ['HS256'] }) as typeof claims;
+    } catch (error) {
+      const expired = error instanceof jwt.TokenExpiredError;
+      return { viewer: null, authError: new UnauthenticatedError(expired ? 'token expired' : 'invalid token') };
+    }
+    if (claims.typ === 'user' && claims.sub && (claims.role === 'USER' || claims.role === 'ADMIN')) {
+      return { viewer: { kind: 'user', id: claims.sub, role: claims.role, scopes: [] } };
+    }
+    if (claims.typ === 'api' && claims.jti && Array.isArray(claims.scopes)) {
+      const active = this.checkApiToken ? await this.checkApiToken(claims.jti, token) : false;
+      if (!active) return { viewer: null, authError: new UnauthenticatedError('API token revoked or unknown') };
+      return { viewer: { kind: 'token', id: claims.jti, role: null, scopes: claims.scopes } };
+    }
+    return { viewer: null, authError: new UnauthenticatedError('invalid token') };
+  }
+}
+
+export function isAdmin(viewer: Viewer | null): boolean {
+  return viewer?.role === 'ADMIN';
+}
+
+/** The signed-in viewer, or UNAUTHENTICATED (with the reason a presented token was refused). */
+export function requireViewer(context: AuthContext): Viewer {
+  if (!context.viewer) throw context.authError ?? new UnauthenticatedError();
+  return context.viewer;
+}
+
+/** The signed-in user (not a machine token). */
+export function requireUser(context: AuthContext): Viewer {
+  const viewer = requireViewer(context);
+  if (viewer.kind !== 'user') throw new ForbiddenError('this operation needs a user, not an API token');
+  return viewer;
+}
+
+/** A user may act on their own data; an admin on anyone's. */
+export function requireSelfOrAdmin(context: AuthContext, userId: string): Viewer {
+  const viewer = requireUser(context);
+  if (viewer.id !== userId && !isAdmin(viewer)) throw new ForbiddenError("not allowed to access another user's data");
+  return viewer;
+}
+
+/**
+ * type-graphql `@Authorized(...rules)`: no rule means any viewer; a rule is a role (`ADMIN`)
+ * or `scope:<name>` for API tokens. Admins pass every rule.
+ */
+export const authChecker: AuthChecker<AuthContext> = ({ context }, rules) => {
+  const viewer = requireViewer(context);
+  if (rules.length === 0 || isAdmin(viewer)) return true;
+  const allowed = rules.some((rule) =>
+    rule.startsWith('scope:') ? viewer.scopes.includes(rule.slice('scope:'.length)) : viewer.role === rule,
+  );
+  if (!allowed) throw new ForbiddenError(`requires ${rules.join(' or ')}`);
+  return true;
+};
+
+/**
+ * The JWT signing secret. Production must configure JWT_SECRET; in development one is made
+ * once under DATA_DIR, so every local service (and every restart) shares it.
+ */
+export function resolveJwtSecret(env: { JWT_SECRET?: string; NODE_ENV: string; DATA_DIR: string }): string {
+  if (env.JWT_SECRET) return env.JWT_SECRET;
+  if (env.NODE_ENV === 'production') throw new Error('JWT_SECRET is required in production');
+  const file = join(env.DATA_DIR, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(env.DATA_DIR, { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return readFileSync(file, 'utf8').trim();
+}

@@ -1,0 +1,80 @@
+import { MikroORM, type MigrationObject, type Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import type { Counter } from 'prom-client';
+import type { Logger } from './logger.js';
+
+export type Orm = MikroORM<PostgreSqlDriver>;
+
+export interface DatabaseOptions {
+  url: string;
+  /** The Postgres schema the service owns; its tables and migration history live there. */
+  schema: string;
+  entities: NonNullable<Options['entities']>;
+  migrations: MigrationObject[];
+  logger?: Logger;
+  /** Counts every SQL statement sent (exposed as `db_queries_total`). */
+  queryCounter?: Counter;
+  poolSize?: number;
+}
+
+/** Opens the service's MikroORM and brings its schema up to date. */
+export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
+  await migrate(options);
+  const orm = await init(options, false);
+  const knex = orm.em.getConnection().getKnex();
+  if (options.queryCounter) {
+    const counter = options.queryCounter;
+    knex.on('query', () => counter.inc());
+  }
+  return orm;
+}
+
+function init(options: DatabaseOptions, forMigrations: boolean): Promise<Orm> {
+  return MikroORM.init<PostgreSqlDriver>({
+    driver: PostgreSqlDriver,
+    clientUrl: options.url,
+    schema: options.schema,
+    entities: options.entities,
+    extensions: forMigrations ? [Migrator] : [],
+    migrations: {
+      migrationsList: options.migrations,
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+    pool: forMigrations ? { min: 0, max: 1 } : { min: 0, max: options.poolSize ?? 10 },
+    discovery: { warnWhenNoEntities: false },
+    allowGlobalContext: false,
+    debug: false,
+  });
+}
+
+/**
+ * Runs pending migrations under an advisory lock, so that several replicas starting at once
+ * apply each migration exactly once.
+ */
+async function migrate(options: DatabaseOptions): Promise<void> {
+  const lock = new pg.Client({ connectionString: options.url });
+  await lock.connect();
+  try {
+    await lock.query('/* migrateLock */ select pg_advisory_lock(hashtext($1))', [`migrate:${options.schema}`]);
+    await lock.query(`/* ensureSchema */ create schema if not exists "${options.schema}"`);
+    const orm = await init(options, true);
+    try {
+      const applied = await orm.getMigrator().up();
+      if (applied.length) options.logger?.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+    } finally {
+      await orm.close(true);
+    }
+  } finally {
+    await lock.end();
+  }
+}
+
+/** Readiness probe: the database answers. */
+export async function pingDatabase(orm: Orm): Promise<void> {
+  await orm.em.getConnection().execute('/* ping */ select 1');
+}

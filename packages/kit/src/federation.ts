@@ -1,0 +1,45 @@
+import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import type { GraphQLSchema } from 'graphql';
+import gql from 'graphql-tag';
+import { buildSchema, type BuildSchemaOptions, createResolversMap } from 'type-graphql';
+import { authChecker } from './auth.js';
+
+export const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@interfaceObject"])';
+
+export interface SubgraphOptions {
+  resolvers: BuildSchemaOptions['resolvers'];
+  orphanedTypes?: BuildSchemaOptions['orphanedTypes'];
+  /** `{ TypeName: { __resolveReference } }` for each entity this subgraph can resolve. */
+  references?: GraphQLResolverMap<unknown>;
+}
+
+/** Builds a federation v2 subgraph schema from type-graphql classes. */
+export async function buildFederatedSchema(options: SubgraphOptions): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: options.resolvers,
+    orphanedTypes: options.orphanedTypes,
+    authChecker,
+    validate: false,
+    // A subgraph may have no Query of its own (it only extends entities).
+    skipCheck: true,
+  });
+  const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
+  for (const [type, fields] of Object.entries(options.references ?? {})) {
+    resolvers[type] = { ...(resolvers[type] as object), ...(fields as object) } as GraphQLResolverMap<unknown>[string];
+  }
+  return buildSubgraphSchema({
+    typeDefs: gql`
+      ${FEDERATION_LINK}
+      ${printSchemaWithDirectives(schema)}
+    `,
+    resolvers,
+  });
+}
+
+/** The subgraph's SDL as composition reads it (what `schema.graphql` holds). */
+export function printSdl(schema: GraphQLSchema): string {
+  return `${printSubgraphSchema(schema).trim()}\n`;
+}

@@ -1,0 +1,13 @@
+import 'reflect-metadata';
+
+export * from './auth.js';
+export * from './db.js';
+export * from './embedded.js';
+export * from './env.js';
+export * from './errors.js';
+export * from './federation.js';
+export * from './logger.js';
+export * from './metrics.js';
+export * from './paging.js';
+export * from './server.js';
+export * from './validation.js';

@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
+import express from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { formatError, isClientError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+/** What every request context carries. */
+export interface RequestContext extends BaseContext {
+  requestId: string;
+  log: Logger;
+}
+
+export interface RequestInfo {
+  headers: IncomingHttpHeaders;
+  requestId: string;
+  log: Logger;
+}
+
+export interface ServiceOptions<C extends RequestContext> {
+  name: string;
+  port: number;
+  host?: string;
+  logger: Logger;
+  metrics: Metrics;
+  production: boolean;
+  /** A subgraph passes its schema (also served over graphql-ws); the gateway passes its gateway. */
+  graphql: { schema: GraphQLSchema } | { gateway: NonNullable<ApolloServerOptions<C>['gateway']> };
+  context: (info: RequestInfo) => Promise<C>;
+  /** Readiness probe: resolves when the service can serve, throws why it cannot. */
+  ready: () => Promise<void>;
+  /** Apollo Sandbox landing page (with CORS for it) and introspection. */
+  sandbox?: boolean;
+  introspection?: boolean;
+  plugins?: ApolloServerPlugin<C>[];
+  /** Extra HTTP routes, mounted before GraphQL. */
+  routes?: (app: express.Express) => void;
+  bodyLimit?: string;
+  onClose?: () => Promise<void>;
+}
+
+export interface Service {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** One `http.Server` for a service: GraphQL over HTTP and WebSocket, health, readiness, metrics. */
+export async function startService<C extends RequestContext>(options: ServiceOptions<C>): Promise<Service> {
+  const { logger, metrics } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const plugins: ApolloServerPlugin<C>[] = [
+    ApolloServerPluginDrainHttpServer({ httpServer }),
+    options.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+    observabilityPlugin<C>(metrics),
+    ...(options.plugins ?? []),
+  ];
+
+  let wsCleanup: { dispose(): void | Promise<void> } | undefined;
+  let wsServer: WebSocketServer | undefined;
+  if ('schema' in options.graphql) {
+    wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+    wsCleanup = useServer(
+      {
+        schema: options.graphql.schema,
+        context: async (ctx) => {
+          const params = ctx.connectionParams ?? {};
+          const authorization =
+            typeof params.authorization === 'string' ? params.authorization : ctx.extra.request.headers.authorization;
+          const requestId = randomUUID();
+          return options.context({
+            headers: { ...ctx.extra.request.headers, authorization },
+            requestId,
+            log: logger.child({ requestId }),
+          });
+        },
+      },
+      wsServer,
+    );
+  }
+
+  const apollo = new ApolloServer<C>({
+    ...options.graphql,
+    introspection: options.introspection ?? !options.production,
+    includeStacktraceInErrorResponses: !options.production,
+    formatError: formatError(options.production),
+    plugins,
+  } as ApolloServerOptions<C>);
+  await apollo.start();
+
+  app.use((req, res, next) => {
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    next();
+  });
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: options.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await options.ready();
+      res.json({ status: 'ready', service: options.name });
+    } catch (error) {
+      res.status(503).json({ status: 'unavailable', service: options.name, reason: (error as Error).message });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  options.routes?.(app);
+  app.use(
+    '/graphql',
+    cors<cors.CorsRequest>(options.sandbox ? { origin: true, credentials: true } : { origin: false }),
+    express.json({ limit: options.bodyLimit ?? '10mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = res.locals.requestId as string;
+        return options.context({ headers: req.headers, requestId, log: logger.child({ requestId }) });
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}/graphql`;
+  logger.info({ url }, `${options.name} listening`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    close: () =>
+      (closing ??= (async () => {
+        await wsCleanup?.dispose();
+        wsServer?.close();
+        // Drains in-flight HTTP requests, then closes the server.
+        await apollo.stop();
+        await options.onClose?.();
+        logger.info(`${options.name} stopped`);
+      })()),
+  };
+}
+
+/** Counts requests by operation and outcome, times them, and logs unexpected errors with the request id. */
+function observabilityPlugin<C extends RequestContext>(metrics: Metrics): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      const stopTimer = metrics.duration.startTimer();
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            const code = error.extensions?.code;
+            metrics.errors.inc({ code: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR' });
+            if (!isClientError(code)) {
+              contextValue.log?.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
+            }
+          }
+        },
+        async willSendResponse({ request, response }) {
+          const operation = (request.operationName ?? 'anonymous').slice(0, 64);
+          const failed = response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0;
+          metrics.requests.inc({ operation, outcome: failed ? 'error' : 'success' });
+          stopTimer({ operation });
+        },
+      };
+    },
+  };
+}
+
+/** For a `main.ts`: stops the service cleanly on SIGTERM or SIGINT. */
+export function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
