@@ -45,7 +45,14 @@ function init(options: DatabaseOptions, forMigrations: boolean): Promise<Orm> {
       allOrNothing: true,
       snapshot: false,
     },
-    pool: forMigrations ? { min: 0, max: 1 } : { min: 0, max: options.poolSize ?? 10 },
+    pool: {
+      min: 0,
+      max: forMigrations ? 1 : (options.poolSize ?? 10),
+      // Raw SQL names the service's own tables unqualified.
+      afterCreate: (conn: pg.Client, done: (error: Error | null, conn: pg.Client) => void) => {
+        conn.query(`set search_path to "${options.schema}", public`, (error) => done(error, conn));
+      },
+    },
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
     debug: false,

@@ -1,7 +1,9 @@
-import { Field, type ClassType, Int, ObjectType } from 'type-graphql';
+import { type ClassType, Directive, Field, ObjectType } from 'type-graphql';
 import { BadUserInputError } from './errors.js';
 
+// Every subgraph declares the same PageInfo, so federation must be told it is shared.
 @ObjectType()
+@Directive('@shareable')
 export class PageInfo {
   @Field(() => String, { nullable: true })
   endCursor!: string | null;

@@ -1,0 +1,34 @@
+import { commonEnv, z } from '@switchyard/kit';
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const gatewayEnv = {
+  NODE_ENV: commonEnv.NODE_ENV,
+  LOG_LEVEL: commonEnv.LOG_LEVEL,
+  HOST: commonEnv.HOST,
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /** `file`: serve SUPERGRAPH_FILE, reloaded when it changes; `introspect`: compose from SUBGRAPH_URLS. */
+  SUPERGRAPH_SOURCE: z.enum(['file', 'introspect']).default('file'),
+  SUPERGRAPH_FILE: z.string().default('./supergraph.graphql'),
+  /** `name=url,name=url`: the subgraphs to compose, or (file mode) routing URLs that replace the file's. */
+  SUBGRAPH_URLS: z
+    .string()
+    .optional()
+    .transform((list, ctx) => {
+      const urls: Record<string, string> = {};
+      for (const entry of (list ?? '').split(',').filter(Boolean)) {
+        const [name, url] = entry.split('=').map((s) => s.trim());
+        if (!name || !url || !URL.canParse(url)) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not name=url` });
+          continue;
+        }
+        urls[name] = url;
+      }
+      return urls;
+    }),
+  INTROSPECT_POLL_MS: z.coerce.number().int().min(0).default(10000),
+  SANDBOX: flag.optional(),
+  INTROSPECTION: flag.optional(),
+};
+
+export type GatewayEnv = z.infer<z.ZodObject<typeof gatewayEnv>>;

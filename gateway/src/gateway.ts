@@ -1,0 +1,40 @@
+import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
+import type { ApolloServerOptions } from '@apollo/server';
+import { createLogger, createMetrics, type Logger, type Service, startService } from '@switchyard/kit';
+import { type GatewayContext, gatewayContext } from './context.js';
+import { ForwardingDataSource } from './datasource.js';
+import type { GatewayEnv } from './env.js';
+import { supergraphFile } from './supergraph-file.js';
+
+/** The federated gateway over whatever supergraph the configuration names. */
+export async function startGateway(env: GatewayEnv, logger: Logger = createLogger('gateway', env.LOG_LEVEL)): Promise<Service> {
+  const dev = env.NODE_ENV !== 'production';
+  const urls = env.SUBGRAPH_URLS;
+  const gateway = new ApolloGateway({
+    supergraphSdl:
+      env.SUPERGRAPH_SOURCE === 'file'
+        ? supergraphFile(env.SUPERGRAPH_FILE, logger)
+        : new IntrospectAndCompose({
+            subgraphs: Object.entries(urls).map(([name, url]) => ({ name, url })),
+            pollIntervalInMs: env.INTROSPECT_POLL_MS || undefined,
+          }),
+    buildService: ({ name, url }) => new ForwardingDataSource({ url: urls[name] ?? url }),
+    logger,
+  });
+  return startService<GatewayContext>({
+    name: 'gateway',
+    port: env.PORT,
+    host: env.HOST,
+    logger,
+    metrics: createMetrics('gateway'),
+    production: !dev,
+    graphql: { gateway: gateway as unknown as NonNullable<ApolloServerOptions<GatewayContext>['gateway']> },
+    context: gatewayContext,
+    sandbox: env.SANDBOX ?? dev,
+    introspection: env.INTROSPECTION ?? dev,
+    // Ready when every subgraph answers a health-check query.
+    ready: async () => {
+      await gateway.serviceHealthCheck();
+    },
+  });
+}

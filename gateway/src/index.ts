@@ -1,0 +1,3 @@
+export { startGateway } from './gateway.js';
+export { gatewayEnv, type GatewayEnv } from './env.js';
+export { composeSupergraph, CompositionError } from './compose.js';

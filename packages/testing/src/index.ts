@@ -1,0 +1,3 @@
+export * from './client.js';
+export * from './database.js';
+export * from './services.js';

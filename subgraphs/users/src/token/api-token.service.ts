@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type ApiTokenCheck, NotFoundError, type Orm, parseInput, requireUser, z } from '@switchyard/kit';
+import type { UsersContext } from '../context.js';
+import { ApiToken } from './api-token.entity.js';
+
+const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+
+const NewToken = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  scopes: z
+    .array(z.string().regex(/^[a-z][a-z-]*:(read|write)$/, 'each scope must look like benchmarks:write'))
+    .min(1, 'must name at least one scope'),
+});
+
+/** Creates an API token; the token string is returned this once only. */
+export async function createApiToken(ctx: UsersContext, input: { name: string; scopes: string[] }) {
+  const viewer = requireUser(ctx);
+  const { name, scopes } = parseInput(NewToken, input);
+  const apiToken = ctx.em.create(ApiToken, { name, scopes: [...new Set(scopes)], createdBy: viewer.id, tokenHash: '' });
+  const token = ctx.auth.issueApiToken(apiToken.id, apiToken.scopes);
+  apiToken.tokenHash = sha256(token);
+  await ctx.em.flush();
+  return { token, apiToken };
+}
+
+export async function revokeApiToken(ctx: UsersContext, id: string): Promise<ApiToken> {
+  const apiToken = await ctx.em.findOne(ApiToken, { id });
+  if (!apiToken) throw new NotFoundError('API token');
+  apiToken.revokedAt ??= new Date();
+  await ctx.em.flush();
+  return apiToken;
+}
+
+export function listApiTokens(ctx: UsersContext): Promise<ApiToken[]> {
+  return ctx.em.find(ApiToken, {}, { orderBy: { createdAt: 'desc' } });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The check every subgraph gives its `Auth` for API tokens: the token must be the one issued
+ * under that id, and not revoked.
+ */
+export function apiTokenCheck(orm: Orm): ApiTokenCheck {
+  return async (id, token) => {
+    if (!UUID.test(id)) return false;
+    const em: EntityManager = orm.em.fork();
+    const rows = await em
+      .getConnection()
+      .execute(
+        '/* apiTokenActive */ select 1 from users.api_tokens where id = ? and token_hash = ? and revoked_at is null',
+        [id, sha256(token)],
+      );
+    return rows.length > 0;
+  };
+}
