@@ -56,6 +56,7 @@ function init(options: DatabaseOptions, forMigrations: boolean): Promise<Orm> {
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
     debug: false,
+    logger: (message: string) => options.logger?.debug(message),
   });
 }
 

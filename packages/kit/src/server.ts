@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
@@ -65,6 +65,8 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
     ApolloServerPluginDrainHttpServer({ httpServer }),
     options.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     observabilityPlugin<C>(metrics),
+    // Subgraphs would otherwise add Apollo Studio traces to every response.
+    ...('schema' in options.graphql ? [ApolloServerPluginInlineTraceDisabled()] : []),
     ...(options.plugins ?? []),
   ];
 
@@ -96,6 +98,7 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
     introspection: options.introspection ?? !options.production,
     includeStacktraceInErrorResponses: !options.production,
     formatError: formatError(options.production),
+    logger,
     plugins,
   } as ApolloServerOptions<C>);
   await apollo.start();

@@ -40,6 +40,9 @@ export async function login(ctx: UsersContext, input: { email: string; password:
 }
 
 function signIn(ctx: UsersContext, user: User) {
+  // The rest of this response is read as the user who just signed in.
+  ctx.viewer = { kind: 'user', id: user.id, role: user.role, scopes: [] };
+  ctx.authError = undefined;
   return { ...ctx.auth.issueUserToken(user), user };
 }
 
