@@ -99,6 +99,8 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
     includeStacktraceInErrorResponses: !options.production,
     formatError: formatError(options.production),
     logger,
+    // stopOnSignals (below) owns shutdown; Apollo's own handler would race it.
+    stopOnTerminationSignals: false,
     plugins,
   } as ApolloServerOptions<C>);
   await apollo.start();
