@@ -10,6 +10,9 @@ import { supergraphFile } from './supergraph-file.js';
 export async function startGateway(env: GatewayEnv, logger: Logger = createLogger('gateway', env.LOG_LEVEL)): Promise<Service> {
   const dev = env.NODE_ENV !== 'production';
   const urls = env.SUBGRAPH_URLS;
+  // @apollo/gateway otherwise reports usage to Apollo every hour and probes cloud metadata
+  // servers at start; a self-hosted gateway phones nobody unless asked to.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const gateway = new ApolloGateway({
     supergraphSdl:
       env.SUPERGRAPH_SOURCE === 'file'

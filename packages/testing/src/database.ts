@@ -3,12 +3,12 @@ import pg from 'pg';
 /**
  * A real, empty PostgreSQL database for the calling test file: dropped and created again,
  * one name per jest worker, so files running in parallel never share data.
- * Services opened on it apply their own migrations.
+ * Services opened on it apply their own migrations. A `label` gives a file a second database.
  */
-export async function freshDatabase(): Promise<string> {
+export async function freshDatabase(label?: string): Promise<string> {
   const server = process.env.TEST_DATABASE_URL;
   if (!server) throw new Error('TEST_DATABASE_URL is unset: run tests through jest (its global setup provides one)');
-  const name = `switchyard_test_${process.env.JEST_WORKER_ID ?? '0'}`;
+  const name = `switchyard_test_${process.env.JEST_WORKER_ID ?? '0'}${label ? `_${label}` : ''}`;
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
   try {

@@ -1,0 +1,57 @@
+import type pg from 'pg';
+import { sqlClient, Stack } from '@switchyard/testing';
+import { loginAdmin, newUser, type Running, startStack } from './stack.js';
+
+const stack = new Stack();
+let run: Running;
+let sql: pg.Client;
+
+beforeAll(async () => {
+  run = await startStack(stack);
+  sql = await sqlClient(run.db);
+});
+afterAll(async () => {
+  await sql?.end();
+  await stack.close();
+});
+
+/** Reads db_queries_total from the users subgraph's /metrics. */
+async function queriesSoFar(): Promise<number> {
+  const text = await (await fetch(`${new URL(run.users.url).origin}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('db_queries_total'));
+  return Number(line?.split(' ').at(-1));
+}
+
+const QUERY = '{ users(first: 50) { nodes { email watchlist { high ticker { symbol latestPrice followers } } } } }';
+
+async function statementsFor(token: string): Promise<{ count: number; users: number }> {
+  const before = await queriesSoFar();
+  const { users } = await run.client.as(token).data(QUERY);
+  return { count: (await queriesSoFar()) - before, users: users.nodes.length };
+}
+
+async function addUsersWithWatches(n: number) {
+  for (let i = 0; i < n; i++) {
+    const user = await newUser(run.client, 'np1');
+    for (const symbol of [`S${i}`, 'SHARED']) {
+      await run.client.as(user.token).data('mutation($s: String!) { watch(symbol: $s, high: 10, low: 1) { high } }', { s: symbol });
+    }
+  }
+  await sql.query("insert into users.prices (symbol, at, price) select symbol, now(), 5 from users.tickers on conflict do nothing");
+}
+
+describe('users { watchlist { ticker { latestPrice followers } } }', () => {
+  it('runs the same number of SQL statements for 3 users as for 40', async () => {
+    const admin = await loginAdmin(run.client);
+    await addUsersWithWatches(3);
+    const few = await statementsFor(admin);
+    await addUsersWithWatches(37);
+    const many = await statementsFor(admin);
+
+    expect(few.users).toBe(4); // 3 + the admin
+    expect(many.users).toBe(41);
+    expect(many.count).toBe(few.count);
+    // users page, watches, followers, latest prices
+    expect(many.count).toBeLessThanOrEqual(4);
+  });
+});
