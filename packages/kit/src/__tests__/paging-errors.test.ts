@@ -1,0 +1,35 @@
+import { decodeCursor, encodeCursor, formatError, pageSize, toPage } from '../index.js';
+
+describe('paging', () => {
+  it('round-trips cursors and refuses foreign ones with BAD_USER_INPUT on "after"', () => {
+    expect(decodeCursor(encodeCursor(['2026-01-01T00:00:00.000Z', 'id-1']), 2)).toEqual(['2026-01-01T00:00:00.000Z', 'id-1']);
+    expect(decodeCursor(null, 2)).toBeNull();
+    expect(() => decodeCursor('bm90IGpzb24', 2)).toThrow(/after/);
+    expect(() => decodeCursor(encodeCursor(['one']), 2)).toThrow(/after/);
+  });
+
+  it('bounds page sizes and says whether more rows exist', () => {
+    expect(pageSize(undefined)).toBe(20);
+    expect(() => pageSize(0)).toThrow(/first/);
+    expect(() => pageSize(101)).toThrow(/first/);
+    const page = toPage([1, 2, 3], 2, (n) => [n]);
+    expect(page.nodes).toEqual([1, 2]);
+    expect(page.pageInfo).toEqual({ endCursor: encodeCursor([2]), hasNextPage: true });
+    expect(toPage([], 2, (n: number) => [n]).pageInfo).toEqual({ endCursor: null, hasNextPage: false });
+  });
+});
+
+describe('formatError', () => {
+  const crash = { message: 'relation "users" does not exist', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } };
+  const expected = { message: 'email: must be a valid email address', extensions: { code: 'BAD_USER_INPUT', field: 'email', stacktrace: ['at y'] } };
+
+  it('hides internals in production but keeps expected errors readable', () => {
+    const production = formatError(true);
+    expect(production(crash)).toEqual({ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(production(expected)).toEqual({ message: expected.message, extensions: { code: 'BAD_USER_INPUT', field: 'email' } });
+  });
+
+  it('shows everything in development', () => {
+    expect(formatError(false)(crash).message).toBe(crash.message);
+  });
+});

@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, GraphQLClient } from '@switchyard/testing';
+
+// `npm start` on an empty data directory with no database server configured: it must bring up
+// embedded PostgreSQL, every service and the gateway, stop cleanly on Ctrl-C, and keep the data.
+jest.setTimeout(180_000);
+
+const ROOT = join(__dirname, '..', '..');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+}
+
+async function start(env: Record<string, string>): Promise<Started> {
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.js')], {
+    cwd: ROOT,
+    env: { ...inherited, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout!.on('data', (c) => (text += c));
+  child.stderr!.on('data', (c) => (text += c));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (text.includes('press Ctrl-C to stop')) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`npm start exited with ${code}:\n${text}`));
+    });
+  });
+  return { child, output: () => text };
+}
+
+async function stop({ child }: Started): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.kill('SIGINT');
+  return exited;
+}
+
+it('starts everything on embedded PostgreSQL, stops on Ctrl-C and keeps the data', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-start-'));
+  const env = {
+    DATA_DIR: dataDir,
+    EMBEDDED_PG_PORT: String(await freePort()),
+    GATEWAY_PORT: String(await freePort()),
+    USERS_PORT: String(await freePort()),
+  };
+  const client = new GraphQLClient(`http://127.0.0.1:${env.GATEWAY_PORT}/graphql`);
+
+  const first = await start(env);
+  const admin = /admin created: (\S+) \/ (\S+)/.exec(first.output());
+  expect(admin).not.toBeNull();
+  expect(first.output()).toContain(`gateway ready at http://localhost:${env.GATEWAY_PORT}/graphql`);
+  const { login } = await client.data('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { role } } }', {
+    e: admin![1],
+    p: admin![2],
+  });
+  expect(login.user.role).toBe('ADMIN');
+  await client.data('mutation { register(email: "kept@example.com", password: "survives-restarts") { token } }');
+  expect(await stop(first)).toBe(0);
+  expect(first.output()).toContain('[switchyard] stopped');
+
+  const second = await start(env);
+  expect(second.output()).not.toContain('admin created');
+  const again = await client.data('mutation { login(email: "kept@example.com", password: "survives-restarts") { user { email } } }');
+  expect(again.login.user.email).toBe('kept@example.com');
+  expect(await stop(second)).toBe(0);
+});
