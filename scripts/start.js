@@ -20,7 +20,11 @@ function say(line) {
 }
 
 function run(name, script, env, onLine) {
-  const child = spawn(process.execPath, [script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const pipe = (stream, out) => {
     let rest = '';
     stream.on('data', (chunk) => {
@@ -126,7 +130,8 @@ async function main() {
   if (stopping) return;
 
   say(`gateway ready at http://localhost:${gatewayPort}/graphql (Apollo Sandbox in a browser there)`);
-  if (admin) say(`admin created: ${admin.adminEmail} / ${admin.adminPassword} (shown once; change it with changePassword)`);
+  if (admin)
+    say(`admin created: ${admin.adminEmail} / ${admin.adminPassword} (shown once; change it with changePassword)`);
   else if (process.env.ADMIN_EMAIL) say(`admin: ${process.env.ADMIN_EMAIL} (ADMIN_PASSWORD from your environment)`);
   else say('admin: made on the first start, when its password was printed');
   say('press Ctrl-C to stop');

@@ -7,7 +7,10 @@ import type { GatewayEnv } from './env.js';
 import { supergraphFile } from './supergraph-file.js';
 
 /** The federated gateway over whatever supergraph the configuration names. */
-export async function startGateway(env: GatewayEnv, logger: Logger = createLogger('gateway', env.LOG_LEVEL)): Promise<Service> {
+export async function startGateway(
+  env: GatewayEnv,
+  logger: Logger = createLogger('gateway', env.LOG_LEVEL),
+): Promise<Service> {
   const dev = env.NODE_ENV !== 'production';
   const urls = env.SUBGRAPH_URLS;
   // @apollo/gateway otherwise reports usage to Apollo every hour and probes cloud metadata

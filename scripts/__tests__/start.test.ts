@@ -60,10 +60,13 @@ it('starts everything on embedded PostgreSQL, stops on Ctrl-C and keeps the data
   const admin = /admin created: (\S+) \/ (\S+)/.exec(first.output());
   expect(admin).not.toBeNull();
   expect(first.output()).toContain(`gateway ready at http://localhost:${env.GATEWAY_PORT}/graphql`);
-  const { login } = await client.data('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { role } } }', {
-    e: admin![1],
-    p: admin![2],
-  });
+  const { login } = await client.data(
+    'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { role } } }',
+    {
+      e: admin![1],
+      p: admin![2],
+    },
+  );
   expect(login.user.role).toBe('ADMIN');
   await client.data('mutation { register(email: "kept@example.com", password: "survives-restarts") { token } }');
   expect(await stop(first)).toBe(0);
@@ -71,7 +74,9 @@ it('starts everything on embedded PostgreSQL, stops on Ctrl-C and keeps the data
 
   const second = await start(env);
   expect(second.output()).not.toContain('admin created');
-  const again = await client.data('mutation { login(email: "kept@example.com", password: "survives-restarts") { user { email } } }');
+  const again = await client.data(
+    'mutation { login(email: "kept@example.com", password: "survives-restarts") { user { email } } }',
+  );
   expect(again.login.user.email).toBe('kept@example.com');
   expect(await stop(second)).toBe(0);
 });

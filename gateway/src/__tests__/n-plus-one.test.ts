@@ -34,10 +34,14 @@ async function addUsersWithWatches(n: number) {
   for (let i = 0; i < n; i++) {
     const user = await newUser(run.client, 'np1');
     for (const symbol of [`S${i}`, 'SHARED']) {
-      await run.client.as(user.token).data('mutation($s: String!) { watch(symbol: $s, high: 10, low: 1) { high } }', { s: symbol });
+      await run.client
+        .as(user.token)
+        .data('mutation($s: String!) { watch(symbol: $s, high: 10, low: 1) { high } }', { s: symbol });
     }
   }
-  await sql.query("insert into users.prices (symbol, at, price) select symbol, now(), 5 from users.tickers on conflict do nothing");
+  await sql.query(
+    'insert into users.prices (symbol, at, price) select symbol, now(), 5 from users.tickers on conflict do nothing',
+  );
 }
 
 describe('users { watchlist { ticker { latestPrice followers } } }', () => {

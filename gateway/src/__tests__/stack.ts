@@ -50,7 +50,10 @@ export async function startStack(stack: Stack, gatewayOverrides: Record<string, 
 
 let counter = 0;
 /** Registers a new user through the client and returns their id and token. */
-export async function newUser(client: GraphQLClient, prefix = 'user'): Promise<{ id: string; token: string; email: string }> {
+export async function newUser(
+  client: GraphQLClient,
+  prefix = 'user',
+): Promise<{ id: string; token: string; email: string }> {
   const email = `${prefix}${++counter}-${randomBytes(3).toString('hex')}@example.com`;
   const { register } = await client.data<{ register: { token: string; user: { id: string } } }>(
     'mutation($e: String!, $p: String!) { register(email: $e, password: $p) { token user { id } } }',

@@ -22,12 +22,25 @@ describe('supergraph composition', () => {
     await writeFile(join(dir, 'b.graphql'), 'type Query { price: String }\n');
     await writeFile(
       join(dir, 'supergraph.yaml'),
-      ['federation_version: =2.7.0', 'subgraphs:', ...['a', 'b'].flatMap((n) => [`  ${n}:`, `    routing_url: http://${n}/graphql`, '    schema:', `      file: ./${n}.graphql`])].join('\n'),
+      [
+        'federation_version: =2.7.0',
+        'subgraphs:',
+        ...['a', 'b'].flatMap((n) => [
+          `  ${n}:`,
+          `    routing_url: http://${n}/graphql`,
+          '    schema:',
+          `      file: ./${n}.graphql`,
+        ]),
+      ].join('\n'),
     );
     await expect(composeSupergraph(join(dir, 'supergraph.yaml'))).rejects.toThrow(CompositionError);
     await expect(composeSupergraph(join(dir, 'supergraph.yaml'))).rejects.toThrow(/price/);
 
-    const cli = run(process.execPath, [join(ROOT, 'gateway/dist/compose-cli.js'), join(dir, 'supergraph.yaml'), join(dir, 'out.graphql')]);
+    const cli = run(process.execPath, [
+      join(ROOT, 'gateway/dist/compose-cli.js'),
+      join(dir, 'supergraph.yaml'),
+      join(dir, 'out.graphql'),
+    ]);
     await expect(cli).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('composition failed') });
   });
 });
@@ -53,7 +66,9 @@ describe('the gateway', () => {
     const traffic = (async () => {
       let answered = 0;
       while (!stop) {
-        const result = await client.request('mutation { login(email: "nobody@example.com", password: "some-password") { token } }');
+        const result = await client.request(
+          'mutation { login(email: "nobody@example.com", password: "some-password") { token } }',
+        );
         expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
         answered++;
       }

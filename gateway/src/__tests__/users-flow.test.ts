@@ -17,15 +17,22 @@ afterAll(async () => {
 });
 
 const ME = '{ me { id email role watchlist { ticker { symbol } high low } } }';
-const WATCH = 'mutation($s: String!, $h: Float!, $l: Float!) { watch(symbol: $s, high: $h, low: $l) { ticker { symbol followers } high low } }';
+const WATCH =
+  'mutation($s: String!, $h: Float!, $l: Float!) { watch(symbol: $s, high: $h, low: $l) { ticker { symbol followers } high low } }';
 
 describe('users & tickers through the gateway', () => {
   it('register → login → me → watch → ticker → unwatch', async () => {
     const email = `flow-${Date.now()}@example.com`;
-    const registered = await run.client.data('mutation($e: String!) { register(email: $e, password: "long-enough-pw") { token user { id email role } } }', { e: email });
+    const registered = await run.client.data(
+      'mutation($e: String!) { register(email: $e, password: "long-enough-pw") { token user { id email role } } }',
+      { e: email },
+    );
     expect(registered.register.user).toMatchObject({ email, role: 'USER' });
 
-    const { login } = await run.client.data('mutation($e: String!) { login(email: $e, password: "long-enough-pw") { token expiresAt user { id } } }', { e: email });
+    const { login } = await run.client.data(
+      'mutation($e: String!) { login(email: $e, password: "long-enough-pw") { token expiresAt user { id } } }',
+      { e: email },
+    );
     expect(new Date(login.expiresAt).getTime()).toBeGreaterThan(Date.now());
     const me = run.client.as(login.token);
     expect((await me.data(ME)).me).toEqual({ id: registered.register.user.id, email, role: 'USER', watchlist: [] });
@@ -45,9 +52,12 @@ describe('users & tickers through the gateway', () => {
     expect(ticker).toMatchObject({ symbol: 'FLOW', followers: 1, latestPrice: 90, mean: 100, week: 77.5 });
     expect(ticker.prices.nodes).toEqual([{ price: 90 }, { price: 110 }]);
     expect(ticker.prices.pageInfo.hasNextPage).toBe(true);
-    const next = await me.data('query($a: String) { ticker(symbol: "FLOW") { prices(first: 5, after: $a) { nodes { price } pageInfo { hasNextPage } } } }', {
-      a: ticker.prices.pageInfo.endCursor,
-    });
+    const next = await me.data(
+      'query($a: String) { ticker(symbol: "FLOW") { prices(first: 5, after: $a) { nodes { price } pageInfo { hasNextPage } } } }',
+      {
+        a: ticker.prices.pageInfo.endCursor,
+      },
+    );
     expect(next.ticker.prices).toEqual({ nodes: [{ price: 100 }, { price: 10 }], pageInfo: { hasNextPage: false } });
 
     expect((await me.data('mutation { unwatch(symbol: "FLOW") }')).unwatch).toBe(true);
@@ -62,16 +72,39 @@ describe('users & tickers through the gateway', () => {
     await run.client.as(first.token).data(WATCH, { s: 'MINE', h: 2, l: 1 });
     const other = run.client.as(second.token);
 
-    expect(codes(await other.request('query($id: ID!) { user(id: $id) { id watchlist { high } } }', { id: first.id }))).toEqual(['FORBIDDEN']);
-    expect(codes(await other.request('mutation($id: ID!) { updateUser(id: $id, input: { email: "x@example.com" }) { id } }', { id: first.id }))).toEqual(['FORBIDDEN']);
-    expect(codes(await other.request('mutation($id: ID!) { deleteUser(id: $id) }', { id: first.id }))).toEqual(['FORBIDDEN']);
-    expect(codes(await other.request('query($id: ID!) { alerts(userId: $id) { nodes { id } } }', { id: first.id }))).toEqual(['FORBIDDEN']);
+    expect(
+      codes(await other.request('query($id: ID!) { user(id: $id) { id watchlist { high } } }', { id: first.id })),
+    ).toEqual(['FORBIDDEN']);
+    expect(
+      codes(
+        await other.request('mutation($id: ID!) { updateUser(id: $id, input: { email: "x@example.com" }) { id } }', {
+          id: first.id,
+        }),
+      ),
+    ).toEqual(['FORBIDDEN']);
+    expect(codes(await other.request('mutation($id: ID!) { deleteUser(id: $id) }', { id: first.id }))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(
+      codes(await other.request('query($id: ID!) { alerts(userId: $id) { nodes { id } } }', { id: first.id })),
+    ).toEqual(['FORBIDDEN']);
     expect(codes(await other.request('{ users { nodes { id } } }'))).toEqual(['FORBIDDEN']);
-    expect(codes(await other.request('mutation { createApiToken(name: "x", scopes: ["benchmarks:write"]) { token } }'))).toEqual(['FORBIDDEN']);
+    expect(
+      codes(await other.request('mutation { createApiToken(name: "x", scopes: ["benchmarks:write"]) { token } }')),
+    ).toEqual(['FORBIDDEN']);
     // A user may promote nobody, themselves included.
-    expect(codes(await other.request('mutation($id: ID!) { updateUser(id: $id, input: { role: ADMIN }) { id } }', { id: second.id }))).toEqual(['FORBIDDEN']);
+    expect(
+      codes(
+        await other.request('mutation($id: ID!) { updateUser(id: $id, input: { role: ADMIN }) { id } }', {
+          id: second.id,
+        }),
+      ),
+    ).toEqual(['FORBIDDEN']);
 
-    const still = await sql.query('select u.email, w.symbol from users.users u join users.watches w on w.user_id = u.id where u.id = $1', [first.id]);
+    const still = await sql.query(
+      'select u.email, w.symbol from users.users u join users.watches w on w.user_id = u.id where u.id = $1',
+      [first.id],
+    );
     expect(still.rows).toEqual([{ email: first.email, symbol: 'MINE' }]);
   });
 
@@ -83,7 +116,12 @@ describe('users & tickers through the gateway', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page: any = (await admin.data('query($a: String) { users(first: 2, after: $a) { nodes { id email } pageInfo { endCursor hasNextPage } } }', { a: after })).users;
+      const page: any = (
+        await admin.data(
+          'query($a: String) { users(first: 2, after: $a) { nodes { id email } pageInfo { endCursor hasNextPage } } }',
+          { a: after },
+        )
+      ).users;
       seen.push(...page.nodes.map((n: { id: string }) => n.id));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
@@ -93,7 +131,10 @@ describe('users & tickers through the gateway', () => {
 
     const { tickers } = await admin.data('{ tickers(first: 100) { nodes { symbol followers } } }');
     expect(tickers.nodes).toContainEqual({ symbol: 'ADM', followers: 1 });
-    expect((await admin.data('query($id: ID!) { user(id: $id) { email watchlist { ticker { symbol } } } }', { id: a.id })).user).toEqual({
+    expect(
+      (await admin.data('query($id: ID!) { user(id: $id) { email watchlist { ticker { symbol } } } }', { id: a.id }))
+        .user,
+    ).toEqual({
       email: a.email,
       watchlist: [{ ticker: { symbol: 'ADM' } }],
     });
@@ -101,8 +142,15 @@ describe('users & tickers through the gateway', () => {
 
   it('refuses expired, forged and malformed tokens with UNAUTHENTICATED', async () => {
     const user = await newUser(run.client);
-    const expired = jwt.sign({ typ: 'user', role: 'USER', sub: user.id, exp: Math.floor(Date.now() / 1000) - 60 }, run.secret);
-    const forged = jwt.sign({ typ: 'user', role: 'ADMIN', sub: user.id }, 'not-the-secret-not-the-secret-not-the-secret', { expiresIn: '1h' });
+    const expired = jwt.sign(
+      { typ: 'user', role: 'USER', sub: user.id, exp: Math.floor(Date.now() / 1000) - 60 },
+      run.secret,
+    );
+    const forged = jwt.sign(
+      { typ: 'user', role: 'ADMIN', sub: user.id },
+      'not-the-secret-not-the-secret-not-the-secret',
+      { expiresIn: '1h' },
+    );
 
     const expiredResult = await run.client.as(expired).request('{ me { id } }');
     expect(codes(expiredResult)).toEqual(['UNAUTHENTICATED']);
@@ -111,23 +159,35 @@ describe('users & tickers through the gateway', () => {
     expect(codes(await run.client.as('garbage').request('{ me { id } }'))).toEqual(['UNAUTHENTICATED']);
     expect(codes(await run.client.request('{ me { id } }'))).toEqual(['UNAUTHENTICATED']);
     // Public operations still work with a bad token presented.
-    expect((await run.client.as(expired).request('mutation { login(email: "nobody@example.com", password: "whatever-password") { token } }')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(
+      (
+        await run.client
+          .as(expired)
+          .request('mutation { login(email: "nobody@example.com", password: "whatever-password") { token } }')
+      ).errors?.[0]?.extensions?.code,
+    ).toBe('UNAUTHENTICATED');
   });
 
   it('issues API tokens that work until revoked, and stores only their hash', async () => {
     const admin = run.client.as(await loginAdmin(run.client));
-    const { createApiToken } = await admin.data('mutation { createApiToken(name: "bench rig", scopes: ["benchmarks:write"]) { token apiToken { id name scopes revokedAt } } }');
+    const { createApiToken } = await admin.data(
+      'mutation { createApiToken(name: "bench rig", scopes: ["benchmarks:write"]) { token apiToken { id name scopes revokedAt } } }',
+    );
     expect(createApiToken.apiToken).toMatchObject({ name: 'bench rig', scopes: ['benchmarks:write'], revokedAt: null });
     const machine = run.client.as(createApiToken.token);
     expect((await machine.request('{ ticker(symbol: "NONE") { symbol } }')).errors).toBeUndefined();
     // A machine token is not a user.
     expect(codes(await machine.request('{ me { id } }'))).toEqual(['FORBIDDEN']);
 
-    const stored = await sql.query('select token_hash from users.api_tokens where id = $1', [createApiToken.apiToken.id]);
+    const stored = await sql.query('select token_hash from users.api_tokens where id = $1', [
+      createApiToken.apiToken.id,
+    ]);
     expect(stored.rows[0].token_hash).not.toContain(createApiToken.token);
     expect(stored.rows[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
 
-    await admin.data('mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', { id: createApiToken.apiToken.id });
+    await admin.data('mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', {
+      id: createApiToken.apiToken.id,
+    });
     const revoked = await machine.request('{ ticker(symbol: "NONE") { symbol } }');
     expect(codes(revoked)).toEqual(['UNAUTHENTICATED']);
   });
@@ -136,16 +196,42 @@ describe('users & tickers through the gateway', () => {
     const user = await newUser(run.client);
     const me = run.client.as(user.token);
     await me.data(WATCH, { s: 'GONE', h: 3, l: 2 });
-    expect(codes(await me.request('mutation { changePassword(currentPassword: "wrong-password", newPassword: "another-long-one") }'))).toEqual(['BAD_USER_INPUT']);
-    await me.data('mutation { changePassword(currentPassword: "correct-horse-battery", newPassword: "another-long-one") }');
-    expect(codes(await run.client.request('mutation($e: String!) { login(email: $e, password: "correct-horse-battery") { token } }', { e: user.email }))).toEqual(['UNAUTHENTICATED']);
-    await run.client.data('mutation($e: String!) { login(email: $e, password: "another-long-one") { token } }', { e: user.email });
+    expect(
+      codes(
+        await me.request(
+          'mutation { changePassword(currentPassword: "wrong-password", newPassword: "another-long-one") }',
+        ),
+      ),
+    ).toEqual(['BAD_USER_INPUT']);
+    await me.data(
+      'mutation { changePassword(currentPassword: "correct-horse-battery", newPassword: "another-long-one") }',
+    );
+    expect(
+      codes(
+        await run.client.request(
+          'mutation($e: String!) { login(email: $e, password: "correct-horse-battery") { token } }',
+          { e: user.email },
+        ),
+      ),
+    ).toEqual(['UNAUTHENTICATED']);
+    await run.client.data('mutation($e: String!) { login(email: $e, password: "another-long-one") { token } }', {
+      e: user.email,
+    });
 
     const renamed = `renamed-${user.email}`;
-    expect((await me.data('mutation($id: ID!, $e: String) { updateUser(id: $id, input: { email: $e }) { email } }', { id: user.id, e: renamed.toUpperCase() })).updateUser.email).toBe(renamed);
+    expect(
+      (
+        await me.data('mutation($id: ID!, $e: String) { updateUser(id: $id, input: { email: $e }) { email } }', {
+          id: user.id,
+          e: renamed.toUpperCase(),
+        })
+      ).updateUser.email,
+    ).toBe(renamed);
 
     expect((await me.data('mutation($id: ID!) { deleteUser(id: $id) }', { id: user.id })).deleteUser).toBe(true);
-    expect((await sql.query('select count(*)::int as n from users.watches where user_id = $1', [user.id])).rows[0].n).toBe(0);
+    expect(
+      (await sql.query('select count(*)::int as n from users.watches where user_id = $1', [user.id])).rows[0].n,
+    ).toBe(0);
     expect((await me.request('{ me { id } }')).data?.me).toBeNull();
   });
 
@@ -162,6 +248,8 @@ describe('users & tickers through the gateway', () => {
     );
     const counted = await sql.query("select count(*)::int as n from users.watches where symbol = 'HOT'");
     expect(counted.rows[0].n).toBe(4);
-    expect((await run.client.as(people[1]!.token).data('{ ticker(symbol: "HOT") { followers } }')).ticker.followers).toBe(4);
+    expect(
+      (await run.client.as(people[1]!.token).data('{ ticker(symbol: "HOT") { followers } }')).ticker.followers,
+    ).toBe(4);
   });
 });

@@ -41,8 +41,16 @@ describe('bad input', () => {
     const before = await rowCounts();
 
     rejected(await run.client.request(REGISTER, { e: 'not-an-email', p: 'long-enough-pw' }), 'BAD_USER_INPUT', 'email');
-    rejected(await run.client.request(REGISTER, { e: 'short@example.com', p: 'too-short' }), 'BAD_USER_INPUT', 'password');
-    rejected(await run.client.request(REGISTER, { e: taken.email.toUpperCase(), p: 'long-enough-pw' }), 'CONFLICT', 'email');
+    rejected(
+      await run.client.request(REGISTER, { e: 'short@example.com', p: 'too-short' }),
+      'BAD_USER_INPUT',
+      'password',
+    );
+    rejected(
+      await run.client.request(REGISTER, { e: taken.email.toUpperCase(), p: 'long-enough-pw' }),
+      'CONFLICT',
+      'email',
+    );
 
     for (const symbol of ['aapl', '1ABC', 'TOOLONGSYMBOL', 'A B', '']) {
       rejected(await me.request(WATCH, { s: symbol, h: 2, l: 1 }), 'BAD_USER_INPUT', 'symbol');
@@ -51,8 +59,16 @@ describe('bad input', () => {
     rejected(await me.request(WATCH, { s: 'OK', h: 1, l: 2 }), 'BAD_USER_INPUT', 'high');
     rejected(await me.request(WATCH, { s: 'OK', h: 2, l: -1 }), 'BAD_USER_INPUT', 'low');
     rejected(await me.request(WATCH, { s: 'OK', h: -2, l: -3 }), 'BAD_USER_INPUT', 'high');
-    rejected(await me.request('mutation($id: ID!) { updateUser(id: $id, input: { email: "nope" }) { id } }', { id: taken.id }), 'BAD_USER_INPUT', 'email');
-    rejected(await me.request('mutation { changePassword(currentPassword: "correct-horse-battery", newPassword: "short") }'), 'BAD_USER_INPUT', 'newPassword');
+    rejected(
+      await me.request('mutation($id: ID!) { updateUser(id: $id, input: { email: "nope" }) { id } }', { id: taken.id }),
+      'BAD_USER_INPUT',
+      'email',
+    );
+    rejected(
+      await me.request('mutation { changePassword(currentPassword: "correct-horse-battery", newPassword: "short") }'),
+      'BAD_USER_INPUT',
+      'newPassword',
+    );
     rejected(await me.request('{ ticker(symbol: "bad!") { symbol } }'), 'BAD_USER_INPUT', 'symbol');
 
     expect(await rowCounts()).toEqual(before);
@@ -65,23 +81,47 @@ describe('bad input', () => {
     await me.data(WATCH, { s: 'WIN', h: 2, l: 1 });
     rejected(await me.request('{ ticker(symbol: "WIN") { mean(window: "forever") } }'), 'BAD_USER_INPUT', 'window');
     rejected(await me.request('{ ticker(symbol: "WIN") { mean(window: "15d") } }'), 'BAD_USER_INPUT', 'window');
-    rejected(await me.request('{ ticker(symbol: "WIN") { prices(first: 1000) { nodes { price } } } }'), 'BAD_USER_INPUT', 'first');
-    rejected(await me.request('{ ticker(symbol: "WIN") { prices(after: "nonsense") { nodes { price } } } }'), 'BAD_USER_INPUT', 'after');
     rejected(
-      await me.request('{ ticker(symbol: "WIN") { prices(from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { nodes { price } } } }'),
+      await me.request('{ ticker(symbol: "WIN") { prices(first: 1000) { nodes { price } } } }'),
+      'BAD_USER_INPUT',
+      'first',
+    );
+    rejected(
+      await me.request('{ ticker(symbol: "WIN") { prices(after: "nonsense") { nodes { price } } } }'),
+      'BAD_USER_INPUT',
+      'after',
+    );
+    rejected(
+      await me.request(
+        '{ ticker(symbol: "WIN") { prices(from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { nodes { price } } } }',
+      ),
       'BAD_USER_INPUT',
       'from',
     );
   });
 
   it('refuses admin-only mutations and bad scopes', async () => {
-    const { login } = await run.client.data('mutation { login(email: "admin@test.local", password: "admin-password-1") { token } }');
+    const { login } = await run.client.data(
+      'mutation { login(email: "admin@test.local", password: "admin-password-1") { token } }',
+    );
     const admin = run.client.as(login.token);
-    rejected(await admin.request('mutation { createApiToken(name: "x", scopes: ["everything"]) { token } }'), 'BAD_USER_INPUT', 'scopes.0');
-    rejected(await admin.request('mutation { createApiToken(name: " ", scopes: ["sensors:write"]) { token } }'), 'BAD_USER_INPUT', 'name');
+    rejected(
+      await admin.request('mutation { createApiToken(name: "x", scopes: ["everything"]) { token } }'),
+      'BAD_USER_INPUT',
+      'scopes.0',
+    );
+    rejected(
+      await admin.request('mutation { createApiToken(name: " ", scopes: ["sensors:write"]) { token } }'),
+      'BAD_USER_INPUT',
+      'name',
+    );
     const self = (await admin.data('{ me { id } }')).me.id;
     // The last admin cannot demote or delete themselves.
     rejected(await admin.request('mutation($id: ID!) { deleteUser(id: $id) }', { id: self }), 'CONFLICT', 'admin');
-    rejected(await admin.request('mutation($id: ID!) { updateUser(id: $id, input: { role: USER }) { role } }', { id: self }), 'CONFLICT', 'admin');
+    rejected(
+      await admin.request('mutation($id: ID!) { updateUser(id: $id, input: { role: USER }) { role } }', { id: self }),
+      'CONFLICT',
+      'admin',
+    );
   });
 });

@@ -62,7 +62,8 @@ export class Auth {
   async authenticate(header: string | undefined): Promise<AuthContext> {
     if (!header) return { viewer: null };
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) return { viewer: null, authError: new UnauthenticatedError('authorization header must be "Bearer <token>"') };
+    if (!match)
+      return { viewer: null, authError: new UnauthenticatedError('authorization header must be "Bearer <token>"') };
     const token = match[1]!;
     let claims: jwt.JwtPayload & { typ?: string; role?: string; scopes?: string[] };
     try {

@@ -15,7 +15,10 @@ export const commonEnv = {
   DATA_DIR: z.string().default('./.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  JWT_TTL: z.string().regex(/^\d+[smhd]$/, 'must look like 15m, 1h or 7d').default('1h'),
+  JWT_TTL: z
+    .string()
+    .regex(/^\d+[smhd]$/, 'must look like 15m, 1h or 7d')
+    .default('1h'),
 };
 
 /** Parses `source` with `shape`, collecting every problem before failing. */

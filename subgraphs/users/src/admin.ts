@@ -37,7 +37,10 @@ export async function ensureAdmin(
   const email = 'admin@switchyard.local';
   const password = randomBytes(12).toString('base64url');
   if (await createAdmin(orm, email, password)) {
-    logger.info({ adminEmail: email, adminPassword: password }, 'admin created (development); this password is shown once');
+    logger.info(
+      { adminEmail: email, adminPassword: password },
+      'admin created (development); this password is shown once',
+    );
   }
 }
 

@@ -10,7 +10,12 @@ describe('parseEnv', () => {
   it('reports every problem at once', () => {
     let error: unknown;
     try {
-      parseEnv(commonEnv, { NODE_ENV: 'staging', DATABASE_URL: 'mysql://x/y', JWT_SECRET: 'short', JWT_TTL: 'forever' });
+      parseEnv(commonEnv, {
+        NODE_ENV: 'staging',
+        DATABASE_URL: 'mysql://x/y',
+        JWT_SECRET: 'short',
+        JWT_TTL: 'forever',
+      });
     } catch (e) {
       error = e;
     }

@@ -2,7 +2,10 @@ import { decodeCursor, encodeCursor, formatError, pageSize, toPage } from '../in
 
 describe('paging', () => {
   it('round-trips cursors and refuses foreign ones with BAD_USER_INPUT on "after"', () => {
-    expect(decodeCursor(encodeCursor(['2026-01-01T00:00:00.000Z', 'id-1']), 2)).toEqual(['2026-01-01T00:00:00.000Z', 'id-1']);
+    expect(decodeCursor(encodeCursor(['2026-01-01T00:00:00.000Z', 'id-1']), 2)).toEqual([
+      '2026-01-01T00:00:00.000Z',
+      'id-1',
+    ]);
     expect(decodeCursor(null, 2)).toBeNull();
     expect(() => decodeCursor('bm90IGpzb24', 2)).toThrow(/after/);
     expect(() => decodeCursor(encodeCursor(['one']), 2)).toThrow(/after/);
@@ -20,13 +23,25 @@ describe('paging', () => {
 });
 
 describe('formatError', () => {
-  const crash = { message: 'relation "users" does not exist', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } };
-  const expected = { message: 'email: must be a valid email address', extensions: { code: 'BAD_USER_INPUT', field: 'email', stacktrace: ['at y'] } };
+  const crash = {
+    message: 'relation "users" does not exist',
+    extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] },
+  };
+  const expected = {
+    message: 'email: must be a valid email address',
+    extensions: { code: 'BAD_USER_INPUT', field: 'email', stacktrace: ['at y'] },
+  };
 
   it('hides internals in production but keeps expected errors readable', () => {
     const production = formatError(true);
-    expect(production(crash)).toEqual({ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-    expect(production(expected)).toEqual({ message: expected.message, extensions: { code: 'BAD_USER_INPUT', field: 'email' } });
+    expect(production(crash)).toEqual({
+      message: 'internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    expect(production(expected)).toEqual({
+      message: expected.message,
+      extensions: { code: 'BAD_USER_INPUT', field: 'email' },
+    });
   });
 
   it('shows everything in development', () => {

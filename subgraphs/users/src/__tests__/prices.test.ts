@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => orm?.close());
 
-describe('insertPrices (the collector\'s write path)', () => {
+describe("insertPrices (the collector's write path)", () => {
   it('stores prices of known tickers in one statement, ignoring repeats and unknown symbols', async () => {
     const em = orm.em.fork();
     await em.getConnection().execute("insert into tickers (symbol) values ('AAA'), ('BBB')");
@@ -33,7 +33,9 @@ describe('insertPrices (the collector\'s write path)', () => {
   it('applies migrations once even when several replicas open the database together', async () => {
     const url = await freshDatabase('replicas');
     const orms = await Promise.all([1, 2, 3].map(() => openDatabase({ url, schema: 'users', entities, migrations })));
-    const applied = await orms[0]!.em.getConnection().execute('select count(*)::int as n from users.mikro_orm_migrations');
+    const applied = await orms[0]!.em
+      .getConnection()
+      .execute('select count(*)::int as n from users.mikro_orm_migrations');
     await Promise.all(orms.map((o) => o.close()));
     expect(applied).toEqual([{ n: 1 }]);
   });

@@ -6,7 +6,10 @@ import { User } from '../user/user.entity.js';
 
 export const AlertKind = { HIGH: 'HIGH', LOW: 'LOW' } as const;
 export type AlertKind = keyof typeof AlertKind;
-registerEnumType(AlertKind, { name: 'AlertKind', description: 'HIGH: price rose above the high threshold; LOW: fell below the low one.' });
+registerEnumType(AlertKind, {
+  name: 'AlertKind',
+  description: 'HIGH: price rose above the high threshold; LOW: fell below the low one.',
+});
 
 @ObjectType({ description: "A price crossing of one of a user's thresholds." })
 @Directive('@key(fields: "id")')

@@ -1,6 +1,8 @@
 import { z } from '@switchyard/kit';
 
-export const symbol = z.string().regex(/^[A-Z][A-Z0-9.-]{0,9}$/, 'must match ^[A-Z][A-Z0-9.\\-]{0,9}$ (e.g. AAPL, BRK.B)');
+export const symbol = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9.-]{0,9}$/, 'must match ^[A-Z][A-Z0-9.\\-]{0,9}$ (e.g. AAPL, BRK.B)');
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 

@@ -4,9 +4,16 @@ import DataLoader from 'dataloader';
 type Row = Record<string, unknown>;
 
 /** Runs one grouped statement for a batch of symbols and returns a value per symbol. */
-function bySymbol<V>(em: EntityManager, sql: (placeholders: string) => string, pick: (row: Row) => V, params: unknown[] = []) {
+function bySymbol<V>(
+  em: EntityManager,
+  sql: (placeholders: string) => string,
+  pick: (row: Row) => V,
+  params: unknown[] = [],
+) {
   return new DataLoader<string, V | null>(async (symbols) => {
-    const rows = await em.getConnection().execute<Row[]>(sql(symbols.map(() => '?').join(', ')), [...params, ...symbols]);
+    const rows = await em
+      .getConnection()
+      .execute<Row[]>(sql(symbols.map(() => '?').join(', ')), [...params, ...symbols]);
     const found = new Map(rows.map((r) => [r.symbol as string, pick(r)]));
     return symbols.map((s) => found.get(s) ?? null);
   });
@@ -17,7 +24,8 @@ export function createTickerLoaders(em: EntityManager) {
   return {
     followers: bySymbol(
       em,
-      (list) => `/* tickerFollowers */ select symbol, count(*)::int as n from watches where symbol in (${list}) group by symbol`,
+      (list) =>
+        `/* tickerFollowers */ select symbol, count(*)::int as n from watches where symbol in (${list}) group by symbol`,
       (r) => r.n as number,
     ),
     latestPrice: bySymbol(

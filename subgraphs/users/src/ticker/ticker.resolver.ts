@@ -41,7 +41,10 @@ export class TickerResolver {
     return (await ctx.loaders.latestPrice.load(ticker.symbol))?.at ?? null;
   }
 
-  @FieldResolver(() => Float, { nullable: true, description: 'Mean price over the window (15m, 24h, 7d...; at most 14d).' })
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description: 'Mean price over the window (15m, 24h, 7d...; at most 14d).',
+  })
   mean(@Root() ticker: Ticker, @Ctx() ctx: UsersContext, @Arg('window', { defaultValue: '24h' }) window: string) {
     return tickers.mean(ctx, ticker, window);
   }

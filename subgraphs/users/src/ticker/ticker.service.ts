@@ -8,7 +8,11 @@ export async function getTicker(ctx: UsersContext, raw: string): Promise<Ticker 
   return ctx.em.findOne(Ticker, { symbol: parseInput(z.object({ symbol }), { symbol: raw }).symbol });
 }
 
-export async function listTickers(ctx: UsersContext, first?: number | null, after?: string | null): Promise<Page<Ticker>> {
+export async function listTickers(
+  ctx: UsersContext,
+  first?: number | null,
+  after?: string | null,
+): Promise<Page<Ticker>> {
   const size = pageSize(first);
   const cursor = decodeCursor(after, 1);
   const rows = await ctx.em.find(Ticker, cursor ? { symbol: { $gt: String(cursor[0]) } } : {}, {

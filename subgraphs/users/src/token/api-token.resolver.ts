@@ -16,11 +16,7 @@ class NewApiToken {
 export class ApiTokenResolver {
   @Authorized('ADMIN')
   @Mutation(() => NewApiToken, { description: 'Scopes look like benchmarks:write or sensors:write.' })
-  createApiToken(
-    @Arg('name') name: string,
-    @Arg('scopes', () => [String]) scopes: string[],
-    @Ctx() ctx: UsersContext,
-  ) {
+  createApiToken(@Arg('name') name: string, @Arg('scopes', () => [String]) scopes: string[], @Ctx() ctx: UsersContext) {
     return tokens.createApiToken(ctx, { name, scopes });
   }
 

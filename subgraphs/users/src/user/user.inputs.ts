@@ -8,10 +8,7 @@ export const email = z
   .trim()
   .toLowerCase()
   .pipe(z.email('must be a valid email address').max(254, 'must be at most 254 characters'));
-export const password = z
-  .string()
-  .min(10, 'must be at least 10 characters')
-  .max(200, 'must be at most 200 characters');
+export const password = z.string().min(10, 'must be at least 10 characters').max(200, 'must be at most 200 characters');
 
 export const Credentials = z.object({ email, password });
 export const UpdateUser = z.object({ email: email.optional(), role: z.enum(['USER', 'ADMIN']).optional() });

@@ -1,5 +1,19 @@
 import { connectionType, requireSelfOrAdmin } from '@switchyard/kit';
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import type { UsersContext } from '../context.js';
 import { Watch } from '../watch/watch.entity.js';
 import { User } from './user.entity.js';
@@ -58,7 +72,7 @@ export class UserResolver {
   }
 
   @Authorized()
-  @Mutation(() => Boolean, { description: "Deletes a user with their watchlist: oneself, or anyone for an admin." })
+  @Mutation(() => Boolean, { description: 'Deletes a user with their watchlist: oneself, or anyone for an admin.' })
   deleteUser(@Arg('id', () => ID) id: string, @Ctx() ctx: UsersContext) {
     return users.deleteUser(ctx, id);
   }
