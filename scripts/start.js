@@ -63,21 +63,23 @@ async function waitReady(name, port) {
   throw new Error(`${name} was not ready within 120 s`);
 }
 
+/** SIGTERM, then SIGKILL if the process has not drained and exited within 15 s. */
+async function terminate(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 async function stop(code) {
   if (stopping) return;
   stopping = true;
   say('stopping...');
   // Gateway first, so no request reaches a subgraph that is going away.
-  for (const { child } of [...children].reverse()) {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-  }
-  if (embedded && embedded.exitCode === null) {
-    embedded.kill('SIGTERM');
-    await new Promise((r) => embedded.once('exit', r));
-  }
+  for (const { child } of [...children].reverse()) await terminate(child);
+  if (embedded) await terminate(embedded);
   say('stopped');
   process.exit(code);
 }
@@ -113,9 +115,15 @@ async function main() {
     Object.entries(config.subgraphs).map(async ([name, subgraph]) => {
       const port = Number(process.env[`${name.toUpperCase()}_PORT`] ?? new URL(subgraph.routing_url).port);
       urls.push(`${name}=http://127.0.0.1:${port}/graphql`);
-      run(name, join('subgraphs', name, 'dist', 'main.js'), { ...shared, PORT: String(port) }, (line) => {
-        if (line.includes('"adminPassword"')) admin = JSON.parse(line);
-      });
+      run(
+        name,
+        join('subgraphs', name, 'dist', 'main.js'),
+        { ...shared, HOST: '127.0.0.1', PORT: String(port) },
+        (line) => {
+          const made = /^admin created: (\S+) \/ (\S+)/.exec(line);
+          if (made) admin = { email: made[1], password: made[2] };
+        },
+      );
       await waitReady(name, port);
     }),
   );
@@ -130,8 +138,7 @@ async function main() {
   if (stopping) return;
 
   say(`gateway ready at http://localhost:${gatewayPort}/graphql (Apollo Sandbox in a browser there)`);
-  if (admin)
-    say(`admin created: ${admin.adminEmail} / ${admin.adminPassword} (shown once; change it with changePassword)`);
+  if (admin) say(`admin created: ${admin.email} / ${admin.password} (shown once; change it with changePassword)`);
   else if (process.env.ADMIN_EMAIL) say(`admin: ${process.env.ADMIN_EMAIL} (ADMIN_PASSWORD from your environment)`);
   else say('admin: made on the first start, when its password was printed');
   say('press Ctrl-C to stop');

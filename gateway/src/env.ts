@@ -6,6 +6,7 @@ export const gatewayEnv = {
   NODE_ENV: commonEnv.NODE_ENV,
   LOG_LEVEL: commonEnv.LOG_LEVEL,
   HOST: commonEnv.HOST,
+  SHUTDOWN_DELAY_MS: commonEnv.SHUTDOWN_DELAY_MS,
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /** `file`: serve SUPERGRAPH_FILE, reloaded when it changes; `introspect`: compose from SUBGRAPH_URLS. */
   SUPERGRAPH_SOURCE: z.enum(['file', 'introspect']).default('file'),
@@ -17,8 +18,10 @@ export const gatewayEnv = {
     .transform((list, ctx) => {
       const urls: Record<string, string> = {};
       for (const entry of (list ?? '').split(',').filter(Boolean)) {
-        const [name, url] = entry.split('=').map((s) => s.trim());
-        if (!name || !url || !URL.canParse(url)) {
+        const at = entry.indexOf('=');
+        const name = entry.slice(0, at).trim();
+        const url = entry.slice(at + 1).trim();
+        if (at < 1 || !name || !URL.canParse(url)) {
           ctx.addIssue({ code: 'custom', message: `"${entry}" is not name=url` });
           continue;
         }

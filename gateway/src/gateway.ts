@@ -13,6 +13,9 @@ export async function startGateway(
 ): Promise<Service> {
   const dev = env.NODE_ENV !== 'production';
   const urls = env.SUBGRAPH_URLS;
+  if (env.SUPERGRAPH_SOURCE === 'introspect' && Object.keys(urls).length === 0) {
+    throw new Error('SUPERGRAPH_SOURCE=introspect needs SUBGRAPH_URLS (name=url,...)');
+  }
   // @apollo/gateway otherwise reports usage to Apollo every hour and probes cloud metadata
   // servers at start; a self-hosted gateway phones nobody unless asked to.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
@@ -38,6 +41,7 @@ export async function startGateway(
     context: gatewayContext,
     sandbox: env.SANDBOX ?? dev,
     introspection: env.INTROSPECTION ?? dev,
+    shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
     // Ready when every subgraph answers a health-check query.
     ready: async () => {
       await gateway.serviceHealthCheck();

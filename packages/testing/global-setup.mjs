@@ -1,7 +1,6 @@
 // Gives the test run one PostgreSQL server: TEST_DATABASE_URL when set, else an embedded one
 // in a temporary directory on a free port. Each jest worker then makes its own databases on it.
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -10,21 +9,12 @@ const require = createRequire(import.meta.url);
 
 export default async function globalSetup() {
   if (process.env.TEST_DATABASE_URL) return;
+  // npm test builds first, so the compiled helpers are there.
   const { startEmbeddedPostgres } = require('../kit/dist/embedded.js');
+  const { freePort } = require('./dist/services.js');
   const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-test-pg-'));
   const port = await freePort();
   const pg = await startEmbeddedPostgres({ dataDir, port, database: 'postgres' });
   process.env.TEST_DATABASE_URL = pg.url;
   globalThis.__SWITCHYARD_PG__ = pg;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }

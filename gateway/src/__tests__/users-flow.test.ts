@@ -192,47 +192,74 @@ describe('users & tickers through the gateway', () => {
     expect(codes(revoked)).toEqual(['UNAUTHENTICATED']);
   });
 
-  it('changes passwords, updates and deletes accounts with their watchlists', async () => {
+  it('changes passwords (ending old sessions), updates and deletes accounts with their watchlists', async () => {
     const user = await newUser(run.client);
-    const me = run.client.as(user.token);
-    await me.data(WATCH, { s: 'GONE', h: 3, l: 2 });
-    expect(
-      codes(
-        await me.request(
-          'mutation { changePassword(currentPassword: "wrong-password", newPassword: "another-long-one") }',
-        ),
-      ),
-    ).toEqual(['BAD_USER_INPUT']);
-    await me.data(
-      'mutation { changePassword(currentPassword: "correct-horse-battery", newPassword: "another-long-one") }',
-    );
-    expect(
-      codes(
-        await run.client.request(
-          'mutation($e: String!) { login(email: $e, password: "correct-horse-battery") { token } }',
-          { e: user.email },
-        ),
-      ),
-    ).toEqual(['UNAUTHENTICATED']);
-    await run.client.data('mutation($e: String!) { login(email: $e, password: "another-long-one") { token } }', {
-      e: user.email,
-    });
+    const old = run.client.as(user.token);
+    await old.data(WATCH, { s: 'GONE', h: 3, l: 2 });
+    const CHANGE =
+      'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { token } }';
+    expect(codes(await old.request(CHANGE, { c: 'wrong-password', n: 'another-long-one' }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    const { changePassword } = await old.data(CHANGE, { c: 'correct-horse-battery', n: 'another-long-one' });
+
+    // The token from before the change is refused; the one the change returned works.
+    const stale = await old.request('{ me { id } }');
+    expect(codes(stale)).toEqual(['UNAUTHENTICATED']);
+    expect(stale.errors?.[0]?.message).toMatch(/session ended/);
+    const me = run.client.as(changePassword.token);
+    expect((await me.data('{ me { id } }')).me.id).toBe(user.id);
+    const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }';
+    expect(codes(await run.client.request(LOGIN, { e: user.email, p: 'correct-horse-battery' }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
+    await run.client.data(LOGIN, { e: user.email, p: 'another-long-one' });
 
     const renamed = `renamed-${user.email}`;
-    expect(
-      (
-        await me.data('mutation($id: ID!, $e: String) { updateUser(id: $id, input: { email: $e }) { email } }', {
-          id: user.id,
-          e: renamed.toUpperCase(),
-        })
-      ).updateUser.email,
-    ).toBe(renamed);
+    const UPDATE = 'mutation($id: ID!, $e: String) { updateUser(id: $id, input: { email: $e }) { email } }';
+    expect((await me.data(UPDATE, { id: user.id, e: renamed.toUpperCase() })).updateUser.email).toBe(renamed);
 
     expect((await me.data('mutation($id: ID!) { deleteUser(id: $id) }', { id: user.id })).deleteUser).toBe(true);
-    expect(
-      (await sql.query('select count(*)::int as n from users.watches where user_id = $1', [user.id])).rows[0].n,
-    ).toBe(0);
-    expect((await me.request('{ me { id } }')).data?.me).toBeNull();
+    const watches = await sql.query('select count(*)::int as n from users.watches where user_id = $1', [user.id]);
+    expect(watches.rows[0].n).toBe(0);
+    // A deleted user's token no longer works anywhere.
+    expect(codes(await me.request(WATCH, { s: 'GONE', h: 3, l: 2 }))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('applies role changes at once, whatever role the token was issued with', async () => {
+    const admin = run.client.as(await loginAdmin(run.client));
+    const promoted = await newUser(run.client, 'promoted');
+    const PROMOTE = 'mutation($id: ID!, $r: Role) { updateUser(id: $id, input: { role: $r }) { role } }';
+    await admin.data(PROMOTE, { id: promoted.id, r: 'ADMIN' });
+    // The token was issued to a USER; the account is ADMIN now.
+    const asPromoted = run.client.as(promoted.token);
+    expect((await asPromoted.data('{ users(first: 1) { nodes { id } } }')).users.nodes).toHaveLength(1);
+
+    await admin.data(PROMOTE, { id: promoted.id, r: 'USER' });
+    expect(codes(await asPromoted.request('{ users(first: 1) { nodes { id } } }'))).toEqual(['FORBIDDEN']);
+    // ...and cannot promote themselves back with the token from when they were admin.
+    expect(codes(await asPromoted.request(PROMOTE, { id: promoted.id, r: 'ADMIN' }))).toEqual(['FORBIDDEN']);
+  });
+
+  it('pages one row at a time without repeating or skipping', async () => {
+    const admin = run.client.as(await loginAdmin(run.client));
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let guard = 0; guard < 500; guard++) {
+      const page: any = (
+        await admin.data(
+          'query($a: String) { users(first: 1, after: $a) { nodes { id } pageInfo { endCursor hasNextPage } } }',
+          {
+            a: after,
+          },
+        )
+      ).users;
+      seen.push(...page.nodes.map((n: { id: string }) => n.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    const all = await sql.query('select id from users.users order by created_at, id');
+    expect(seen).toEqual(all.rows.map((r) => r.id));
   });
 
   it('keeps followers exact under concurrent watch and unwatch', async () => {

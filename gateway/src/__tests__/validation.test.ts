@@ -65,7 +65,9 @@ describe('bad input', () => {
       'email',
     );
     rejected(
-      await me.request('mutation { changePassword(currentPassword: "correct-horse-battery", newPassword: "short") }'),
+      await me.request(
+        'mutation { changePassword(currentPassword: "correct-horse-battery", newPassword: "short") { token } }',
+      ),
       'BAD_USER_INPUT',
       'newPassword',
     );

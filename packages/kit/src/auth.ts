@@ -25,9 +25,22 @@ export interface AuthContext {
 /** Checks that an API token with this id exists, matches and is not revoked. */
 export type ApiTokenCheck = (id: string, token: string) => Promise<boolean>;
 
+/**
+ * Confirms a user token with the owner of accounts: the user's current role, or null when the
+ * user is gone or their session version moved on (a password change ends every session).
+ */
+export type UserTokenCheck = (userId: string, sessionVersion: number) => Promise<Role | null>;
+
+export interface TokenChecks {
+  apiToken?: ApiTokenCheck;
+  userToken?: UserTokenCheck;
+}
+
 interface UserClaims {
   typ: 'user';
   role: Role;
+  /** The user's session version when the token was issued. */
+  sv: number;
 }
 interface ApiClaims {
   typ: 'api';
@@ -38,11 +51,11 @@ export class Auth {
   constructor(
     private readonly secret: string,
     private readonly ttl: string,
-    private readonly checkApiToken?: ApiTokenCheck,
+    private readonly checks: TokenChecks = {},
   ) {}
 
-  issueUserToken(user: { id: string; role: Role }): { token: string; expiresAt: Date } {
-    const claims: UserClaims = { typ: 'user', role: user.role };
+  issueUserToken(user: { id: string; role: Role; sessionVersion: number }): { token: string; expiresAt: Date } {
+    const claims: UserClaims = { typ: 'user', role: user.role, sv: user.sessionVersion };
     const token = jwt.sign(claims, this.secret, {
       subject: user.id,
       expiresIn: this.ttl as jwt.SignOptions['expiresIn'],
@@ -65,7 +78,7 @@ export class Auth {
     if (!match)
       return { viewer: null, authError: new UnauthenticatedError('authorization header must be "Bearer <token>"') };
     const token = match[1]!;
-    let claims: jwt.JwtPayload & { typ?: string; role?: string; scopes?: string[] };
+    let claims: jwt.JwtPayload & { typ?: string; role?: string; sv?: number; scopes?: string[] };
     try {
       claims = jwt.verify(token, this.secret, { algorithms: ['HS256'] }) as typeof claims;
     } catch (error) {
@@ -73,10 +86,13 @@ export class Auth {
       return { viewer: null, authError: new UnauthenticatedError(expired ? 'token expired' : 'invalid token') };
     }
     if (claims.typ === 'user' && claims.sub && (claims.role === 'USER' || claims.role === 'ADMIN')) {
-      return { viewer: { kind: 'user', id: claims.sub, role: claims.role, scopes: [] } };
+      // The role in the token may be stale; the owner of accounts has the current one.
+      const role = this.checks.userToken ? await this.checks.userToken(claims.sub, claims.sv ?? -1) : claims.role;
+      if (!role) return { viewer: null, authError: new UnauthenticatedError('session ended, sign in again') };
+      return { viewer: { kind: 'user', id: claims.sub, role, scopes: [] } };
     }
     if (claims.typ === 'api' && claims.jti && Array.isArray(claims.scopes)) {
-      const active = this.checkApiToken ? await this.checkApiToken(claims.jti, token) : false;
+      const active = this.checks.apiToken ? await this.checks.apiToken(claims.jti, token) : false;
       if (!active) return { viewer: null, authError: new UnauthenticatedError('API token revoked or unknown') };
       return { viewer: { kind: 'token', id: claims.jti, role: null, scopes: claims.scopes } };
     }

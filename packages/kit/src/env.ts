@@ -19,6 +19,7 @@ export const commonEnv = {
     .string()
     .regex(/^\d+[smhd]$/, 'must look like 15m, 1h or 7d')
     .default('1h'),
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).default(0),
 };
 
 /** Parses `source` with `shape`, collecting every problem before failing. */

@@ -1,3 +1,4 @@
+import type { FilterQuery } from '@mikro-orm/core';
 import { type ClassType, Directive, Field, ObjectType } from 'type-graphql';
 import { BadUserInputError } from './errors.js';
 
@@ -45,15 +46,51 @@ export function encodeCursor(key: ReadonlyArray<string | number>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | null | undefined, arity: number): Array<string | number> | null {
+export type KeyKind = 'date' | 'string';
+type KeyValue<K extends KeyKind> = K extends 'date' ? Date : string;
+
+/** Decodes a cursor whose key has the given kinds; anything else is BAD_USER_INPUT on `after`. */
+export function decodeCursor<K extends KeyKind[]>(
+  cursor: string | null | undefined,
+  kinds: [...K],
+): { [I in keyof K]: KeyValue<K[I]> } | null {
   if (cursor == null) return null;
+  let key: unknown;
   try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    if (Array.isArray(key) && key.length === arity) return key as Array<string | number>;
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString());
   } catch {
-    // fall through to the error below
+    key = undefined;
+  }
+  if (Array.isArray(key) && key.length === kinds.length && key.every((v) => typeof v === 'string')) {
+    const values = key.map((v: string, i) => (kinds[i] === 'date' ? new Date(v) : v));
+    if (values.every((v) => !(v instanceof Date) || !Number.isNaN(v.getTime()))) {
+      return values as { [I in keyof K]: KeyValue<K[I]> };
+    }
   }
   throw new BadUserInputError('after', 'is not a cursor from this list');
+}
+
+/**
+ * The MikroORM filter for rows after `cursor` in a list ordered by one or two keys (the last
+ * one unique), ascending or descending.
+ */
+export function keysetAfter<T>(
+  cursor: string | null | undefined,
+  keys: [string, KeyKind] | [[string, KeyKind], [string, KeyKind]],
+  direction: 'asc' | 'desc',
+): FilterQuery<T> {
+  const op = direction === 'asc' ? '$gt' : '$lt';
+  const pairs = (typeof keys[0] === 'string' ? [keys] : keys) as Array<[string, KeyKind]>;
+  const values = decodeCursor(
+    cursor,
+    pairs.map(([, kind]) => kind),
+  );
+  if (!values) return {} as FilterQuery<T>;
+  const [[first], second] = pairs as [[string, KeyKind], [string, KeyKind]?];
+  if (!second) return { [first]: { [op]: values[0] } } as FilterQuery<T>;
+  return {
+    $or: [{ [first]: { [op]: values[0] } }, { [first]: values[0], [second[0]]: { [op]: values[1] } }],
+  } as FilterQuery<T>;
 }
 
 /** Builds a page from `size + 1` fetched rows: the extra row only says whether more exist. */

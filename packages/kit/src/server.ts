@@ -49,6 +49,8 @@ export interface ServiceOptions<C extends RequestContext> {
   /** Extra HTTP routes, mounted before GraphQL. */
   routes?: (app: express.Express) => void;
   bodyLimit?: string;
+  /** On close, how long /ready reports 503 before the listener stops, so balancers move away first. */
+  shutdownDelayMs?: number;
   onClose?: () => Promise<void>;
 }
 
@@ -83,7 +85,9 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
       {
         schema: options.graphql.schema,
         context: async (ctx) => {
-          const params = ctx.connectionParams ?? {};
+          const params = Object.fromEntries(
+            Object.entries(ctx.connectionParams ?? {}).map(([key, value]) => [key.toLowerCase(), value]),
+          );
           const authorization =
             typeof params.authorization === 'string' ? params.authorization : ctx.extra.request.headers.authorization;
           const requestId = randomUUID();
@@ -120,8 +124,10 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
   });
+  let draining = false;
   app.get('/ready', async (_req, res) => {
     try {
+      if (draining) throw new Error('shutting down');
       await options.ready();
       res.json({ status: 'ready', service: options.name });
     } catch (error) {
@@ -134,7 +140,8 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
   options.routes?.(app);
   app.use(
     '/graphql',
-    cors<cors.CorsRequest>(options.sandbox ? { origin: true, credentials: true } : { origin: false }),
+    // Bearer tokens, not cookies: Sandbox needs any origin, never credentials.
+    cors<cors.CorsRequest>(options.sandbox ? { origin: true } : { origin: false }),
     express.json({ limit: options.bodyLimit ?? '10mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
@@ -158,6 +165,8 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
     port,
     close: () =>
       (closing ??= (async () => {
+        draining = true;
+        if (options.shutdownDelayMs) await new Promise((r) => setTimeout(r, options.shutdownDelayMs));
         await wsCleanup?.dispose();
         wsServer?.close();
         // Drains in-flight HTTP requests, then closes the server.
@@ -183,8 +192,8 @@ function observabilityPlugin<C extends RequestContext>(metrics: Metrics): Apollo
             }
           }
         },
-        async willSendResponse({ request, response }) {
-          const operation = (request.operationName ?? 'anonymous').slice(0, 64);
+        async willSendResponse({ operationName, response }) {
+          const operation = operationLabel(operationName);
           const failed = response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0;
           metrics.requests.inc({ operation, outcome: failed ? 'error' : 'success' });
           stopTimer({ operation });
@@ -192,6 +201,21 @@ function observabilityPlugin<C extends RequestContext>(metrics: Metrics): Apollo
       };
     },
   };
+}
+
+const MAX_OPERATION_LABELS = 500;
+const seenOperations = new Set<string>();
+
+/**
+ * The operation name as a metric label: only names of operations that parsed and resolved, and
+ * at most MAX_OPERATION_LABELS of them, so callers cannot grow the metric without bound.
+ */
+function operationLabel(name: string | null | undefined): string {
+  if (!name) return 'anonymous';
+  if (seenOperations.has(name)) return name;
+  if (seenOperations.size >= MAX_OPERATION_LABELS) return 'other';
+  seenOperations.add(name);
+  return name;
 }
 
 /** For a `main.ts`: stops the service cleanly on SIGTERM or SIGINT. */

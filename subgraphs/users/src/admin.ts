@@ -4,29 +4,37 @@ import { User } from './user/user.entity.js';
 import { hashPassword } from './user/user.service.js';
 
 /**
- * The first admin: ADMIN_EMAIL/ADMIN_PASSWORD when given (an existing account with that email
- * is promoted, its password kept). In development with neither, one is made with a random
- * password that is printed once. Production never gets a default password.
+ * The first admin: ADMIN_EMAIL/ADMIN_PASSWORD when given. An existing non-admin account with
+ * that email is promoted only after its password is replaced and its sessions ended, so
+ * registering the admin's address early gains nothing. In development with neither, one is
+ * made with a random password printed once; production never gets a default password.
  */
 export async function ensureAdmin(
   orm: Orm,
   env: { ADMIN_EMAIL?: string; ADMIN_PASSWORD?: string; NODE_ENV: string },
   logger: Logger,
 ): Promise<void> {
+  if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
+    throw new Error('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
   const em = orm.em.fork();
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
     const email = env.ADMIN_EMAIL.toLowerCase();
     const existing = await em.findOne(User, { email });
-    if (existing) {
-      if (existing.role !== 'ADMIN') {
-        existing.role = 'ADMIN';
-        await em.flush();
-        logger.info({ email }, 'promoted ADMIN_EMAIL to admin');
-      }
-      return;
+    if (!existing) {
+      if (await createAdmin(orm, email, env.ADMIN_PASSWORD)) logger.info({ email }, 'admin created from ADMIN_EMAIL');
+    } else if (existing.role !== 'ADMIN') {
+      em.assign(existing, {
+        role: 'ADMIN',
+        passwordHash: await hashPassword(env.ADMIN_PASSWORD),
+        sessionVersion: existing.sessionVersion + 1,
+      });
+      await em.flush();
+      logger.warn(
+        { email },
+        'ADMIN_EMAIL belonged to a user: promoted, password set to ADMIN_PASSWORD, sessions ended',
+      );
     }
-    await createAdmin(orm, email, env.ADMIN_PASSWORD);
-    logger.info({ email }, 'admin created from ADMIN_EMAIL');
     return;
   }
   if ((await em.count(User, { role: 'ADMIN' })) > 0) return;
@@ -37,10 +45,9 @@ export async function ensureAdmin(
   const email = 'admin@switchyard.local';
   const password = randomBytes(12).toString('base64url');
   if (await createAdmin(orm, email, password)) {
-    logger.info(
-      { adminEmail: email, adminPassword: password },
-      'admin created (development); this password is shown once',
-    );
+    logger.info({ email }, 'development admin created');
+    // To the terminal, not the log stream: a password does not belong in collected logs.
+    process.stderr.write(`admin created: ${email} / ${password} (shown once; change it with changePassword)\n`);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Auth, AuthContext, Orm, RequestContext, RequestInfo } from '@switchyard/kit';
+import { createAlertLoaders } from './alert/alert.loader.js';
 import { createTickerLoaders } from './ticker/ticker.loader.js';
 import { createUserLoaders } from './user/user.loader.js';
 import { createWatchLoaders } from './watch/watch.loader.js';
@@ -11,7 +12,12 @@ export interface UsersContext extends RequestContext, AuthContext {
 }
 
 function createLoaders(em: EntityManager) {
-  return { ...createUserLoaders(em), ...createWatchLoaders(em), ...createTickerLoaders(em) };
+  return {
+    ...createUserLoaders(em),
+    ...createWatchLoaders(em),
+    ...createTickerLoaders(em),
+    ...createAlertLoaders(em),
+  };
 }
 
 /** One entity manager and one set of DataLoaders per request. */

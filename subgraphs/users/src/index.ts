@@ -4,3 +4,4 @@ export { usersEnv, type UsersEnv } from './env.js';
 export { buildUsersSchema } from './schema.js';
 export { insertPrices, type PricePoint } from './ticker/prices.js';
 export { apiTokenCheck } from './token/api-token.service.js';
+export { userTokenCheck } from './user/user.tokens.js';

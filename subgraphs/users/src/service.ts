@@ -15,6 +15,7 @@ import { entities, migrations } from './entities.js';
 import type { UsersEnv } from './env.js';
 import { buildUsersSchema } from './schema.js';
 import { apiTokenCheck } from './token/api-token.service.js';
+import { userTokenCheck } from './user/user.tokens.js';
 
 /** env → ORM (migrated) → schema → listen. `close()` drains requests, then closes the ORM. */
 export async function startUsers(
@@ -32,7 +33,10 @@ export async function startUsers(
   });
   try {
     await ensureAdmin(orm, env, logger);
-    const auth = new Auth(resolveJwtSecret(env), env.JWT_TTL, apiTokenCheck(orm));
+    const auth = new Auth(resolveJwtSecret(env), env.JWT_TTL, {
+      apiToken: apiTokenCheck(orm),
+      userToken: userTokenCheck(orm),
+    });
     const schema = await buildUsersSchema();
     return await startService({
       name: 'users',
@@ -44,6 +48,7 @@ export async function startUsers(
       graphql: { schema },
       context: contextFactory(orm, auth),
       ready: () => pingDatabase(orm),
+      shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
       onClose: () => orm.close(),
     });
   } catch (error) {

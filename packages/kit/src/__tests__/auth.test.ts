@@ -10,7 +10,7 @@ function check(context: AuthContext, rules: string[]) {
 describe('Auth', () => {
   it('issues user tokens that verify, and refuses expired or forged ones', async () => {
     const auth = new Auth(SECRET, '15m');
-    const { token, expiresAt } = auth.issueUserToken({ id: 'u1', role: 'USER' });
+    const { token, expiresAt } = auth.issueUserToken({ id: 'u1', role: 'USER', sessionVersion: 0 });
     expect(expiresAt.getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
     expect(await auth.authenticate(`Bearer ${token}`)).toEqual({
       viewer: { kind: 'user', id: 'u1', role: 'USER', scopes: [] },
@@ -29,7 +29,7 @@ describe('Auth', () => {
 
   it('accepts API tokens only while the check says they are active', async () => {
     const active = new Set(['t1']);
-    const auth = new Auth(SECRET, '15m', async (id) => active.has(id));
+    const auth = new Auth(SECRET, '15m', { apiToken: async (id) => active.has(id) });
     const token = auth.issueApiToken('t1', ['benchmarks:write']);
     expect((await auth.authenticate(`Bearer ${token}`)).viewer).toEqual({
       kind: 'token',
@@ -39,6 +39,15 @@ describe('Auth', () => {
     });
     active.delete('t1');
     expect((await auth.authenticate(`Bearer ${token}`)).authError?.message).toMatch(/revoked/);
+  });
+
+  it('takes the current role from the user check and ends sessions it refuses', async () => {
+    let current: 'USER' | 'ADMIN' | null = 'USER';
+    const auth = new Auth(SECRET, '15m', { userToken: async () => current });
+    const { token } = auth.issueUserToken({ id: 'u1', role: 'ADMIN', sessionVersion: 0 });
+    expect((await auth.authenticate(`Bearer ${token}`)).viewer?.role).toBe('USER');
+    current = null;
+    expect((await auth.authenticate(`Bearer ${token}`)).authError?.message).toMatch(/session ended/);
   });
 });
 

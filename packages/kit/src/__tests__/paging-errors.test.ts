@@ -1,14 +1,32 @@
-import { decodeCursor, encodeCursor, formatError, pageSize, toPage } from '../index.js';
+import { decodeCursor, encodeCursor, formatError, keysetAfter, pageSize, toPage } from '../index.js';
 
 describe('paging', () => {
   it('round-trips cursors and refuses foreign ones with BAD_USER_INPUT on "after"', () => {
-    expect(decodeCursor(encodeCursor(['2026-01-01T00:00:00.000Z', 'id-1']), 2)).toEqual([
-      '2026-01-01T00:00:00.000Z',
+    expect(decodeCursor(encodeCursor(['2026-01-01T00:00:00.000Z', 'id-1']), ['date', 'string'])).toEqual([
+      new Date('2026-01-01T00:00:00.000Z'),
       'id-1',
     ]);
-    expect(decodeCursor(null, 2)).toBeNull();
-    expect(() => decodeCursor('bm90IGpzb24', 2)).toThrow(/after/);
-    expect(() => decodeCursor(encodeCursor(['one']), 2)).toThrow(/after/);
+    expect(decodeCursor(null, ['string'])).toBeNull();
+    expect(() => decodeCursor('bm90IGpzb24', ['string'])).toThrow(/after/);
+    expect(() => decodeCursor(encodeCursor(['one']), ['string', 'string'])).toThrow(/after/);
+    expect(() => decodeCursor(encodeCursor(['x', 'y']), ['date', 'string'])).toThrow(/after/);
+    expect(() => decodeCursor(encodeCursor([1]), ['string'])).toThrow(/after/);
+  });
+
+  it('builds keyset filters for one or two keys', () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    expect(keysetAfter(encodeCursor(['B']), ['symbol', 'string'], 'asc')).toEqual({ symbol: { $gt: 'B' } });
+    expect(
+      keysetAfter(
+        encodeCursor([at, 'id']),
+        [
+          ['createdAt', 'date'],
+          ['id', 'string'],
+        ],
+        'desc',
+      ),
+    ).toEqual({ $or: [{ createdAt: { $lt: new Date(at) } }, { createdAt: new Date(at), id: { $lt: 'id' } }] });
+    expect(keysetAfter(null, ['symbol', 'string'], 'asc')).toEqual({});
   });
 
   it('bounds page sizes and says whether more rows exist', () => {

@@ -1,4 +1,5 @@
-import { decodeCursor, ForbiddenError, isAdmin, type Page, pageSize, requireUser, toPage } from '@switchyard/kit';
+import type { FilterQuery } from '@mikro-orm/core';
+import { ForbiddenError, isAdmin, keysetAfter, type Page, pageSize, requireUser, toPage } from '@switchyard/kit';
 import type { UsersContext } from '../context.js';
 import { Alert } from './alert.entity.js';
 
@@ -13,17 +14,18 @@ export async function listAlerts(
   }
   const userId = args.userId ?? (isAdmin(viewer) ? undefined : viewer.id);
   const size = pageSize(args.first);
-  const cursor = decodeCursor(args.after, 2);
-  const where = {
-    ...(userId ? { user: userId } : {}),
-    ...(cursor
-      ? {
-          $or: [
-            { triggeredAt: { $lt: new Date(cursor[0]!) } },
-            { triggeredAt: new Date(cursor[0]!), id: { $lt: String(cursor[1]) } },
-          ],
-        }
-      : {}),
+  const where: FilterQuery<Alert> = {
+    $and: [
+      userId ? { user: userId } : {},
+      keysetAfter<Alert>(
+        args.after,
+        [
+          ['triggeredAt', 'date'],
+          ['id', 'string'],
+        ],
+        'desc',
+      ),
+    ],
   };
   const rows = await ctx.em.find(Alert, where, { orderBy: { triggeredAt: 'desc', id: 'desc' }, limit: size + 1 });
   return toPage(rows, size, (a) => [a.triggeredAt.toISOString(), a.id]);

@@ -1,4 +1,4 @@
-import { decodeCursor, type Page, pageSize, parseInput, toPage, z } from '@switchyard/kit';
+import { decodeCursor, keysetAfter, type Page, pageSize, parseInput, toPage, z } from '@switchyard/kit';
 import type { UsersContext } from '../context.js';
 import { Price } from './price.entity.js';
 import { Ticker } from './ticker.entity.js';
@@ -14,8 +14,7 @@ export async function listTickers(
   after?: string | null,
 ): Promise<Page<Ticker>> {
   const size = pageSize(first);
-  const cursor = decodeCursor(after, 1);
-  const rows = await ctx.em.find(Ticker, cursor ? { symbol: { $gt: String(cursor[0]) } } : {}, {
+  const rows = await ctx.em.find(Ticker, keysetAfter<Ticker>(after, ['symbol', 'string'], 'asc'), {
     orderBy: { symbol: 'asc' },
     limit: size + 1,
   });
@@ -39,11 +38,11 @@ export async function prices(
 ): Promise<Page<Price>> {
   const { from, to } = parseInput(PriceRange, { from: range.from, to: range.to });
   const size = pageSize(range.first);
-  const cursor = decodeCursor(range.after, 1);
+  const [after] = decodeCursor(range.after, ['date']) ?? [];
   const at: Record<string, Date> = {};
   if (from) at.$gte = from;
   if (to) at.$lt = to;
-  if (cursor) at.$lt = to && to < new Date(cursor[0]!) ? to : new Date(cursor[0]!);
+  if (after && !(to && to < after)) at.$lt = after;
   const rows = await ctx.em.find(
     Price,
     { ticker: ticker.symbol, ...(Object.keys(at).length ? { at } : {}) },

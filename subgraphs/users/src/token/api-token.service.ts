@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type ApiTokenCheck, NotFoundError, type Orm, parseInput, requireUser, z } from '@switchyard/kit';
+import { type ApiTokenCheck, isUuid, NotFoundError, type Orm, parseInput, requireUser, z } from '@switchyard/kit';
 import type { UsersContext } from '../context.js';
 import { ApiToken } from './api-token.entity.js';
 
@@ -36,15 +36,13 @@ export function listApiTokens(ctx: UsersContext): Promise<ApiToken[]> {
   return ctx.em.find(ApiToken, {}, { orderBy: { createdAt: 'desc' } });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The check every subgraph gives its `Auth` for API tokens: the token must be the one issued
  * under that id, and not revoked.
  */
 export function apiTokenCheck(orm: Orm): ApiTokenCheck {
   return async (id, token) => {
-    if (!UUID.test(id)) return false;
+    if (!isUuid(id)) return false;
     const em: EntityManager = orm.em.fork();
     const rows = await em
       .getConnection()

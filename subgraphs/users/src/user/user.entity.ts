@@ -10,7 +10,7 @@ registerEnumType(UserRole, { name: 'Role' });
 @Directive('@key(fields: "id")')
 @Entity({ tableName: 'users' })
 export class User {
-  [OptionalProps]?: 'role' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'role' | 'createdAt' | 'updatedAt' | 'sessionVersion';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -22,7 +22,6 @@ export class User {
   @Property({ type: 'text', lazy: true, hidden: true })
   passwordHash!: string;
 
-  @Field(() => UserRole)
   @Property({ type: 'text' })
   role: Role = 'USER';
 
@@ -32,4 +31,7 @@ export class User {
 
   @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
+
+  @Property({ type: 'integer' })
+  sessionVersion: number = 0;
 }

@@ -16,7 +16,7 @@ import {
 } from 'type-graphql';
 import type { UsersContext } from '../context.js';
 import { Watch } from '../watch/watch.entity.js';
-import { User } from './user.entity.js';
+import { User, UserRole } from './user.entity.js';
 import { AuthPayload, UpdateUserInput } from './user.inputs.js';
 import * as users from './user.service.js';
 
@@ -78,13 +78,21 @@ export class UserResolver {
   }
 
   @Authorized()
-  @Mutation(() => Boolean)
+  @Mutation(() => AuthPayload, {
+    description: 'Sets a new password and ends every session; the new token is in the response.',
+  })
   changePassword(
     @Arg('currentPassword') currentPassword: string,
     @Arg('newPassword') newPassword: string,
     @Ctx() ctx: UsersContext,
   ) {
     return users.changePassword(ctx, { currentPassword, newPassword });
+  }
+
+  @FieldResolver(() => UserRole)
+  role(@Root() user: User, @Ctx() ctx: UsersContext) {
+    requireSelfOrAdmin(ctx, user.id);
+    return user.role;
   }
 
   @FieldResolver(() => String)

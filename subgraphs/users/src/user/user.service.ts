@@ -1,16 +1,16 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { hash, verify } from '@node-rs/argon2';
 import {
   BadUserInputError,
   ConflictError,
-  decodeCursor,
   ForbiddenError,
   isAdmin,
+  keysetAfter,
   NotFoundError,
   type Page,
   pageSize,
   parseInput,
-  type Role,
   requireSelfOrAdmin,
   requireUser,
   toPage,
@@ -22,20 +22,24 @@ import { Credentials, PasswordChange, UpdateUser, type UpdateUserInput } from '.
 
 export const hashPassword = (plain: string) => hash(plain);
 
+// Verified against when the email is unknown, so both failures take as long.
+let unknownUserHash: Promise<string> | undefined;
+
 export async function register(ctx: UsersContext, input: { email: string; password: string }) {
   const { email, password } = parseInput(Credentials, input);
   const user = ctx.em.create(User, { email, passwordHash: await hashPassword(password) });
-  await flushUnique(ctx, 'email', 'email is already registered');
+  await flushUnique(ctx.em);
   return signIn(ctx, user);
 }
 
 export async function login(ctx: UsersContext, input: { email: string; password: string }) {
   const email = input.email.trim().toLowerCase();
   const user = await ctx.em.findOne(User, { email }, { populate: ['passwordHash'] });
-  // Same answer for unknown email and wrong password, so accounts cannot be probed.
-  if (!user || !(await verify(user.passwordHash, input.password))) {
-    throw new UnauthenticatedError('invalid email or password');
-  }
+  const valid = await verify(
+    user?.passwordHash ?? (await (unknownUserHash ??= hashPassword('nobody'))),
+    input.password,
+  );
+  if (!user || !valid) throw new UnauthenticatedError('invalid email or password');
   return signIn(ctx, user);
 }
 
@@ -57,16 +61,21 @@ export async function getUser(ctx: UsersContext, id: string): Promise<User | nul
 
 export async function listUsers(ctx: UsersContext, first?: number | null, after?: string | null): Promise<Page<User>> {
   const size = pageSize(first);
-  const cursor = decodeCursor(after, 2);
-  const where = cursor
-    ? {
-        $or: [
-          { createdAt: { $gt: new Date(cursor[0]!) } },
-          { createdAt: new Date(cursor[0]!), id: { $gt: String(cursor[1]) } },
-        ],
-      }
-    : {};
-  const rows = await ctx.em.find(User, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: size + 1 });
+  const rows = await ctx.em.find(
+    User,
+    keysetAfter<User>(
+      after,
+      [
+        ['createdAt', 'date'],
+        ['id', 'string'],
+      ],
+      'asc',
+    ),
+    {
+      orderBy: { createdAt: 'asc', id: 'asc' },
+      limit: size + 1,
+    },
+  );
   return toPage(rows, size, (u) => [u.createdAt.toISOString(), u.id]);
 }
 
@@ -74,24 +83,29 @@ export async function updateUser(ctx: UsersContext, id: string, input: UpdateUse
   const viewer = requireSelfOrAdmin(ctx, id);
   const changes = parseInput(UpdateUser, input);
   if (changes.role && !isAdmin(viewer)) throw new ForbiddenError('only an admin may change a role');
-  const user = await ctx.em.findOne(User, { id });
-  if (!user) throw new NotFoundError('user');
-  if (changes.role === 'USER' && user.role === 'ADMIN') await assertNotLastAdmin(ctx);
-  ctx.em.assign(user, changes);
-  await flushUnique(ctx, 'email', 'email is already registered');
-  return user;
+  return ctx.em.transactional(async (em) => {
+    const user = await em.findOne(User, { id });
+    if (!user) throw new NotFoundError('user');
+    if (changes.role === 'USER' && user.role === 'ADMIN') await assertNotLastAdmin(em);
+    em.assign(user, changes);
+    await flushUnique(em);
+    return user;
+  });
 }
 
 export async function deleteUser(ctx: UsersContext, id: string): Promise<boolean> {
   requireSelfOrAdmin(ctx, id);
-  const user = await ctx.em.findOne(User, { id });
-  if (!user) throw new NotFoundError('user');
-  if (user.role === 'ADMIN') await assertNotLastAdmin(ctx);
-  // Watches, alerts and tokens go with the user (foreign keys cascade).
-  await ctx.em.nativeDelete(User, { id });
+  await ctx.em.transactional(async (em) => {
+    const user = await em.findOne(User, { id });
+    if (!user) throw new NotFoundError('user');
+    if (user.role === 'ADMIN') await assertNotLastAdmin(em);
+    // Watches, alerts and tokens go with the user (foreign keys cascade).
+    await em.nativeDelete(User, { id });
+  });
   return true;
 }
 
+/** Sets a new password and ends every other session: tokens issued before now stop working. */
 export async function changePassword(ctx: UsersContext, input: { currentPassword: string; newPassword: string }) {
   const viewer = requireUser(ctx);
   const { currentPassword, newPassword } = parseInput(PasswordChange, input);
@@ -101,20 +115,24 @@ export async function changePassword(ctx: UsersContext, input: { currentPassword
     throw new BadUserInputError('currentPassword', 'does not match the current password');
   }
   user.passwordHash = await hashPassword(newPassword);
+  user.sessionVersion += 1;
   await ctx.em.flush();
-  return true;
+  return signIn(ctx, user);
 }
 
-async function assertNotLastAdmin(ctx: UsersContext): Promise<void> {
-  const admins = await ctx.em.count(User, { role: 'ADMIN' satisfies Role });
-  if (admins <= 1) throw new ConflictError('the last admin cannot be removed or demoted');
+/** Locks the admin rows, so two concurrent demotions cannot both see a second admin. */
+async function assertNotLastAdmin(em: EntityManager): Promise<void> {
+  const admins = await em.execute(`/* lockAdmins */ select id from users where role = 'ADMIN' for update`);
+  if (admins.length <= 1) throw new ConflictError('the last admin cannot be removed or demoted');
 }
 
-async function flushUnique(ctx: UsersContext, field: string, message: string): Promise<void> {
+async function flushUnique(em: EntityManager): Promise<void> {
   try {
-    await ctx.em.flush();
+    await em.flush();
   } catch (error) {
-    if (error instanceof UniqueConstraintViolationException) throw new ConflictError(`${field}: ${message}`, field);
+    if (error instanceof UniqueConstraintViolationException) {
+      throw new ConflictError('email: is already registered', 'email');
+    }
     throw error;
   }
 }

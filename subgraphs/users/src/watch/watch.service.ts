@@ -11,9 +11,13 @@ export async function watch(ctx: UsersContext, input: { symbol: string; high: nu
   const viewer = requireUser(ctx);
   const { symbol, high, low } = parseInput(WatchArgs, input);
   await ctx.em.transactional(async (em) => {
-    const conn = em.getConnection();
-    await conn.execute('/* ensureTicker */ insert into tickers (symbol) values (?) on conflict do nothing', [symbol]);
-    await conn.execute(
+    // Upserting (not "do nothing") locks the ticker row, so cleanup cannot delete it between
+    // these two statements.
+    await em.execute(
+      '/* ensureTicker */ insert into tickers (symbol) values (?) on conflict (symbol) do update set symbol = excluded.symbol',
+      [symbol],
+    );
+    await em.execute(
       `/* upsertWatch */ insert into watches (user_id, symbol, high, low) values (?, ?, ?, ?)
        on conflict (user_id, symbol) do update set high = excluded.high, low = excluded.low`,
       [viewer.id, symbol, high, low],
