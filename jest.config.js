@@ -21,6 +21,7 @@ module.exports = {
     '^@switchyard/(kit|testing)$': '<rootDir>/packages/$1/src',
     '^@switchyard/gateway$': '<rootDir>/gateway/src',
     '^@switchyard/(users|sessions|benchmarks|sensors|ingestion|cleanup)$': '<rootDir>/subgraphs/$1/src',
+    '^@switchyard/(users|sessions|benchmarks|sensors|ingestion|cleanup)/(.+)$': '<rootDir>/subgraphs/$1/src/$2',
   },
   testMatch: ['**/__tests__/**/*.test.ts', '**/src/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -47,3 +47,10 @@ export async function buildFederatedSchema(options: SubgraphOptions): Promise<Gr
 export function printSdl(schema: GraphQLSchema): string {
   return `${printSubgraphSchema(schema).trim()}\n`;
 }
+
+/** A subgraph's `print-schema` script: writes its SDL to `schema.graphql` in `dir`. */
+export async function writeSdl(schema: Promise<GraphQLSchema>, dir: string): Promise<void> {
+  const { writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  await writeFile(join(dir, 'schema.graphql'), printSdl(await schema));
+}

@@ -10,4 +10,5 @@ export * from './logger.js';
 export * from './metrics.js';
 export * from './paging.js';
 export * from './server.js';
+export * from './subgraph.js';
 export * from './validation.js';

@@ -46,8 +46,8 @@ export function encodeCursor(key: ReadonlyArray<string | number>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export type KeyKind = 'date' | 'string';
-type KeyValue<K extends KeyKind> = K extends 'date' ? Date : string;
+export type KeyKind = 'date' | 'string' | 'number';
+type KeyValue<K extends KeyKind> = K extends 'date' ? Date : K extends 'number' ? number : string;
 
 /** Decodes a cursor whose key has the given kinds; anything else is BAD_USER_INPUT on `after`. */
 export function decodeCursor<K extends KeyKind[]>(
@@ -61,11 +61,12 @@ export function decodeCursor<K extends KeyKind[]>(
   } catch {
     key = undefined;
   }
-  if (Array.isArray(key) && key.length === kinds.length && key.every((v) => typeof v === 'string')) {
-    const values = key.map((v: string, i) => (kinds[i] === 'date' ? new Date(v) : v));
-    if (values.every((v) => !(v instanceof Date) || !Number.isNaN(v.getTime()))) {
-      return values as { [I in keyof K]: KeyValue<K[I]> };
-    }
+  const fits = (v: unknown, kind: KeyKind) =>
+    kind === 'number'
+      ? Number.isFinite(v)
+      : typeof v === 'string' && (kind === 'string' || !Number.isNaN(Date.parse(v)));
+  if (Array.isArray(key) && key.length === kinds.length && key.every((v, i) => fits(v, kinds[i]!))) {
+    return key.map((v, i) => (kinds[i] === 'date' ? new Date(v as string) : v)) as { [I in keyof K]: KeyValue<K[I]> };
   }
   throw new BadUserInputError('after', 'is not a cursor from this list');
 }

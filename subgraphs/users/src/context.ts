@@ -1,12 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Auth, AuthContext, Orm, RequestContext, RequestInfo } from '@switchyard/kit';
+import type { Auth, SubgraphContext } from '@switchyard/kit';
 import { createAlertLoaders } from './alert/alert.loader.js';
 import { createTickerLoaders } from './ticker/ticker.loader.js';
 import { createUserLoaders } from './user/user.loader.js';
 import { createWatchLoaders } from './watch/watch.loader.js';
 
-export interface UsersContext extends RequestContext, AuthContext {
-  em: EntityManager;
+export interface UsersContext extends SubgraphContext {
   auth: Auth;
   loaders: ReturnType<typeof createLoaders>;
 }
@@ -20,17 +19,7 @@ function createLoaders(em: EntityManager) {
   };
 }
 
-/** One entity manager and one set of DataLoaders per request. */
-export function contextFactory(orm: Orm, auth: Auth) {
-  return async ({ headers, requestId, log }: RequestInfo): Promise<UsersContext> => {
-    const em = orm.em.fork();
-    return {
-      requestId,
-      log,
-      auth,
-      em,
-      loaders: createLoaders(em),
-      ...(await auth.authenticate(headers.authorization)),
-    };
-  };
+/** One set of DataLoaders per request; `auth` issues tokens on sign-in. */
+export function usersContext(base: SubgraphContext, auth: Auth): UsersContext {
+  return { ...base, auth, loaders: createLoaders(base.em) };
 }

@@ -3,5 +3,4 @@ export { startUsers } from './service.js';
 export { usersEnv, type UsersEnv } from './env.js';
 export { buildUsersSchema } from './schema.js';
 export { insertPrices, type PricePoint } from './ticker/prices.js';
-export { apiTokenCheck } from './token/api-token.service.js';
-export { userTokenCheck } from './user/user.tokens.js';
+export { tokenChecks } from './auth.js';

@@ -1,9 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { printSdl } from '@switchyard/kit';
+import { writeSdl } from '@switchyard/kit';
 import { buildUsersSchema } from './schema.js';
 
-/** Writes this subgraph's SDL to schema.graphql (run by `npm run compose`). */
-buildUsersSchema().then((schema) => {
-  writeFileSync(join(__dirname, '..', 'schema.graphql'), printSdl(schema));
-});
+void writeSdl(buildUsersSchema(), `${__dirname}/..`);

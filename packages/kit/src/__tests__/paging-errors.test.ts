@@ -11,6 +11,8 @@ describe('paging', () => {
     expect(() => decodeCursor(encodeCursor(['one']), ['string', 'string'])).toThrow(/after/);
     expect(() => decodeCursor(encodeCursor(['x', 'y']), ['date', 'string'])).toThrow(/after/);
     expect(() => decodeCursor(encodeCursor([1]), ['string'])).toThrow(/after/);
+    expect(decodeCursor(encodeCursor([90, 'id']), ['number', 'string'])).toEqual([90, 'id']);
+    expect(() => decodeCursor(encodeCursor(['90']), ['number'])).toThrow(/after/);
   });
 
   it('builds keyset filters for one or two keys', () => {

@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { type ApiTokenCheck, isUuid, NotFoundError, type Orm, parseInput, requireUser, z } from '@switchyard/kit';
+import { NotFoundError, parseInput, requireUser, z } from '@switchyard/kit';
+import { sha256 } from '../auth.js';
 import type { UsersContext } from '../context.js';
 import { ApiToken } from './api-token.entity.js';
-
-const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
 const NewToken = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
@@ -34,22 +31,4 @@ export async function revokeApiToken(ctx: UsersContext, id: string): Promise<Api
 
 export function listApiTokens(ctx: UsersContext): Promise<ApiToken[]> {
   return ctx.em.find(ApiToken, {}, { orderBy: { createdAt: 'desc' } });
-}
-
-/**
- * The check every subgraph gives its `Auth` for API tokens: the token must be the one issued
- * under that id, and not revoked.
- */
-export function apiTokenCheck(orm: Orm): ApiTokenCheck {
-  return async (id, token) => {
-    if (!isUuid(id)) return false;
-    const em: EntityManager = orm.em.fork();
-    const rows = await em
-      .getConnection()
-      .execute(
-        '/* apiTokenActive */ select 1 from users.api_tokens where id = ? and token_hash = ? and revoked_at is null',
-        [id, sha256(token)],
-      );
-    return rows.length > 0;
-  };
 }

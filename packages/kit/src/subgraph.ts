@@ -1,0 +1,99 @@
+import type { MigrationObject, Options } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { GraphQLSchema } from 'graphql';
+import { Auth, type AuthContext, resolveJwtSecret, type TokenChecks } from './auth.js';
+import { openDatabase, type Orm, pingDatabase } from './db.js';
+import { startEmbeddedPostgres } from './embedded.js';
+import { commonEnv, loadEnv, type z } from './env.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { type RequestContext, type RequestInfo, type Service, startService, stopOnSignals } from './server.js';
+
+export type CommonEnv = z.infer<z.ZodObject<typeof commonEnv>> & { PORT: number };
+
+/** What every subgraph's request context carries: its own entity manager and the caller. */
+export interface SubgraphContext extends RequestContext, AuthContext {
+  em: EntityManager;
+}
+
+/** A subgraph as the kernel runs it: env → ORM (migrated) → schema → listen. */
+export interface SubgraphDefinition<C extends SubgraphContext> {
+  /** Service name, and the Postgres schema it owns. */
+  name: string;
+  entities: NonNullable<Options['entities']>;
+  migrations: MigrationObject[];
+  schema: () => Promise<GraphQLSchema>;
+  /** Adds the subgraph's own parts (DataLoaders...) to the base context of a request. */
+  context: (base: SubgraphContext, auth: Auth) => C;
+  /** How this subgraph confirms tokens (the users package exports `tokenChecks`). */
+  tokenChecks: (orm: Orm) => TokenChecks;
+  /** Runs after migrations, before listening (e.g. the first admin). */
+  prepare?: (orm: Orm, logger: Logger) => Promise<void>;
+}
+
+export async function startSubgraph<C extends SubgraphContext, E extends CommonEnv>(
+  definition: SubgraphDefinition<C>,
+  env: E & { DATABASE_URL: string },
+  logger: Logger = createLogger(definition.name, env.LOG_LEVEL),
+): Promise<Service> {
+  const metrics = createMetrics(definition.name);
+  const orm = await openDatabase({
+    url: env.DATABASE_URL,
+    schema: definition.name,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    logger,
+    queryCounter: metrics.dbQueries,
+  });
+  try {
+    await definition.prepare?.(orm, logger);
+    const auth = new Auth(resolveJwtSecret(env), env.JWT_TTL, definition.tokenChecks(orm));
+    return await startService<C>({
+      name: definition.name,
+      port: env.PORT,
+      host: env.HOST,
+      logger,
+      metrics,
+      production: env.NODE_ENV === 'production',
+      graphql: { schema: await definition.schema() },
+      context: async ({ headers, requestId, log }: RequestInfo) =>
+        definition.context(
+          { requestId, log, em: orm.em.fork(), ...(await auth.authenticate(headers.authorization)) },
+          auth,
+        ),
+      ready: () => pingDatabase(orm),
+      shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
+      onClose: () => orm.close(),
+    });
+  } catch (error) {
+    await orm.close();
+    throw error;
+  }
+}
+
+/**
+ * A subgraph's `main.ts`: reads its env (exiting on problems), starts embedded PostgreSQL when
+ * DATABASE_URL is unset, starts the service and stops it on SIGTERM/SIGINT.
+ */
+export function runSubgraph<S extends z.ZodRawShape>(
+  name: string,
+  shape: S,
+  start: (env: z.infer<z.ZodObject<S>> & { DATABASE_URL: string }, logger: Logger) => Promise<Service>,
+): void {
+  const main = async () => {
+    const env = loadEnv(shape) as z.infer<z.ZodObject<S>> & CommonEnv;
+    const logger = createLogger(name, env.LOG_LEVEL);
+    const embedded = env.DATABASE_URL
+      ? undefined
+      : await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT });
+    const service = await start({ ...env, DATABASE_URL: env.DATABASE_URL ?? embedded!.url }, logger);
+    stopOnSignals(logger, async () => {
+      await service.close();
+      await embedded?.stop();
+    });
+  };
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
