@@ -53,6 +53,7 @@ it('starts everything on embedded PostgreSQL, stops on Ctrl-C and keeps the data
     EMBEDDED_PG_PORT: String(await freePort()),
     GATEWAY_PORT: String(await freePort()),
     USERS_PORT: String(await freePort()),
+    SESSIONS_PORT: String(await freePort()),
   };
   const client = new GraphQLClient(`http://127.0.0.1:${env.GATEWAY_PORT}/graphql`);
 

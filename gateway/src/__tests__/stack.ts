@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseEnv, type Service } from '@switchyard/kit';
 import { freshDatabase, GraphQLClient, type Stack } from '@switchyard/testing';
+import { sessionsEnv, startSessions } from '@switchyard/sessions';
 import { startUsers, usersEnv } from '@switchyard/users';
 import { gatewayEnv, startGateway } from '../index.js';
 
@@ -12,27 +13,26 @@ export interface Running {
   db: string;
   secret: string;
   users: Service;
+  sessions: Service;
   gateway: Service;
   client: GraphQLClient;
 }
 
-/** The users subgraph and the real gateway on free ports, over a fresh database. */
+/** Every subgraph and the real gateway on free ports, over a fresh database. */
 export async function startStack(stack: Stack, gatewayOverrides: Record<string, string> = {}): Promise<Running> {
   const db = await freshDatabase();
   const secret = randomBytes(32).toString('hex');
+  const common = { NODE_ENV: 'test', DATABASE_URL: db, HOST: '127.0.0.1', PORT: '0', JWT_SECRET: secret };
   const users = await stack.add(
     startUsers(
       parseEnv(usersEnv, {
-        NODE_ENV: 'test',
-        DATABASE_URL: db,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        JWT_SECRET: secret,
+        ...common,
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
       }) as Parameters<typeof startUsers>[0],
     ),
   );
+  const sessions = await stack.add(startSessions(parseEnv(sessionsEnv, common) as Parameters<typeof startSessions>[0]));
   const gateway = await stack.add(
     startGateway(
       parseEnv(gatewayEnv, {
@@ -40,12 +40,12 @@ export async function startStack(stack: Stack, gatewayOverrides: Record<string, 
         HOST: '127.0.0.1',
         PORT: '0',
         SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
-        SUBGRAPH_URLS: `users=${users.url}`,
+        SUBGRAPH_URLS: `users=${users.url},sessions=${sessions.url}`,
         ...gatewayOverrides,
       }),
     ),
   );
-  return { db, secret, users, gateway, client: new GraphQLClient(gateway.url) };
+  return { db, secret, users, sessions, gateway, client: new GraphQLClient(gateway.url) };
 }
 
 let counter = 0;

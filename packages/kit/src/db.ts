@@ -86,3 +86,15 @@ async function migrate(options: DatabaseOptions): Promise<void> {
 export async function pingDatabase(orm: Orm): Promise<void> {
   await orm.em.getConnection().execute('/* ping */ select 1');
 }
+
+/**
+ * Runs SQL through knex, whose bindings keep arrays whole (`?::uuid[]`), where MikroORM's
+ * `execute` would spread them into lists. For bulk `unnest` inserts and `= any(?)` lookups.
+ */
+export async function sqlRows<T = Record<string, unknown>>(
+  em: { getKnex(): { raw(sql: string, params: readonly unknown[]): PromiseLike<{ rows: T[] }> } },
+  sql: string,
+  params: readonly unknown[] = [],
+): Promise<T[]> {
+  return (await em.getKnex().raw(sql, params)).rows;
+}

@@ -1,0 +1,11 @@
+import type { SubgraphContext } from '@switchyard/kit';
+import { createSessionLoaders } from './session/session.loader.js';
+import { createStatsLoaders } from './stats/stats.loader.js';
+
+export interface SessionsContext extends SubgraphContext {
+  loaders: ReturnType<typeof createSessionLoaders> & ReturnType<typeof createStatsLoaders>;
+}
+
+export function sessionsContext(base: SubgraphContext): SessionsContext {
+  return { ...base, loaders: { ...createSessionLoaders(base.em), ...createStatsLoaders(base.em) } };
+}

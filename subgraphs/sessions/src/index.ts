@@ -1,0 +1,3 @@
+export { startSessions } from './service.js';
+export { sessionsEnv, type SessionsEnv } from './env.js';
+export { buildSessionsSchema } from './schema.js';

@@ -1,0 +1,168 @@
+import { z } from '@switchyard/kit';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Activity } from './session.entity.js';
+
+const MAX_DURATION_SEC = 48 * 3600;
+const FUTURE_SLACK_MS = 10 * 60_000;
+
+const optionalNumber = (schema: z.ZodNumber) => schema.nullish().transform((v) => v ?? null);
+
+/** The rules every new session obeys, whether created alone or imported. */
+export const NewSession = z.object({
+  userId: z.uuid('must be a user id').nullish(),
+  activity: z.enum(Object.keys(Activity) as [Activity, ...Activity[]], {
+    error: `must be one of ${Object.keys(Activity).join(', ')}`,
+  }),
+  startedAt: z.coerce
+    .date({ error: 'must be an ISO 8601 date-time' })
+    .refine((d) => d.getTime() <= Date.now() + FUTURE_SLACK_MS, 'must not be more than 10 minutes in the future'),
+  durationSec: z
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be positive')
+    .max(MAX_DURATION_SEC, 'must be at most 48 hours (172800)'),
+  distanceM: optionalNumber(z.number().min(0, 'must not be negative')),
+  calories: optionalNumber(z.number().min(0, 'must not be negative')),
+  avgHeartRate: optionalNumber(
+    z
+      .number()
+      .int('must be a whole number')
+      .min(25, 'must be between 25 and 250')
+      .max(250, 'must be between 25 and 250'),
+  ),
+  notes: z
+    .string()
+    .max(2000, 'must be at most 2000 characters')
+    .nullish()
+    .transform((v) => v ?? null),
+});
+export type NewSession = z.infer<typeof NewSession>;
+
+export const MAX_IMPORT = 10_000;
+
+@InputType({ description: 'A new session. Only an admin may name another user.' })
+export class SessionInput {
+  @Field(() => ID, { nullable: true, description: 'Defaults to the caller.' })
+  userId?: string;
+
+  @Field(() => Activity)
+  activity!: Activity;
+
+  @Field()
+  startedAt!: Date;
+
+  @Field(() => Int)
+  durationSec!: number;
+
+  @Field(() => Float, { nullable: true })
+  distanceM?: number;
+
+  @Field(() => Float, { nullable: true })
+  calories?: number;
+
+  @Field(() => Int, { nullable: true })
+  avgHeartRate?: number;
+
+  @Field(() => String, { nullable: true })
+  notes?: string;
+}
+
+@InputType({
+  description:
+    'A session to import. Activity and startedAt are plain strings here, so a bad row is reported on its own instead of failing the whole batch.',
+})
+export class SessionImportRow {
+  @Field(() => ID, { nullable: true })
+  userId?: string;
+
+  @Field()
+  activity!: string;
+
+  @Field({ description: 'ISO 8601 date-time.' })
+  startedAt!: string;
+
+  @Field(() => Float)
+  durationSec!: number;
+
+  @Field(() => Float, { nullable: true })
+  distanceM?: number;
+
+  @Field(() => Float, { nullable: true })
+  calories?: number;
+
+  @Field(() => Float, { nullable: true })
+  avgHeartRate?: number;
+
+  @Field(() => String, { nullable: true })
+  notes?: string;
+}
+
+@ObjectType()
+export class RejectedRow {
+  @Field(() => Int, { description: 'Position in the input list, from 0.' })
+  index!: number;
+
+  @Field()
+  field!: string;
+
+  @Field()
+  reason!: string;
+}
+
+@ObjectType()
+export class ImportReport {
+  @Field(() => Int)
+  imported!: number;
+
+  @Field(() => [RejectedRow])
+  rejected!: RejectedRow[];
+}
+
+@InputType({ description: "Filters on one user's sessions." })
+export class UserSessionFilter {
+  @Field(() => Activity, { nullable: true })
+  activity?: Activity;
+
+  @Field({ nullable: true, description: 'Started at or after.' })
+  from?: Date;
+
+  @Field({ nullable: true, description: 'Started before.' })
+  to?: Date;
+
+  @Field(() => Int, { nullable: true })
+  minDurationSec?: number;
+
+  @Field(() => Int, { nullable: true })
+  maxDurationSec?: number;
+}
+
+@InputType({ description: "Filters on sessions; without userId, users see their own and admins everyone's." })
+export class SessionFilter extends UserSessionFilter {
+  @Field(() => ID, { nullable: true })
+  userId?: string;
+}
+
+export const Filter = z
+  .object({
+    userId: z.uuid('must be a user id').optional(),
+    activity: z.enum(Object.keys(Activity) as [Activity, ...Activity[]]).optional(),
+    from: z.date().optional(),
+    to: z.date().optional(),
+    minDurationSec: z.number().int().min(0, 'must not be negative').optional(),
+    maxDurationSec: z.number().int().min(0, 'must not be negative').optional(),
+  })
+  .refine((f) => !f.from || !f.to || f.from < f.to, { message: 'must be before to', path: ['from'] })
+  .refine((f) => f.minDurationSec == null || f.maxDurationSec == null || f.minDurationSec <= f.maxDurationSec, {
+    message: 'must not exceed maxDurationSec',
+    path: ['minDurationSec'],
+  });
+export type Filter = z.infer<typeof Filter>;
+
+export const SessionOrder = {
+  STARTED_AT_DESC: 'STARTED_AT_DESC',
+  STARTED_AT_ASC: 'STARTED_AT_ASC',
+  DURATION_DESC: 'DURATION_DESC',
+  DURATION_ASC: 'DURATION_ASC',
+} as const;
+export type SessionOrder = keyof typeof SessionOrder;
+registerEnumType(SessionOrder, { name: 'SessionOrder' });

@@ -1,0 +1,133 @@
+import {
+  BadUserInputError,
+  ForbiddenError,
+  isAdmin,
+  NotFoundError,
+  type Page,
+  pageSize,
+  parseInput,
+  requireSelfOrAdmin,
+  requireUser,
+  sqlRows,
+  type Viewer,
+} from '@switchyard/kit';
+import type { SessionsContext } from '../context.js';
+import { Session } from './session.entity.js';
+import {
+  Filter,
+  type ImportReport,
+  MAX_IMPORT,
+  NewSession,
+  type RejectedRow,
+  type SessionFilter,
+  type SessionImportRow,
+  type SessionInput,
+  type SessionOrder,
+  type UserSessionFilter,
+} from './session.inputs.js';
+import { findSessions, type SessionQuery } from './session.query.js';
+
+/** Whose session this is: the caller, unless an admin names someone else. */
+function ownerOf(viewer: Viewer, userId: string | null | undefined): string {
+  if (userId && userId !== viewer.id && !isAdmin(viewer)) {
+    throw new ForbiddenError("not allowed to write another user's sessions");
+  }
+  return userId ?? viewer.id;
+}
+
+export async function createSession(ctx: SessionsContext, input: SessionInput): Promise<Session> {
+  const viewer = requireUser(ctx);
+  const { userId, ...fields } = parseInput(NewSession, input);
+  const session = ctx.em.create(Session, { ...fields, userId: ownerOf(viewer, userId) });
+  await ctx.em.flush();
+  return session;
+}
+
+/**
+ * Stores every valid row in one statement and reports each invalid one by index; nothing is
+ * stored when the caller may not write one of the named users' sessions.
+ */
+export async function importSessions(ctx: SessionsContext, rows: SessionImportRow[]): Promise<ImportReport> {
+  const viewer = requireUser(ctx);
+  if (rows.length > MAX_IMPORT) throw new BadUserInputError('sessions', `must hold at most ${MAX_IMPORT} rows`);
+  const owners = rows.map((row) => ownerOf(viewer, row.userId));
+  const valid: Array<NewSession & { userId: string; id: string }> = [];
+  const rejected: RejectedRow[] = [];
+  rows.forEach((row, index) => {
+    const parsed = NewSession.safeParse(row);
+    if (parsed.success) valid.push({ ...parsed.data, userId: owners[index]!, id: crypto.randomUUID() });
+    else {
+      const issue = parsed.error.issues[0]!;
+      rejected.push({ index, field: issue.path.join('.') || 'row', reason: issue.message });
+    }
+  });
+  if (valid.length) {
+    const column = <K extends keyof (typeof valid)[number]>(key: K) => valid.map((s) => s[key]);
+    await sqlRows(
+      ctx.em,
+      `/* importSessions */ insert into sessions
+         (id, user_id, activity, started_at, duration_sec, distance_m, calories, avg_heart_rate, notes)
+       select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::timestamptz[], ?::int[], ?::float8[], ?::float8[], ?::int[], ?::text[])`,
+      [
+        column('id'),
+        column('userId'),
+        column('activity'),
+        column('startedAt'),
+        column('durationSec'),
+        column('distanceM'),
+        column('calories'),
+        column('avgHeartRate'),
+        column('notes'),
+      ],
+    );
+  }
+  return { imported: valid.length, rejected };
+}
+
+export async function deleteSession(ctx: SessionsContext, id: string): Promise<boolean> {
+  const session = await ctx.loaders.session.load(id);
+  if (!session) throw new NotFoundError('session');
+  requireSelfOrAdmin(ctx, session.userId);
+  await ctx.em.nativeDelete(Session, { id });
+  return true;
+}
+
+export async function getSession(ctx: SessionsContext, id: string): Promise<Session | null> {
+  const session = await ctx.loaders.session.load(id);
+  if (session) requireSelfOrAdmin(ctx, session.userId);
+  return session;
+}
+
+interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  orderBy?: SessionOrder | null;
+}
+
+function toQuery(filter: UserSessionFilter | undefined, args: PageArgs): SessionQuery {
+  const { userId: _ignored, ...parsed } = parseInput(Filter, filter ?? {});
+  return { filter: parsed, order: args.orderBy ?? 'STARTED_AT_DESC', size: pageSize(args.first), after: args.after };
+}
+
+/** `sessions(filter)`: one's own, or for an admin anyone's (everyone's without userId). */
+export async function listSessions(
+  ctx: SessionsContext,
+  filter: SessionFilter | undefined,
+  args: PageArgs,
+): Promise<Page<Session>> {
+  const viewer = requireUser(ctx);
+  const userId = filter?.userId ?? (isAdmin(viewer) ? null : viewer.id);
+  if (userId) requireSelfOrAdmin(ctx, userId);
+  return findSessions(ctx.em, userId, toQuery(filter, args));
+}
+
+/** `User.sessions`: batched across the users of one response. */
+export function userSessions(
+  ctx: SessionsContext,
+  userId: string,
+  filter: UserSessionFilter | undefined,
+  args: PageArgs,
+): Promise<Page<Session>> {
+  requireSelfOrAdmin(ctx, userId);
+  return ctx.loaders.sessionsOfUser(toQuery(filter, args)).load(userId);
+}

@@ -1,0 +1,42 @@
+import { connectionType, parseInput, requireSelfOrAdmin, z } from '@switchyard/kit';
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import type { SessionsContext } from '../context.js';
+import { Activity, Session } from '../session/session.entity.js';
+import { SessionOrder, UserSessionFilter } from '../session/session.inputs.js';
+import { userSessions } from '../session/session.service.js';
+import { SessionStats } from '../stats/stats.types.js';
+import { UserRef } from './user.ref.js';
+
+export const SessionConnection = connectionType(Session);
+
+const Range = z
+  .object({ from: z.date().optional(), to: z.date().optional() })
+  .refine((r) => !r.from || !r.to || r.from < r.to, { message: 'must be before to', path: ['from'] });
+
+@Resolver(() => UserRef)
+export class UserSessionsResolver {
+  @FieldResolver(() => SessionConnection, { description: "The user's sessions (theirs or an admin's to read)." })
+  sessions(
+    @Root() user: UserRef,
+    @Ctx() ctx: SessionsContext,
+    @Arg('filter', () => UserSessionFilter, { nullable: true }) filter?: UserSessionFilter,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('orderBy', () => SessionOrder, { nullable: true }) orderBy?: SessionOrder,
+  ) {
+    return userSessions(ctx, user.id, filter, { first, after, orderBy });
+  }
+
+  @FieldResolver(() => SessionStats, { description: 'Sessions started in [from, to), optionally of one activity.' })
+  stats(
+    @Root() user: UserRef,
+    @Ctx() ctx: SessionsContext,
+    @Arg('from', () => Date, { nullable: true }) from?: Date,
+    @Arg('to', () => Date, { nullable: true }) to?: Date,
+    @Arg('activity', () => Activity, { nullable: true }) activity?: Activity,
+  ) {
+    requireSelfOrAdmin(ctx, user.id);
+    parseInput(Range, { from, to });
+    return ctx.loaders.stats({ from, to, activity }).load(user.id);
+  }
+}
