@@ -20,6 +20,7 @@ module.exports = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@switchyard/(kit|testing)$': '<rootDir>/packages/$1/src',
     '^@switchyard/gateway$': '<rootDir>/gateway/src',
+    '^@switchyard/(simulator|bench)$': '<rootDir>/clients/$1/src',
     '^@switchyard/(users|sessions|benchmarks|sensors|ingestion|cleanup)$': '<rootDir>/subgraphs/$1/src',
     '^@switchyard/(users|sessions|benchmarks|sensors|ingestion|cleanup)/(.+)$': '<rootDir>/subgraphs/$1/src/$2',
   },

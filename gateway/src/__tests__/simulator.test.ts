@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type pg from 'pg';
+import { CSV_COLUMNS, simulate } from '@switchyard/simulator';
+import { freePort, sqlClient, Stack } from '@switchyard/testing';
+import { loginAdmin, ROOT, type Running, startStack } from './stack.js';
+
+const stack = new Stack();
+let run: Running;
+let sql: pg.Client;
+
+beforeAll(async () => {
+  run = await startStack(stack);
+  sql = await sqlClient(run.db);
+});
+afterAll(async () => {
+  await sql?.end();
+  await stack.close();
+});
+
+const options = (out: string) => ({
+  url: run.gateway.url,
+  users: 4,
+  sessions: 203,
+  out,
+  seed: 42,
+  weeks: 8,
+  batch: 25,
+  concurrency: 3,
+  password: 'simulated-password',
+  emailPrefix: 'simtest',
+  progress: false,
+});
+
+describe('the session simulator', () => {
+  it('imports generated sessions and writes a CSV whose numbers match the stats API', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'sim-')), 'stats.csv');
+    const report = await simulate(options(out));
+    expect(report).toMatchObject({ users: 4, imported: 203, failures: [] });
+
+    const stored = await sql.query('select count(*)::int as n from sessions.sessions');
+    expect(stored.rows[0].n).toBe(203);
+
+    const [header, ...lines] = (await readFile(out, 'utf8')).trim().split('\n');
+    expect(header).toBe(CSV_COLUMNS.join(','));
+    expect(lines).toHaveLength(report.csvRows);
+    const admin = run.client.as(await loginAdmin(run.client));
+    const userIds = [...new Set(lines.map((l) => l.split(',')[1]!))];
+    expect(userIds).toHaveLength(4);
+    for (const id of userIds) {
+      const { user } = await admin.data(
+        'query($id: ID!) { user(id: $id) { email stats { byActivity { activity count totalDurationSec averageDurationSec totalDistanceM totalCalories averageHeartRate } } } }',
+        { id },
+      );
+      const expected = user.stats.byActivity.map((a: any) =>
+        [
+          user.email,
+          id,
+          a.activity,
+          a.count,
+          a.totalDurationSec,
+          a.averageDurationSec,
+          a.totalDistanceM,
+          a.totalCalories,
+          a.averageHeartRate ?? '',
+        ]
+          .map(String)
+          .join(','),
+      );
+      expect(lines.filter((l) => l.split(',')[1] === id)).toEqual(expected);
+    }
+    const total = lines.reduce((sum, l) => sum + Number(l.split(',')[3]), 0);
+    expect(total).toBe(203);
+
+    // The same seed again signs the same users in and doubles their sessions exactly.
+    const again = await simulate(options(out));
+    expect(again).toMatchObject({ users: 4, imported: 203, failures: [] });
+    const doubled = (await readFile(out, 'utf8')).trim().split('\n').slice(1);
+    expect(doubled.reduce((sum, l) => sum + Number(l.split(',')[3]), 0)).toBe(406);
+  });
+
+  it('exits non-zero and says why when the gateway cannot be reached', async () => {
+    const cli = promisify(execFile)(process.execPath, [
+      join(ROOT, 'clients/simulator/dist/main.js'),
+      '--url',
+      `http://127.0.0.1:${await freePort()}/graphql`,
+      '--users',
+      '2',
+      '--sessions',
+      '4',
+      '--out',
+      join(await mkdtemp(join(tmpdir(), 'sim-')), 'x.csv'),
+      '--no-progress',
+    ]);
+    await expect(cli).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('sign-in failed') });
+  });
+});
