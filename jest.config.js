@@ -18,7 +18,7 @@ module.exports = {
   moduleNameMapper: {
     // Sources import siblings as './x.js' (Node ESM-style); jest resolves them to the .ts files.
     '^(\\.{1,2}/.*)\\.js$': '$1',
-    '^@switchyard/(kit|testing)$': '<rootDir>/packages/$1/src',
+    '^@switchyard/(kit|testing|stack)$': '<rootDir>/packages/$1/src',
     '^@switchyard/gateway$': '<rootDir>/gateway/src',
     '^@switchyard/(simulator|bench)$': '<rootDir>/clients/$1/src',
     '^@switchyard/(users|sessions|benchmarks|sensors|ingestion|cleanup)$': '<rootDir>/subgraphs/$1/src',

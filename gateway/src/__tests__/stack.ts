@@ -1,20 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { parseEnv, type Service } from '@switchyard/kit';
+import { type RunningStack, startAll } from '@switchyard/stack';
 import { freshDatabase, GraphQLClient, type Stack } from '@switchyard/testing';
-import { sessionsEnv, startSessions } from '@switchyard/sessions';
-import { startUsers, usersEnv } from '@switchyard/users';
-import { gatewayEnv, startGateway } from '../index.js';
 
-export const ROOT = join(__dirname, '..', '..', '..');
+export { ROOT } from '@switchyard/stack';
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
 
-export interface Running {
+export interface Running extends RunningStack {
   db: string;
   secret: string;
-  users: Service;
-  sessions: Service;
-  gateway: Service;
   client: GraphQLClient;
 }
 
@@ -22,30 +15,10 @@ export interface Running {
 export async function startStack(stack: Stack, gatewayOverrides: Record<string, string> = {}): Promise<Running> {
   const db = await freshDatabase();
   const secret = randomBytes(32).toString('hex');
-  const common = { NODE_ENV: 'test', DATABASE_URL: db, HOST: '127.0.0.1', PORT: '0', JWT_SECRET: secret };
-  const users = await stack.add(
-    startUsers(
-      parseEnv(usersEnv, {
-        ...common,
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-      }) as Parameters<typeof startUsers>[0],
-    ),
+  const running = await stack.add(
+    startAll({ databaseUrl: db, jwtSecret: secret, admin: ADMIN, gateway: gatewayOverrides }),
   );
-  const sessions = await stack.add(startSessions(parseEnv(sessionsEnv, common) as Parameters<typeof startSessions>[0]));
-  const gateway = await stack.add(
-    startGateway(
-      parseEnv(gatewayEnv, {
-        NODE_ENV: 'test',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
-        SUBGRAPH_URLS: `users=${users.url},sessions=${sessions.url}`,
-        ...gatewayOverrides,
-      }),
-    ),
-  );
-  return { db, secret, users, sessions, gateway, client: new GraphQLClient(gateway.url) };
+  return { ...running, db, secret, client: new GraphQLClient(running.gateway.url) };
 }
 
 let counter = 0;

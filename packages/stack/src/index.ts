@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { gatewayEnv, startGateway } from '@switchyard/gateway';
+import { parseEnv, type Service } from '@switchyard/kit';
+import { sessionsEnv, startSessions } from '@switchyard/sessions';
+import { startUsers, usersEnv } from '@switchyard/users';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+
+export interface StackOptions {
+  databaseUrl: string;
+  jwtSecret: string;
+  admin: { email: string; password: string };
+  /** Extra gateway settings (SUPERGRAPH_FILE, ...). */
+  gateway?: Record<string, string>;
+  nodeEnv?: 'test' | 'development' | 'production';
+}
+
+export interface RunningStack {
+  users: Service;
+  sessions: Service;
+  gateway: Service;
+  close(): Promise<void>;
+}
+
+/** Every subgraph and the real gateway in this process, on free ports, over one database. */
+export async function startAll(options: StackOptions): Promise<RunningStack> {
+  const common = {
+    NODE_ENV: options.nodeEnv ?? 'test',
+    DATABASE_URL: options.databaseUrl,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    JWT_SECRET: options.jwtSecret,
+  };
+  const started: Service[] = [];
+  const close = async () => {
+    for (const service of started.splice(0).reverse()) await service.close();
+  };
+  try {
+    const users = await startUsers(
+      parseEnv(usersEnv, {
+        ...common,
+        ADMIN_EMAIL: options.admin.email,
+        ADMIN_PASSWORD: options.admin.password,
+      }) as Parameters<typeof startUsers>[0],
+    );
+    started.push(users);
+    const sessions = await startSessions(parseEnv(sessionsEnv, common) as Parameters<typeof startSessions>[0]);
+    started.push(sessions);
+    const gateway = await startGateway(
+      parseEnv(gatewayEnv, {
+        NODE_ENV: common.NODE_ENV,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
+        SUBGRAPH_URLS: `users=${users.url},sessions=${sessions.url}`,
+        ...options.gateway,
+      }),
+    );
+    started.push(gateway);
+    return { users, sessions, gateway, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
