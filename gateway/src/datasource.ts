@@ -10,5 +10,7 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext
     if (!context?.requestId) return; // health checks carry no caller
     request.http?.headers.set('x-request-id', context.requestId);
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+    if (context.forwardedHost) request.http?.headers.set('x-forwarded-host', context.forwardedHost);
+    request.http?.headers.set('x-forwarded-proto', context.forwardedProto);
   }
 }

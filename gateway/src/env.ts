@@ -1,4 +1,5 @@
 import { commonEnv, z } from '@switchyard/kit';
+import { parseRoutes } from './routes.js';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -28,6 +29,18 @@ export const gatewayEnv = {
         urls[name] = url;
       }
       return urls;
+    }),
+  /** HTTP routes passed through to subgraphs: `/prefix=subgraph,...`; prefixes naming absent subgraphs answer 404. */
+  HTTP_ROUTES: z
+    .string()
+    .default('/uploads=benchmarks,/documents=benchmarks,/exports=benchmarks')
+    .transform((text, ctx) => {
+      try {
+        return parseRoutes(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
     }),
   INTROSPECT_POLL_MS: z.coerce.number().int().min(0).default(10000),
   SANDBOX: flag.optional(),

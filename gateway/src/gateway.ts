@@ -4,6 +4,7 @@ import { createLogger, createMetrics, type Logger, type Service, startService } 
 import { type GatewayContext, gatewayContext } from './context.js';
 import { ForwardingDataSource } from './datasource.js';
 import type { GatewayEnv } from './env.js';
+import { mountHttpRoutes, subgraphUrls } from './routes.js';
 import { supergraphFile } from './supergraph-file.js';
 
 /** The federated gateway over whatever supergraph the configuration names. */
@@ -30,6 +31,11 @@ export async function startGateway(
     buildService: ({ name, url }) => new ForwardingDataSource({ url: urls[name] ?? url }),
     logger,
   });
+  // Routing URLs of the served supergraph, for the HTTP route table; SUBGRAPH_URLS wins.
+  let composedUrls: Record<string, string> = {};
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    composedUrls = subgraphUrls(coreSupergraphSdl);
+  });
   return startService<GatewayContext>({
     name: 'gateway',
     port: env.PORT,
@@ -39,6 +45,7 @@ export async function startGateway(
     production: !dev,
     graphql: { gateway: gateway as unknown as NonNullable<ApolloServerOptions<GatewayContext>['gateway']> },
     context: gatewayContext,
+    routes: (app) => mountHttpRoutes(app, env.HTTP_ROUTES, (name) => urls[name] ?? composedUrls[name], logger),
     sandbox: env.SANDBOX ?? dev,
     introspection: env.INTROSPECTION ?? dev,
     shutdownDelayMs: env.SHUTDOWN_DELAY_MS,

@@ -54,6 +54,7 @@ it('starts everything on embedded PostgreSQL, stops on Ctrl-C and keeps the data
     GATEWAY_PORT: String(await freePort()),
     USERS_PORT: String(await freePort()),
     SESSIONS_PORT: String(await freePort()),
+    BENCHMARKS_PORT: String(await freePort()),
   };
   const client = new GraphQLClient(`http://127.0.0.1:${env.GATEWAY_PORT}/graphql`);
 

@@ -12,11 +12,21 @@ export interface Running extends RunningStack {
 }
 
 /** Every subgraph and the real gateway on free ports, over a fresh database. */
-export async function startStack(stack: Stack, gatewayOverrides: Record<string, string> = {}): Promise<Running> {
+export async function startStack(
+  stack: Stack,
+  gatewayOverrides: Record<string, string> = {},
+  benchmarksOverrides: Record<string, string> = {},
+): Promise<Running> {
   const db = await freshDatabase();
   const secret = randomBytes(32).toString('hex');
   const running = await stack.add(
-    startAll({ databaseUrl: db, jwtSecret: secret, admin: ADMIN, gateway: gatewayOverrides }),
+    startAll({
+      databaseUrl: db,
+      jwtSecret: secret,
+      admin: ADMIN,
+      gateway: gatewayOverrides,
+      benchmarks: benchmarksOverrides,
+    }),
   );
   return { ...running, db, secret, client: new GraphQLClient(running.gateway.url) };
 }

@@ -1,4 +1,6 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { MigrationObject, Options } from '@mikro-orm/core';
+import type { Express } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import { Auth, type AuthContext, resolveJwtSecret, type TokenChecks } from './auth.js';
@@ -11,9 +13,17 @@ import { type RequestContext, type RequestInfo, type Service, startService, stop
 
 export type CommonEnv = z.infer<z.ZodObject<typeof commonEnv>> & { PORT: number };
 
-/** What every subgraph's request context carries: its own entity manager and the caller. */
+/** What every subgraph's request context carries: its own entity manager, the caller, the headers. */
 export interface SubgraphContext extends RequestContext, AuthContext {
   em: EntityManager;
+  headers: IncomingHttpHeaders;
+}
+
+/** What a subgraph's own HTTP routes get to work with. */
+export interface RouteDeps {
+  orm: Orm;
+  auth: Auth;
+  logger: Logger;
 }
 
 /** A subgraph as the kernel runs it: env → ORM (migrated) → schema → listen. */
@@ -29,6 +39,8 @@ export interface SubgraphDefinition<C extends SubgraphContext> {
   tokenChecks: (orm: Orm) => TokenChecks;
   /** Runs after migrations, before listening (e.g. the first admin). */
   prepare?: (orm: Orm, logger: Logger) => Promise<void>;
+  /** HTTP routes beside GraphQL (uploads, downloads, exports). */
+  routes?: (app: Express, deps: RouteDeps) => void;
 }
 
 export async function startSubgraph<C extends SubgraphContext, E extends CommonEnv>(
@@ -58,10 +70,11 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
       graphql: { schema: await definition.schema() },
       context: async ({ headers, requestId, log }: RequestInfo) =>
         definition.context(
-          { requestId, log, em: orm.em.fork(), ...(await auth.authenticate(headers.authorization)) },
+          { requestId, log, headers, em: orm.em.fork(), ...(await auth.authenticate(headers.authorization)) },
           auth,
         ),
       ready: () => pingDatabase(orm),
+      routes: definition.routes && ((app) => definition.routes!(app, { orm, auth, logger })),
       shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
       onClose: () => orm.close(),
     });

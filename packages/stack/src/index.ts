@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatewayEnv, startGateway } from '@switchyard/gateway';
 import { parseEnv, type Service } from '@switchyard/kit';
+import { benchmarksEnv, startBenchmarks } from '@switchyard/benchmarks';
 import { sessionsEnv, startSessions } from '@switchyard/sessions';
 import { startUsers, usersEnv } from '@switchyard/users';
 
@@ -12,12 +15,15 @@ export interface StackOptions {
   admin: { email: string; password: string };
   /** Extra gateway settings (SUPERGRAPH_FILE, ...). */
   gateway?: Record<string, string>;
+  /** Extra benchmarks settings (MAX_UPLOAD_BYTES, STORAGE_DIR, ...). */
+  benchmarks?: Record<string, string>;
   nodeEnv?: 'test' | 'development' | 'production';
 }
 
 export interface RunningStack {
   users: Service;
   sessions: Service;
+  benchmarks: Service;
   gateway: Service;
   close(): Promise<void>;
 }
@@ -46,18 +52,26 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
     started.push(users);
     const sessions = await startSessions(parseEnv(sessionsEnv, common) as Parameters<typeof startSessions>[0]);
     started.push(sessions);
+    const benchmarks = await startBenchmarks(
+      parseEnv(benchmarksEnv, {
+        ...common,
+        STORAGE_DIR: join(tmpdir(), `switchyard-documents-${randomUUID()}`),
+        ...options.benchmarks,
+      }) as Parameters<typeof startBenchmarks>[0],
+    );
+    started.push(benchmarks);
     const gateway = await startGateway(
       parseEnv(gatewayEnv, {
         NODE_ENV: common.NODE_ENV,
         HOST: '127.0.0.1',
         PORT: '0',
         SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
-        SUBGRAPH_URLS: `users=${users.url},sessions=${sessions.url}`,
+        SUBGRAPH_URLS: `users=${users.url},sessions=${sessions.url},benchmarks=${benchmarks.url}`,
         ...options.gateway,
       }),
     );
     started.push(gateway);
-    return { users, sessions, gateway, close };
+    return { users, sessions, benchmarks, gateway, close };
   } catch (error) {
     await close();
     throw error;

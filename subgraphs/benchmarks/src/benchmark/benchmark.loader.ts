@@ -1,0 +1,38 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlRows } from '@switchyard/kit';
+import DataLoader from 'dataloader';
+import { Benchmark } from './benchmark.entity.js';
+
+export function createBenchmarkLoaders(em: EntityManager) {
+  const recent = new Map<number, DataLoader<string, Benchmark[]>>();
+  return {
+    benchmark: new DataLoader<string, Benchmark | null>(async (ids) => {
+      const rows = await em.find(Benchmark, { id: { $in: [...ids] } });
+      const found = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    /** Device.benchmarks(first): the newest `first` of every device in one lateral join. */
+    recentBenchmarks(first: number) {
+      let loader = recent.get(first);
+      if (!loader) {
+        loader = new DataLoader(async (deviceIds) => {
+          const rows = await sqlRows(
+            em,
+            `/* recentBenchmarks */ select b.* from unnest(?::uuid[]) as d(id) cross join lateral (
+               select * from benchmarks where device_id = d.id order by ran_at desc, id desc limit ?
+             ) b`,
+            [[...deviceIds], first],
+          );
+          const groups = new Map<string, Benchmark[]>(deviceIds.map((id) => [id, []]));
+          for (const row of rows) {
+            const benchmark = em.map(Benchmark, row);
+            groups.get(benchmark.deviceId)?.push(benchmark);
+          }
+          return deviceIds.map((id) => groups.get(id)!);
+        });
+        recent.set(first, loader);
+      }
+      return loader;
+    },
+  };
+}

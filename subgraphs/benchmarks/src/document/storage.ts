@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { link, mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+
+/** Where document bytes live, by key (their SHA-256). An object store can stand in for the disk. */
+export interface BlobStore {
+  /** A place to write new bytes before their key is known; commit or abort it. */
+  begin(): Promise<PendingBlob>;
+  read(key: string): Promise<{ stream: Readable; size: number } | null>;
+}
+
+export interface PendingBlob {
+  stream: Writable;
+  /** Keeps the bytes under `key`; when that key is stored already, the new copy is dropped. */
+  commit(key: string): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** Files under `<dir>/<first two hex digits>/<sha256>`: the same bytes are one file. */
+export class DiskStore implements BlobStore {
+  constructor(private readonly dir: string) {}
+
+  private path(key: string): string {
+    if (!/^[0-9a-f]{64}$/.test(key)) throw new Error('blob keys are SHA-256 hex digests');
+    return join(this.dir, key.slice(0, 2), key);
+  }
+
+  async begin(): Promise<PendingBlob> {
+    await mkdir(join(this.dir, 'incoming'), { recursive: true });
+    const temp = join(this.dir, 'incoming', randomUUID());
+    const stream = createWriteStream(temp, { flags: 'wx' });
+    const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+    return {
+      stream,
+      commit: async (key) => {
+        if (!stream.writableFinished) await new Promise<void>((resolve) => stream.end(resolve));
+        await closed;
+        await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true });
+        // link() refuses an existing target, which then holds these very bytes already.
+        await link(temp, this.path(key)).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EEXIST') throw error;
+        });
+        await rm(temp, { force: true });
+      },
+      abort: async () => {
+        stream.destroy();
+        await closed;
+        await rm(temp, { force: true });
+      },
+    };
+  }
+
+  async read(key: string) {
+    const path = this.path(key);
+    const info = await stat(path).catch(() => null);
+    return info ? { stream: createReadStream(path), size: info.size } : null;
+  }
+}

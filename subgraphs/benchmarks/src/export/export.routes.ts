@@ -1,0 +1,74 @@
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { RouteDeps } from '@switchyard/kit';
+import { stringify } from 'csv-stringify';
+import type { Express, Request, Response } from 'express';
+import { requireCaller } from '../document/document.routes.js';
+
+const COLUMNS = [
+  'id',
+  'hostname',
+  'machine_id',
+  'vendor',
+  'model',
+  'first_seen_at',
+  'last_seen_at',
+  'best_score',
+  'latest_ran_at',
+  'latest_global_score',
+  'latest_cpu',
+  'latest_mem',
+  'latest_disk',
+  'latest_net',
+  'latest_gpu',
+];
+
+const EXPORT_SQL = `/* exportDevices */ select d.id, d.hostname, d.machine_id, d.vendor, d.model,
+    d.first_seen_at, d.last_seen_at, d.best_score, b.ran_at as latest_ran_at, b.global_score as latest_global_score,
+    b.cpu as latest_cpu, b.mem as latest_mem, b.disk as latest_disk, b.net as latest_net, b.gpu as latest_gpu
+  from devices d left join benchmarks b on b.id = d.latest_benchmark_id
+  order by d.hostname, d.id`;
+
+/** Rows as one JSON array, written as they come. */
+function jsonArray(): Transform {
+  let first = true;
+  return new Transform({
+    writableObjectMode: true,
+    transform(row, _encoding, done) {
+      done(null, `${first ? '[\n' : ',\n'}${JSON.stringify(row)}`);
+      first = false;
+    },
+    flush(done) {
+      done(null, first ? '[]\n' : '\n]\n');
+    },
+  });
+}
+
+/**
+ * GET /exports/devices.csv|json — every device with its latest benchmark, streamed from a
+ * server-side cursor: memory stays flat however many devices there are.
+ */
+async function exportDevices(req: Request, res: Response, deps: RouteDeps, format: 'csv' | 'json') {
+  if (!(await requireCaller(req, res, deps))) return;
+  // knex streams rows through pg-query-stream: a server-side cursor, a batch at a time.
+  const rows = deps.orm.em.getKnex().raw(EXPORT_SQL).stream({ batchSize: 500 }) as unknown as NodeJS.ReadableStream;
+  res.setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json');
+  res.setHeader('content-disposition', `attachment; filename="devices.${format}"`);
+  const encode =
+    format === 'csv'
+      ? stringify({ header: true, columns: COLUMNS, cast: { date: (d) => d.toISOString() } })
+      : jsonArray();
+  await pipeline(rows, encode, res);
+}
+
+export function exportRoutes(app: Express, deps: RouteDeps): void {
+  for (const format of ['csv', 'json'] as const) {
+    app.get(`/exports/devices.${format}`, (req, res) => {
+      exportDevices(req, res, deps, format).catch((error: unknown) => {
+        deps.logger.error({ err: error }, 'export failed');
+        if (!res.headersSent) res.status(500).json({ error: 'internal server error', code: 'INTERNAL_SERVER_ERROR' });
+        else res.destroy();
+      });
+    });
+  }
+}
