@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // Test code reads untyped JSON responses.
-    files: ['**/__tests__/**', '**/*.test.ts', 'packages/testing/**'],
+    files: ['**/__tests__/**', '**/*.test.ts', 'packages/testing/**', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

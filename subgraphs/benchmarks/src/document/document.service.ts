@@ -14,7 +14,7 @@ function uploadRequest(maxBytes: number) {
       .trim()
       .min(1, 'must not be empty')
       .max(200, 'must be at most 200 characters')
-      .refine((name) => !/[/\\\u0000-\u001f]/.test(name), 'must be a plain file name'),
+      .refine((name) => !/[/\\\p{Cc}]/u.test(name), 'must be a plain file name'),
     contentType: z.enum(ACCEPTED_TYPES as [string, ...string[]], {
       error: `must be one of ${ACCEPTED_TYPES.join(', ')}`,
     }),
