@@ -258,6 +258,11 @@ describe('sessions through the gateway', () => {
       { ...good(10), activity: 'JOG' },
       { ...good(11), startedAt: 'yesterday' },
       good(12),
+      { ...good(13), startedAt: '2026-01-01T10:00:00' },
+      { ...good(14), startedAt: '0999-01-01T10:00:00Z' },
+      { ...good(15), notes: 'nul \u0000 inside' },
+      { ...good(16), distanceM: 1e308 },
+      { ...good(17), userId: 'someone' },
     ];
     const { importSessions } = await me.data(IMPORT, { rows });
     expect(importSessions.imported).toBe(3);
@@ -271,6 +276,11 @@ describe('sessions through the gateway', () => {
       [8, 'startedAt'],
       [9, 'activity'],
       [10, 'startedAt'],
+      [12, 'startedAt'],
+      [13, 'startedAt'],
+      [14, 'notes'],
+      [15, 'distanceM'],
+      [16, 'userId'],
     ]);
     for (const r of importSessions.rejected) expect(r.reason.length).toBeGreaterThan(5);
     expect((await storedOf(user.id)).map((r) => r.notes).sort()).toEqual(['good 1', 'good 12', 'good 4']);
@@ -330,12 +340,14 @@ describe('sessions through the gateway', () => {
         await other.request('query($u: ID!) { sessions(filter: { userId: $u }) { nodes { id } } }', { u: owner.id }),
       ),
     ).toEqual(['FORBIDDEN']);
-    expect(codes(await other.request('query($id: ID!) { session(id: $id) { id } }', { id: one!.id }))).toEqual([
-      'FORBIDDEN',
-    ]);
+    // Someone else's session looks like a missing one: ids reveal nothing.
+    const peek = await other.request('query($id: ID!) { session(id: $id) { id } }', { id: one!.id });
+    expect(peek.data).toEqual({ session: null });
+    expect(peek.errors).toBeUndefined();
     expect(codes(await other.request('mutation($id: ID!) { deleteSession(id: $id) }', { id: one!.id }))).toEqual([
-      'FORBIDDEN',
+      'NOT_FOUND',
     ]);
+    expect((await other.request('{ session(id: "not-a-uuid") { id } }')).data).toEqual({ session: null });
     expect(
       codes(await other.request('query($id: ID!) { user(id: $id) { stats { count } } }', { id: owner.id })),
     ).toContain('FORBIDDEN');

@@ -88,13 +88,17 @@ export async function pingDatabase(orm: Orm): Promise<void> {
 }
 
 /**
- * Runs SQL through knex, whose bindings keep arrays whole (`?::uuid[]`), where MikroORM's
- * `execute` would spread them into lists. For bulk `unnest` inserts and `= any(?)` lookups.
+ * Runs SQL through knex, whose bindings keep arrays whole (`?::uuid[]`) where MikroORM's
+ * `execute` would spread them into lists. Inside `em.transactional` it runs in that transaction.
  */
 export async function sqlRows<T = Record<string, unknown>>(
-  em: { getKnex(): { raw(sql: string, params: readonly unknown[]): PromiseLike<{ rows: T[] }> } },
+  em: {
+    getKnex(): { raw(sql: string, params: readonly unknown[]): PromiseLike<{ rows: T[] }> };
+    getTransactionContext(): unknown;
+  },
   sql: string,
   params: readonly unknown[] = [],
 ): Promise<T[]> {
-  return (await em.getKnex().raw(sql, params)).rows;
+  const runner = (em.getTransactionContext() ?? em.getKnex()) as ReturnType<typeof em.getKnex>;
+  return (await runner.raw(sql, params)).rows;
 }

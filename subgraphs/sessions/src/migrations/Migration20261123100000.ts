@@ -20,10 +20,13 @@ export class Migration20261123100000 extends Migration {
     // User.sessions, every statistic), so the main index leads with user_id and then started_at;
     // a user's rows for a range are one contiguous index range, newest first, whatever the table
     // size. id breaks ties for keyset paging. Admin listings across users ordered by time use
-    // the second index. Partitioning by time was considered and left out: retention does not
+    // the second index; duration orderings the last two. Partitioning by time was considered and left out: retention does not
     // drop old sessions, and per-user ranges are already index ranges; at hundreds of millions
     // of rows, hash partitions on user_id would be the next step.
     this.addSql('create index sessions_user_started_idx on sessions (user_id, started_at desc, id desc)');
     this.addSql('create index sessions_started_idx on sessions (started_at desc, id desc)');
+    // Ordering by duration, within one user or across all.
+    this.addSql('create index sessions_user_duration_idx on sessions (user_id, duration_sec desc, id desc)');
+    this.addSql('create index sessions_duration_idx on sessions (duration_sec desc, id desc)');
   }
 }

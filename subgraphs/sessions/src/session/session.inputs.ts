@@ -4,6 +4,7 @@ import { Activity } from './session.entity.js';
 
 const MAX_DURATION_SEC = 48 * 3600;
 const FUTURE_SLACK_MS = 10 * 60_000;
+const EARLIEST = Date.UTC(1900, 0, 1);
 
 const optionalNumber = (schema: z.ZodNumber) => schema.nullish().transform((v) => v ?? null);
 
@@ -13,16 +14,19 @@ export const NewSession = z.object({
   activity: z.enum(Object.keys(Activity) as [Activity, ...Activity[]], {
     error: `must be one of ${Object.keys(Activity).join(', ')}`,
   }),
-  startedAt: z.coerce
-    .date({ error: 'must be an ISO 8601 date-time' })
+  startedAt: z
+    .union([z.date(), z.iso.datetime({ offset: true }).transform((s) => new Date(s))], {
+      error: 'must be an ISO 8601 date-time with a time zone',
+    })
+    .refine((d) => d.getTime() >= EARLIEST, 'must not be before 1900')
     .refine((d) => d.getTime() <= Date.now() + FUTURE_SLACK_MS, 'must not be more than 10 minutes in the future'),
   durationSec: z
     .number({ error: 'must be a number of seconds' })
     .int('must be a whole number of seconds')
     .min(1, 'must be positive')
     .max(MAX_DURATION_SEC, 'must be at most 48 hours (172800)'),
-  distanceM: optionalNumber(z.number().min(0, 'must not be negative')),
-  calories: optionalNumber(z.number().min(0, 'must not be negative')),
+  distanceM: optionalNumber(z.number().min(0, 'must not be negative').max(1_000_000, 'must be at most 1000 km')),
+  calories: optionalNumber(z.number().min(0, 'must not be negative').max(50_000, 'must be at most 50000')),
   avgHeartRate: optionalNumber(
     z
       .number()
@@ -33,6 +37,7 @@ export const NewSession = z.object({
   notes: z
     .string()
     .max(2000, 'must be at most 2000 characters')
+    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
     .nullish()
     .transform((v) => v ?? null),
 });
@@ -142,6 +147,14 @@ export class SessionFilter extends UserSessionFilter {
   userId?: string;
 }
 
+/** from must come before to, when both are given. */
+const fromBeforeTo: [(r: { from?: Date; to?: Date }) => boolean, { message: string; path: string[] }] = [
+  (r) => !r.from || !r.to || r.from < r.to,
+  { message: 'must be before to', path: ['from'] },
+];
+
+export const TimeRange = z.object({ from: z.date().optional(), to: z.date().optional() }).refine(...fromBeforeTo);
+
 export const Filter = z
   .object({
     userId: z.uuid('must be a user id').optional(),
@@ -151,7 +164,7 @@ export const Filter = z
     minDurationSec: z.number().int().min(0, 'must not be negative').optional(),
     maxDurationSec: z.number().int().min(0, 'must not be negative').optional(),
   })
-  .refine((f) => !f.from || !f.to || f.from < f.to, { message: 'must be before to', path: ['from'] })
+  .refine(...fromBeforeTo)
   .refine((f) => f.minDurationSec == null || f.maxDurationSec == null || f.minDurationSec <= f.maxDurationSec, {
     message: 'must not exceed maxDurationSec',
     path: ['minDurationSec'],

@@ -35,7 +35,8 @@ export function conditions(filter: SessionQuery['filter'], after?: string | null
     const o = ORDERS[order];
     const cursor = decodeCursor(after, [o.kind, 'string']);
     if (cursor) {
-      if (!isUuid(cursor[1])) throw new BadUserInputError('after', 'is not a cursor from this list');
+      const badKey = o.kind === 'number' && !Number.isSafeInteger(cursor[0]);
+      if (badKey || !isUuid(cursor[1])) throw new BadUserInputError('after', 'is not a cursor from this list');
       add(`(${o.key}, id) ${o.cmp} (?, ?::uuid)`, cursor[0], cursor[1]);
     }
   }
@@ -57,7 +58,8 @@ export async function findSessions(
   query: SessionQuery,
 ): Promise<Page<Session>> {
   const { where, params } = conditions(query.filter, query.after, query.order);
-  const rows = await em.execute(
+  const rows = await sqlRows(
+    em,
     `/* listSessions */ select * from sessions where ${userId ? 'user_id = ? and ' : ''}${where}
      order by ${ORDERS[query.order].by} limit ?`,
     [...(userId ? [userId] : []), ...params, query.size + 1],

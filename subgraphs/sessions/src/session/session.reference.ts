@@ -1,12 +1,8 @@
-import { isAdmin, requireUser } from '@switchyard/kit';
 import type { SessionsContext } from '../context.js';
+import { visibleSession } from './session.service.js';
 
 export const sessionReference = {
   Session: {
-    __resolveReference: async (ref: { id: string }, ctx: SessionsContext) => {
-      const viewer = requireUser(ctx);
-      const session = await ctx.loaders.session.load(ref.id);
-      return session && (session.userId === viewer.id || isAdmin(viewer)) ? session : null;
-    },
+    __resolveReference: (ref: { id: string }, ctx: SessionsContext) => visibleSession(ctx, ref.id),
   },
 };

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { SessionsContext } from '../context.js';
 import { UserRef } from '../user/user.ref.js';
-import { SessionConnection } from '../user/user.resolver.js';
+import { SessionConnection } from './session.connection.js';
 import { Session } from './session.entity.js';
 import { ImportReport, SessionFilter, SessionImportRow, SessionInput, SessionOrder } from './session.inputs.js';
 import * as sessions from './session.service.js';
@@ -23,7 +23,7 @@ export class SessionResolver {
   @Authorized()
   @Query(() => Session, { nullable: true })
   session(@Arg('id', () => ID) id: string, @Ctx() ctx: SessionsContext) {
-    return sessions.getSession(ctx, id);
+    return sessions.visibleSession(ctx, id);
   }
 
   @Authorized()

@@ -8,6 +8,7 @@ import {
   parseInput,
   requireSelfOrAdmin,
   requireUser,
+  isUuid,
   sqlRows,
   type Viewer,
 } from '@switchyard/kit';
@@ -38,7 +39,7 @@ function ownerOf(viewer: Viewer, userId: string | null | undefined): string {
 export async function createSession(ctx: SessionsContext, input: SessionInput): Promise<Session> {
   const viewer = requireUser(ctx);
   const { userId, ...fields } = parseInput(NewSession, input);
-  const session = ctx.em.create(Session, { ...fields, userId: ownerOf(viewer, userId) });
+  const session = ctx.em.create(Session, { ...fields, userId: ownerOf(viewer, userId?.toLowerCase()) });
   await ctx.em.flush();
   return session;
 }
@@ -50,10 +51,17 @@ export async function createSession(ctx: SessionsContext, input: SessionInput): 
 export async function importSessions(ctx: SessionsContext, rows: SessionImportRow[]): Promise<ImportReport> {
   const viewer = requireUser(ctx);
   if (rows.length > MAX_IMPORT) throw new BadUserInputError('sessions', `must hold at most ${MAX_IMPORT} rows`);
-  const owners = rows.map((row) => ownerOf(viewer, row.userId));
+  // A malformed userId is that row's problem; a well-formed one naming someone else is the caller's.
+  const owners = rows.map((row) =>
+    row.userId && !isUuid(row.userId) ? null : ownerOf(viewer, row.userId?.toLowerCase()),
+  );
   const valid: Array<NewSession & { userId: string; id: string }> = [];
   const rejected: RejectedRow[] = [];
   rows.forEach((row, index) => {
+    if (owners[index] === null) {
+      rejected.push({ index, field: 'userId', reason: 'must be a user id' });
+      return;
+    }
     const parsed = NewSession.safeParse(row);
     if (parsed.success) valid.push({ ...parsed.data, userId: owners[index]!, id: crypto.randomUUID() });
     else {
@@ -84,18 +92,17 @@ export async function importSessions(ctx: SessionsContext, rows: SessionImportRo
   return { imported: valid.length, rejected };
 }
 
-export async function deleteSession(ctx: SessionsContext, id: string): Promise<boolean> {
+/** A session the viewer may see; others' look the same as missing ones, so ids reveal nothing. */
+export async function visibleSession(ctx: SessionsContext, id: string): Promise<Session | null> {
+  const viewer = requireUser(ctx);
   const session = await ctx.loaders.session.load(id);
-  if (!session) throw new NotFoundError('session');
-  requireSelfOrAdmin(ctx, session.userId);
-  await ctx.em.nativeDelete(Session, { id });
-  return true;
+  return session && (session.userId === viewer.id || isAdmin(viewer)) ? session : null;
 }
 
-export async function getSession(ctx: SessionsContext, id: string): Promise<Session | null> {
-  const session = await ctx.loaders.session.load(id);
-  if (session) requireSelfOrAdmin(ctx, session.userId);
-  return session;
+export async function deleteSession(ctx: SessionsContext, id: string): Promise<boolean> {
+  if (!(await visibleSession(ctx, id))) throw new NotFoundError('session');
+  await ctx.em.nativeDelete(Session, { id });
+  return true;
 }
 
 interface PageArgs {

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { IsolationLevel } from '@mikro-orm/core';
 import { sqlRows } from '@switchyard/kit';
 import DataLoader from 'dataloader';
 import { Session } from '../session/session.entity.js';
@@ -14,8 +15,9 @@ export interface StatsRange {
 
 type Row = Record<string, unknown>;
 
+// Sums in float8: a bigint would come back as a string, and an int could overflow.
 const TOTALS = `count(*)::int as count,
-  coalesce(sum(duration_sec), 0)::int as total_duration_sec,
+  coalesce(sum(duration_sec), 0)::float8 as total_duration_sec,
   avg(duration_sec)::float8 as average_duration_sec,
   coalesce(sum(distance_m), 0)::float8 as total_distance_m,
   coalesce(sum(calories), 0)::float8 as total_calories,
@@ -29,6 +31,15 @@ const totals = (r: Row) => ({
   totalCalories: r.total_calories as number,
   averageHeartRate: r.average_heart_rate as number | null,
 });
+
+const NO_SESSIONS = {
+  count: 0,
+  totalDurationSec: 0,
+  averageDurationSec: null,
+  totalDistanceM: 0,
+  totalCalories: 0,
+  averageHeartRate: null,
+};
 
 function groupBy<T>(rows: Row[], map: (r: Row) => T): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -48,29 +59,38 @@ async function statsOfUsers(em: EntityManager, userIds: readonly string[], range
   const { where, params } = conditions(range);
   const scope = `user_id = any(?::uuid[]) and ${where}`;
   const args = [[...userIds], ...params];
-  const [all, perActivity, perWeek, longest] = await Promise.all([
-    sqlRows(em, `/* statsTotals */ select user_id, ${TOTALS} from sessions where ${scope} group by user_id`, args),
-    sqlRows(
-      em,
-      `/* statsByActivity */ select user_id, activity, ${TOTALS} from sessions where ${scope}
+  // One snapshot for all four, so the totals and the breakdowns agree under concurrent imports,
+  // and one pooled connection per request.
+  const [all, perActivity, perWeek, longest] = await em.transactional(
+    async (tx) => [
+      await sqlRows(
+        tx,
+        `/* statsTotals */ select user_id, ${TOTALS} from sessions where ${scope} group by user_id`,
+        args,
+      ),
+      await sqlRows(
+        tx,
+        `/* statsByActivity */ select user_id, activity, ${TOTALS} from sessions where ${scope}
        group by user_id, activity order by user_id, activity`,
-      args,
-    ),
-    sqlRows(
-      em,
-      `/* statsByWeek */ select user_id, date_trunc('week', started_at at time zone 'UTC') at time zone 'UTC' as week_start,
-         count(*)::int as count, sum(duration_sec)::int as total_duration_sec,
+        args,
+      ),
+      await sqlRows(
+        tx,
+        `/* statsByWeek */ select user_id, date_trunc('week', started_at at time zone 'UTC') at time zone 'UTC' as week_start,
+         count(*)::int as count, sum(duration_sec)::float8 as total_duration_sec,
          coalesce(sum(distance_m), 0)::float8 as total_distance_m
        from sessions where ${scope} group by 1, 2 order by 1, 2`,
-      args,
-    ),
-    sqlRows(
-      em,
-      `/* statsLongest */ select distinct on (user_id) * from sessions where ${scope}
+        args,
+      ),
+      await sqlRows(
+        tx,
+        `/* statsLongest */ select distinct on (user_id) * from sessions where ${scope}
        order by user_id, duration_sec desc, started_at desc, id`,
-      args,
-    ),
-  ]);
+        args,
+      ),
+    ],
+    { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
+  );
   const totalsOf = new Map(all.map((r: Row) => [r.user_id as string, totals(r)]));
   const activities = groupBy(perActivity, (r) => ({ ...totals(r), activity: r.activity as Activity }));
   const weeks = groupBy(perWeek, (r) => ({

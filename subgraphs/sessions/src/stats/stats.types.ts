@@ -7,7 +7,7 @@ abstract class Totals {
   @Field(() => Int)
   count!: number;
 
-  @Field(() => Int)
+  @Field(() => Float)
   totalDurationSec!: number;
 
   @Field(() => Float, { nullable: true, description: 'Null without sessions.' })
@@ -37,7 +37,7 @@ export class WeekStats {
   @Field(() => Int)
   count!: number;
 
-  @Field(() => Int)
+  @Field(() => Float)
   totalDurationSec!: number;
 
   @Field(() => Float)

@@ -1,17 +1,12 @@
-import { connectionType, parseInput, requireSelfOrAdmin, z } from '@switchyard/kit';
+import { parseInput, requireSelfOrAdmin } from '@switchyard/kit';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { SessionsContext } from '../context.js';
-import { Activity, Session } from '../session/session.entity.js';
-import { SessionOrder, UserSessionFilter } from '../session/session.inputs.js';
+import { Activity } from '../session/session.entity.js';
+import { SessionConnection } from '../session/session.connection.js';
+import { SessionOrder, TimeRange, UserSessionFilter } from '../session/session.inputs.js';
 import { userSessions } from '../session/session.service.js';
 import { SessionStats } from '../stats/stats.types.js';
 import { UserRef } from './user.ref.js';
-
-export const SessionConnection = connectionType(Session);
-
-const Range = z
-  .object({ from: z.date().optional(), to: z.date().optional() })
-  .refine((r) => !r.from || !r.to || r.from < r.to, { message: 'must be before to', path: ['from'] });
 
 @Resolver(() => UserRef)
 export class UserSessionsResolver {
@@ -36,7 +31,7 @@ export class UserSessionsResolver {
     @Arg('activity', () => Activity, { nullable: true }) activity?: Activity,
   ) {
     requireSelfOrAdmin(ctx, user.id);
-    parseInput(Range, { from, to });
+    parseInput(TimeRange, { from, to });
     return ctx.loaders.stats({ from, to, activity }).load(user.id);
   }
 }
