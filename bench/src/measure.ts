@@ -1,57 +1,48 @@
-import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '@switchyard/kit';
+import { freePort } from '@switchyard/testing';
 import pg from 'pg';
+
+async function sql(server: string, statements: string[]) {
+  const client = new pg.Client({ connectionString: server });
+  await client.connect();
+  try {
+    for (const statement of statements) await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
 
 /** A fresh database for a benchmark: on BENCH_DATABASE_URL's server, or an embedded one. */
 export async function benchDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
   let server = process.env.BENCH_DATABASE_URL;
-  let stopEmbedded: (() => Promise<void>) | undefined;
+  let embedded: { stop(): Promise<void>; dataDir: string } | undefined;
   if (!server) {
-    const embedded = await startEmbeddedPostgres({
-      dataDir: await mkdtemp(join(tmpdir(), 'switchyard-bench-')),
-      port: await freePort(),
-      database: 'postgres',
-    });
-    server = embedded.url;
-    stopEmbedded = embedded.stop;
+    const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
+    const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres' });
+    server = pg.url;
+    embedded = { stop: pg.stop, dataDir };
   }
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`drop database if exists "${name}" with (force)`);
-  await admin.query(`create database "${name}"`);
-  await admin.end();
+  const reset = [`drop database if exists "${name}" with (force)`];
+  await sql(server, [...reset, `create database "${name}"`]);
   const url = new URL(server);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     drop: async () => {
-      const again = new pg.Client({ connectionString: server });
-      await again.connect();
-      await again.query(`drop database if exists "${name}" with (force)`);
-      await again.end();
-      await stopEmbedded?.();
+      await sql(server, reset);
+      if (embedded) {
+        await embedded.stop();
+        await rm(embedded.dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 /** Latency percentiles (ms) of `runs` sequential calls, after `warmup` unmeasured ones. */
-export async function latency(call: () => Promise<void>, runs: number, warmup = Math.ceil(runs / 10)) {
+export async function latency(call: () => Promise<unknown>, runs: number, warmup = Math.ceil(runs / 10)) {
   for (let i = 0; i < warmup; i++) await call();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -62,16 +53,4 @@ export async function latency(call: () => Promise<void>, runs: number, warmup = 
   times.sort((a, b) => a - b);
   const at = (p: number) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)]!;
   return { runs, p50: at(50), p99: at(99), max: times.at(-1)! };
-}
-
-/** POSTs a GraphQL operation and fails on any error. */
-export async function gql<T = any>(url: string, query: string, variables: object = {}, token?: string): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors?.length || !body.data) throw new Error(JSON.stringify(body.errors ?? body));
-  return body.data;
 }

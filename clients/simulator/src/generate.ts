@@ -56,12 +56,13 @@ class Random {
     return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
-  pick<T>(items: readonly T[], weight: (item: T) => number): T {
-    const total = items.reduce((sum, item) => sum + weight(item), 0);
+  /** An item drawn with the given weights (one per item). */
+  pick<T>(items: readonly T[], weights: readonly number[]): T {
+    const total = weights.reduce((sum, w) => sum + w, 0);
     let r = this.next() * total;
-    for (const item of items) {
-      r -= weight(item);
-      if (r <= 0) return item;
+    for (let i = 0; i < items.length; i++) {
+      r -= weights[i]!;
+      if (r <= 0) return items[i]!;
     }
     return items.at(-1)!;
   }
@@ -85,10 +86,12 @@ export function generateSessions(options: {
   const fitness = clamp(random.normal(1, 0.12), 0.7, 1.3);
   const today = Date.UTC(options.now.getUTCFullYear(), options.now.getUTCMonth(), options.now.getUTCDate());
   const days = Array.from({ length: options.weeks * 7 }, (_, i) => today - (i + 1) * DAY_MS);
+  const dayWeights = days.map((d) => WEEKDAY_WEIGHT[(new Date(d).getUTCDay() + 6) % 7]!);
+  const shares = ACTIVITIES.map((a) => PROFILES[a].share);
   return Array.from({ length: options.count }, (_, i) => {
-    const activity = random.pick(ACTIVITIES, (a) => PROFILES[a].share);
+    const activity = random.pick(ACTIVITIES, shares);
     const profile = PROFILES[activity];
-    const day = random.pick(days, (d) => WEEKDAY_WEIGHT[(new Date(d).getUTCDay() + 6) % 7]!);
+    const day = random.pick(days, dayWeights);
     // Mornings (6-8 h) or evenings (17-20 h), with the evening more common.
     const hour = random.uniform() < 0.35 ? 6 + random.uniform() * 2 : 17 + random.uniform() * 3;
     const minutes = clamp(random.normal(profile.minutes[0], profile.minutes[1]) * fitness, 5, 6 * 60);
@@ -96,8 +99,8 @@ export function generateSessions(options: {
     const speed = profile.speed ? clamp(random.normal(profile.speed[0], profile.speed[1]) * fitness, 0.5, 60) : null;
     return {
       activity,
-      // Seconds apart per index, so no two sessions of a user start at the same instant.
-      startedAt: new Date(day + hour * 3_600_000 + i * 1000).toISOString(),
+      // A few seconds apart per index (within the hour), so a user's starts rarely coincide.
+      startedAt: new Date(day + hour * 3_600_000 + (i % 3600) * 1000).toISOString(),
       durationSec: Math.round(minutes * 60),
       distanceM: speed === null ? null : Math.round((speed * 1000 * minutes) / 60),
       calories: Math.round(minutes * profile.kcalPerMin * (heartRate / profile.heartRate[0])),

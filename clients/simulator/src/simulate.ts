@@ -1,8 +1,9 @@
 import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { SingleBar } from 'cli-progress';
 import { stringify } from 'csv-stringify';
 import { Gateway } from './api.js';
-import { generateSessions, type SimulatedSession } from './generate.js';
+import { generateSessions } from './generate.js';
 
 export interface SimulateOptions {
   url: string;
@@ -57,7 +58,7 @@ interface ActivityStats {
 }
 
 /** Runs `work` over `items` with at most `limit` at a time. */
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await work(items[next++]!);
@@ -65,8 +66,14 @@ async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<voi
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Signs the users in, imports their generated sessions, and writes their statistics as CSV. */
+/**
+ * Signs the users in, imports their generated sessions (a user's sessions are made when that
+ * user's turn comes, so memory holds a few users' worth), and writes their statistics as CSV.
+ */
 export async function simulate(options: SimulateOptions): Promise<SimulateReport> {
+  // Open the output first: a bad path fails now, not after all the imports.
+  const file = createWriteStream(options.out);
+  await once(file, 'open');
   const gateway = new Gateway(options.url);
   const now = options.now ?? new Date();
   const failures: string[] = [];
@@ -76,19 +83,20 @@ export async function simulate(options: SimulateOptions): Promise<SimulateReport
     // Even spread; the first users take the remainder.
     count: Math.floor(options.sessions / options.users) + (i < options.sessions % options.users ? 1 : 0),
   }));
+  const accounts = new Map<number, { id: string; token: string }>();
 
-  const signedIn = new Map<number, { id: string; token: string }>();
+  const bar = new SingleBar({ format: 'sessions {bar} {value}/{total} | {eta}s left', noTTYOutput: false });
+  if (options.progress) bar.start(options.sessions, 0);
+  let imported = 0;
   await pool(people, options.concurrency, async (person) => {
+    let account: { id: string; token: string };
     try {
-      signedIn.set(person.index, await gateway.signIn(person.email, options.password));
+      account = await gateway.signIn(person.email, options.password);
+      accounts.set(person.index, account);
     } catch (error) {
       failures.push(`${person.email}: sign-in failed: ${(error as Error).message}`);
+      return;
     }
-  });
-
-  const batches: Array<{ person: (typeof people)[number]; rows: SimulatedSession[] }> = [];
-  for (const person of people) {
-    if (!signedIn.has(person.index)) continue;
     const sessions = generateSessions({
       seed: options.seed,
       user: person.index,
@@ -97,63 +105,53 @@ export async function simulate(options: SimulateOptions): Promise<SimulateReport
       now,
     });
     for (let i = 0; i < sessions.length; i += options.batch) {
-      batches.push({ person, rows: sessions.slice(i, i + options.batch) });
+      const rows = sessions.slice(i, i + options.batch);
+      try {
+        const { importSessions } = await gateway.call<{
+          importSessions: { imported: number; rejected: Array<{ index: number; field: string; reason: string }> };
+        }>(IMPORT, { rows }, account.token);
+        imported += importSessions.imported;
+        for (const r of importSessions.rejected)
+          failures.push(`${person.email}: row ${i + r.index}: ${r.field}: ${r.reason}`);
+      } catch (error) {
+        failures.push(`${person.email}: import of ${rows.length} sessions failed: ${(error as Error).message}`);
+      }
+      if (options.progress) bar.increment(rows.length);
     }
-  }
-
-  const bar = new SingleBar({ format: 'sessions {bar} {value}/{total} | {eta}s left', noTTYOutput: false });
-  if (options.progress)
-    bar.start(
-      batches.reduce((n, b) => n + b.rows.length, 0),
-      0,
-    );
-  let imported = 0;
-  await pool(batches, options.concurrency, async ({ person, rows }) => {
-    try {
-      const { importSessions } = await gateway.call<{
-        importSessions: { imported: number; rejected: Array<{ index: number; field: string; reason: string }> };
-      }>(IMPORT, { rows }, signedIn.get(person.index)!.token);
-      imported += importSessions.imported;
-      for (const r of importSessions.rejected)
-        failures.push(`${person.email}: row ${r.index}: ${r.field}: ${r.reason}`);
-    } catch (error) {
-      failures.push(`${person.email}: import of ${rows.length} sessions failed: ${(error as Error).message}`);
-    }
-    if (options.progress) bar.increment(rows.length);
   });
   if (options.progress) bar.stop();
 
-  const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
-  const written = new Promise<void>((resolve, reject) => {
-    const file = createWriteStream(options.out);
-    file.on('finish', resolve).on('error', reject);
-    csv.pipe(file);
-  });
-  let csvRows = 0;
-  for (const person of people) {
-    const account = signedIn.get(person.index);
-    if (!account) continue;
+  const statsOf = new Map<number, ActivityStats[]>();
+  await pool([...accounts], options.concurrency, async ([index, account]) => {
     try {
       const { me } = await gateway.call<{ me: { stats: { byActivity: ActivityStats[] } } }>(STATS, {}, account.token);
-      for (const a of me.stats.byActivity) {
-        csv.write([
-          person.email,
-          account.id,
-          a.activity,
-          a.count,
-          a.totalDurationSec,
-          a.averageDurationSec,
-          a.totalDistanceM,
-          a.totalCalories,
-          a.averageHeartRate ?? '',
-        ]);
-        csvRows++;
-      }
+      statsOf.set(index, me.stats.byActivity);
     } catch (error) {
-      failures.push(`${person.email}: stats failed: ${(error as Error).message}`);
+      failures.push(`${people[index]!.email}: stats failed: ${(error as Error).message}`);
+    }
+  });
+
+  const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
+  const written = once(csv.pipe(file), 'finish');
+  let csvRows = 0;
+  for (const person of people) {
+    const account = accounts.get(person.index);
+    for (const a of statsOf.get(person.index) ?? []) {
+      csv.write([
+        person.email,
+        account!.id,
+        a.activity,
+        a.count,
+        a.totalDurationSec,
+        a.averageDurationSec,
+        a.totalDistanceM,
+        a.totalCalories,
+        a.averageHeartRate ?? '',
+      ]);
+      csvRows++;
     }
   }
   csv.end();
   await written;
-  return { users: signedIn.size, imported, csvRows, failures };
+  return { users: accounts.size, imported, csvRows, failures };
 }

@@ -96,14 +96,21 @@ export function runSubgraph<S extends z.ZodRawShape>(
   const main = async () => {
     const env = loadEnv(shape) as z.infer<z.ZodObject<S>> & CommonEnv;
     const logger = createLogger(name, env.LOG_LEVEL);
-    const embedded = env.DATABASE_URL
-      ? undefined
-      : await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT });
-    const service = await start({ ...env, DATABASE_URL: env.DATABASE_URL ?? embedded!.url }, logger);
+    let service: Service | undefined;
+    let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
+    // Registered first, so a signal during a slow start still stops what has started.
     stopOnSignals(logger, async () => {
-      await service.close();
+      await service?.close();
       await embedded?.stop();
     });
+    try {
+      if (!env.DATABASE_URL)
+        embedded = await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT });
+      service = await start({ ...env, DATABASE_URL: env.DATABASE_URL ?? embedded!.url }, logger);
+    } catch (error) {
+      await embedded?.stop();
+      throw error;
+    }
   };
   main().catch((error: unknown) => {
     console.error(error);

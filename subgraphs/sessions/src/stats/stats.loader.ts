@@ -101,9 +101,7 @@ async function statsOfUsers(em: EntityManager, userIds: readonly string[], range
   }));
   const longestOf = new Map(longest.map((r: Row) => [r.user_id as string, em.map(Session, r)]));
   return userIds.map((id): SessionStats => ({
-    ...(totalsOf.get(id) ?? totals({ count: 0, total_duration_sec: 0, total_distance_m: 0, total_calories: 0 })),
-    averageDurationSec: totalsOf.get(id)?.averageDurationSec ?? null,
-    averageHeartRate: totalsOf.get(id)?.averageHeartRate ?? null,
+    ...(totalsOf.get(id) ?? NO_SESSIONS),
     longest: longestOf.get(id) ?? null,
     byActivity: activities.get(id) ?? [],
     byWeek: weeks.get(id) ?? [],
