@@ -1,0 +1,2 @@
+export { benchmarkThisMachine } from './run.js';
+export { normalise, REFERENCE } from './normalise.js';

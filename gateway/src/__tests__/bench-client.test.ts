@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Stack } from '@switchyard/testing';
+import { loginAdmin, ROOT, type Running, startStack } from './stack.js';
+
+const cli = (args: string[]) =>
+  promisify(execFile)(process.execPath, [
+    join(ROOT, 'clients/bench/dist/main.js'),
+    '--seconds',
+    '0.05',
+    '--no-progress',
+    ...args,
+  ]);
+
+const stack = new Stack();
+let run: Running;
+let token: string;
+
+beforeAll(async () => {
+  run = await startStack(stack);
+  const admin = run.client.as(await loginAdmin(run.client));
+  token = (
+    await admin.data('mutation { createApiToken(name: "this machine", scopes: ["benchmarks:write"]) { token } }')
+  ).createApiToken.token;
+});
+afterAll(() => stack.close());
+
+describe('the bench client', () => {
+  it('prints a report with --dry-run that submitBenchmark accepts', async () => {
+    const { stdout } = await cli(['--dry-run']);
+    const report = JSON.parse(stdout);
+    expect(report.hardware.cpu.threads).toBeGreaterThan(0);
+    expect(report.scores.cpu).toBeGreaterThan(0);
+    expect(report.scores.gpu).toBeNull();
+    const { submitBenchmark } = await run.client
+      .as(token)
+      .data(
+        'mutation($r: BenchmarkReport!) { submitBenchmark(report: $r) { globalScore missing device { hostname } } }',
+        { r: report },
+      );
+    expect(submitBenchmark.missing).toEqual(['NET', 'GPU']);
+    expect(submitBenchmark.globalScore).toBeGreaterThan(0);
+    expect(submitBenchmark.device.hostname).toBe(report.hostname);
+  });
+
+  it('submits with a token and prints the answer', async () => {
+    const { stdout } = await cli(['--url', run.gateway.url, '--token', token, '--json']);
+    const result = JSON.parse(stdout);
+    expect(result.newSnapshot).toBe(false);
+    expect(result.device.hostname.length).toBeGreaterThan(0);
+  });
+
+  it('exits non-zero without a usable token', async () => {
+    await expect(cli(['--url', run.gateway.url, '--token', 'nonsense'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('submit failed'),
+    });
+    await expect(cli(['--url', run.gateway.url])).rejects.toMatchObject({ code: 2 });
+  });
+});
