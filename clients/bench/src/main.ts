@@ -16,6 +16,13 @@ const SUBMIT = `mutation($report: BenchmarkReport!) { submitBenchmark(report: $r
   globalScore missing newSnapshot device { id hostname } benchmark { id scores { cpu mem disk net gpu } }
 } }`;
 
+interface SubmitResult {
+  globalScore: number;
+  missing: string[];
+  device: { hostname: string };
+  benchmark: { scores: Record<string, number | null> };
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
