@@ -58,7 +58,7 @@ async function main(): Promise<number> {
     body: JSON.stringify({ query: SUBMIT, variables: { report } }),
   });
   const body = (await response.json()) as {
-    data?: { submitBenchmark: Record<string, any> };
+    data?: { submitBenchmark: SubmitResult };
     errors?: Array<{ message: string }>;
   };
   if (body.errors?.length || !body.data) {
