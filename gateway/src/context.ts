@@ -7,14 +7,16 @@ export interface GatewayContext extends RequestContext {
   forwardedProto: string;
 }
 
-export async function gatewayContext({ headers, requestId, log }: RequestInfo): Promise<GatewayContext> {
-  const first = (value: string | string[] | undefined) =>
-    (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
-  return {
+const first = (value: string | string[] | undefined) =>
+  (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
+
+/** Forwarded headers from the caller count only behind a trusted proxy (TRUST_PROXY). */
+export function gatewayContext(trustProxy: boolean) {
+  return async ({ headers, requestId, log }: RequestInfo): Promise<GatewayContext> => ({
     requestId,
     log,
     authorization: headers.authorization,
-    forwardedHost: first(headers['x-forwarded-host']) ?? headers.host,
-    forwardedProto: first(headers['x-forwarded-proto']) ?? 'http',
-  };
+    forwardedHost: (trustProxy && first(headers['x-forwarded-host'])) || headers.host,
+    forwardedProto: (trustProxy && first(headers['x-forwarded-proto'])) || 'http',
+  });
 }

@@ -42,6 +42,8 @@ export const gatewayEnv = {
         return z.NEVER;
       }
     }),
+  /** Believe X-Forwarded-Host/Proto/For from the caller: only behind a proxy that sets them. */
+  TRUST_PROXY: flag.default(false),
   INTROSPECT_POLL_MS: z.coerce.number().int().min(0).default(10000),
   SANDBOX: flag.optional(),
   INTROSPECTION: flag.optional(),

@@ -44,8 +44,9 @@ export async function startGateway(
     metrics: createMetrics('gateway'),
     production: !dev,
     graphql: { gateway: gateway as unknown as NonNullable<ApolloServerOptions<GatewayContext>['gateway']> },
-    context: gatewayContext,
-    routes: (app) => mountHttpRoutes(app, env.HTTP_ROUTES, (name) => urls[name] ?? composedUrls[name], logger),
+    context: gatewayContext(env.TRUST_PROXY),
+    routes: (app) =>
+      mountHttpRoutes(app, env.HTTP_ROUTES, (name) => urls[name] ?? composedUrls[name], logger, env.TRUST_PROXY),
     sandbox: env.SANDBOX ?? dev,
     introspection: env.INTROSPECTION ?? dev,
     shutdownDelayMs: env.SHUTDOWN_DELAY_MS,

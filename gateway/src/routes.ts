@@ -29,8 +29,42 @@ export function subgraphUrls(supergraphSdl: string): Record<string, string> {
   return urls;
 }
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer'];
+// RFC 9110 §7.6.1: meant for one connection, never forwarded (framing is Node's to choose).
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
 const agent = new Agent({ keepAlive: true });
+
+/** Drops hop-by-hop headers, including those the Connection header names. */
+function endToEnd<T extends Record<string, unknown>>(headers: T): T {
+  const copy: Record<string, unknown> = { ...headers };
+  const named = String(headers.connection ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase());
+  for (const name of [...HOP_BY_HOP, ...named]) delete copy[name];
+  return copy as T;
+}
+
+/** `..` or `.` segments (however encoded) would step outside the route's prefix. */
+function escapesPrefix(path: string): boolean {
+  return path.split('/').some((segment) => {
+    let decoded = segment;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return true;
+    }
+    return decoded === '.' || decoded === '..' || decoded.includes('/') || decoded.includes('\\');
+  });
+}
 
 /**
  * Passes HTTP routes (uploads, downloads, exports) through to the subgraph that serves them,
@@ -42,6 +76,7 @@ export function mountHttpRoutes(
   routes: HttpRoute[],
   urlOf: (subgraph: string) => string | undefined,
   logger: Logger,
+  trustProxy = false,
 ): void {
   for (const route of routes) {
     app.use(route.prefix, (req: Request, res: Response) => {
@@ -50,22 +85,30 @@ export function mountHttpRoutes(
         res.status(404).json({ error: `no subgraph "${route.subgraph}" in the supergraph`, code: 'NOT_FOUND' });
         return;
       }
-      const target = new URL(req.originalUrl, base);
-      const headers = { ...req.headers };
-      for (const name of HOP_BY_HOP) delete headers[name];
+      // req.url is what follows the prefix; the target is always under that same prefix.
+      const [path = '/', query] = req.url.split(/\?(.*)/s);
+      if (escapesPrefix(path)) {
+        res.status(400).json({ error: 'path segments . and .. are not allowed', code: 'BAD_REQUEST' });
+        return;
+      }
+      const target = new URL(base);
+      target.pathname = `${route.prefix}${path === '/' ? '' : path}`;
+      target.search = query ? `?${query}` : '';
+      const headers = endToEnd(req.headers);
       headers.host = target.host;
-      headers['x-forwarded-host'] ??= req.headers.host;
-      headers['x-forwarded-proto'] ??= req.protocol;
-      headers['x-forwarded-for'] = [req.headers['x-forwarded-for'], req.socket.remoteAddress]
+      // Only a trusted proxy in front of us may say where the caller came from.
+      if (!trustProxy || !headers['x-forwarded-host']) headers['x-forwarded-host'] = req.headers.host;
+      if (!trustProxy || !headers['x-forwarded-proto']) headers['x-forwarded-proto'] = req.protocol;
+      headers['x-forwarded-for'] = [trustProxy ? req.headers['x-forwarded-for'] : undefined, req.socket.remoteAddress]
         .filter(Boolean)
         .join(', ');
       headers['x-request-id'] = String(res.locals.requestId ?? '');
       const upstream = request(target, { method: req.method, headers, agent }, (answer) => {
-        const out = { ...answer.headers };
-        for (const name of HOP_BY_HOP) delete out[name];
-        res.writeHead(answer.statusCode ?? 502, out);
+        res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
         pipeline(answer, res, () => undefined);
       });
+      // An upstream that stops talking for two minutes is given up on.
+      upstream.setTimeout(120_000, () => upstream.destroy(new Error('upstream timed out')));
       upstream.on('error', (error) => {
         logger.warn({ err: error, subgraph: route.subgraph, path: req.originalUrl }, 'route forwarding failed');
         if (!res.headersSent) res.status(502).json({ error: `${route.subgraph} is unavailable`, code: 'BAD_GATEWAY' });

@@ -1,4 +1,5 @@
 import { mkdtemp, readdir } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -349,9 +350,68 @@ describe('documents', () => {
     expect((await put(expired.uploadUrl, PDF)).status).toBe(410);
     expect((await put(`${new URL(run.gateway.url).origin}/uploads/not-a-token`, PDF)).status).toBe(410);
 
+    // A body far past the limit, streamed in many chunks: the client still reads the 413.
+    const flood = Readable.from(
+      (function* () {
+        yield PDF.subarray(0, 16);
+        for (let i = 0; i < 200; i++) yield Buffer.alloc(16_384, 3);
+      })(),
+    );
+    expect((await put((await newUpload(1000)).uploadUrl, flood)).status).toBe(413);
+
     expect(await blobs()).toEqual(files);
     expect(await documentCount()).toBe(documents);
     expect((await readdir(join(storage, 'incoming'))).length).toBe(0);
+  });
+});
+
+describe('the gateway route table', () => {
+  it('never lets a path step outside its prefix, and ignores forwarded headers from callers', async () => {
+    const origin = new URL(run.gateway.url).origin;
+    // Sent raw: fetch would resolve the dot segments itself before sending.
+    const status = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const { hostname, port } = new URL(origin);
+        request({ hostname, port, path, method: 'GET' }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        })
+          .on('error', reject)
+          .end();
+      });
+    for (const path of [
+      '/uploads/%2e%2e/graphql',
+      '/documents/..%2fmetrics',
+      '/exports/%2E%2E/%2e%2e/ready',
+      '/documents/../metrics',
+    ]) {
+      expect([path, await status(path)]).toEqual([path, 400]);
+    }
+    const deviceId = (await machine.data('{ devices(first: 1) { nodes { id } } }')).devices.nodes[0].id;
+    const spoofed = await fetch(run.gateway.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await loginAdmin(run.client)}`,
+        'x-forwarded-host': 'evil.example',
+      },
+      body: JSON.stringify({
+        query:
+          'mutation($d: ID!) { createDocumentUpload(deviceId: $d, filename: "a.pdf", contentType: "application/pdf", size: 10) { uploadUrl } }',
+        variables: { d: deviceId },
+      }),
+    });
+    const { data } = (await spoofed.json()) as any;
+    expect(data.createDocumentUpload.uploadUrl.startsWith(`${origin}/uploads/`)).toBe(true);
+  });
+
+  it('answers ids that are not uuids as missing, without failing the rest', async () => {
+    const { data, errors } = await machine.request(
+      '{ a: device(id: "nope") { id } b: device(id: "00000000-0000-0000-0000-000000000000") { id } }',
+    );
+    expect(errors).toBeUndefined();
+    expect(data).toEqual({ a: null, b: null });
+    expect(codes(await admin.request('mutation { deleteDeviceLink(id: "nope") }'))).toEqual(['NOT_FOUND']);
   });
 });
 

@@ -24,14 +24,19 @@ export function benchmarksContext(config: BenchmarksConfig) {
   return (base: SubgraphContext): BenchmarksContext => ({ ...base, config, loaders: createLoaders(base.em) });
 }
 
-/** Where clients reach us: PUBLIC_URL, else the address the gateway was called at. */
+const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+/**
+ * Where clients reach us: PUBLIC_URL, else the address the gateway says it was called at
+ * (X-Forwarded-*), else our own Host; anything that does not look like a host is not used.
+ */
 export function publicBase(ctx: Pick<BenchmarksContext, 'config' | 'headers'>): string {
   if (ctx.config.publicUrl) return ctx.config.publicUrl.replace(/\/$/, '');
-  const proto = String(ctx.headers['x-forwarded-proto'] ?? 'http')
-    .split(',')[0]!
-    .trim();
-  const host = String(ctx.headers['x-forwarded-host'] ?? ctx.headers.host)
-    .split(',')[0]!
-    .trim();
+  const first = (name: string) =>
+    String(ctx.headers[name] ?? '')
+      .split(',')[0]!
+      .trim();
+  const proto = first('x-forwarded-proto') === 'https' ? 'https' : 'http';
+  const host = [first('x-forwarded-host'), first('host')].find((h) => HOST.test(h)) ?? 'localhost';
   return `${proto}://${host}`;
 }

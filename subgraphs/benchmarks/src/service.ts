@@ -17,6 +17,7 @@ export function startBenchmarks(env: BenchmarksEnv & { DATABASE_URL: string }, l
     publicUrl: env.PUBLIC_URL,
   };
   const store = new DiskStore(env.STORAGE_DIR ?? join(env.DATA_DIR, 'documents'));
+  void store.sweep();
   return startSubgraph(
     {
       name: 'benchmarks',

@@ -1,16 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sqlRows } from '@switchyard/kit';
+import { byIdLoader, sqlRows } from '@switchyard/kit';
 import DataLoader from 'dataloader';
 import { Benchmark } from './benchmark.entity.js';
 
 export function createBenchmarkLoaders(em: EntityManager) {
   const recent = new Map<number, DataLoader<string, Benchmark[]>>();
   return {
-    benchmark: new DataLoader<string, Benchmark | null>(async (ids) => {
-      const rows = await em.find(Benchmark, { id: { $in: [...ids] } });
-      const found = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => found.get(id) ?? null);
-    }),
+    benchmark: byIdLoader(em, Benchmark),
     /** Device.benchmarks(first): the newest `first` of every device in one lateral join. */
     recentBenchmarks(first: number) {
       let loader = recent.get(first);

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { byIdLoader } from '@switchyard/kit';
 import DataLoader from 'dataloader';
 import { Document } from '../document/document.entity.js';
 import { DeviceLink } from '../link/link.entity.js';
@@ -20,18 +21,10 @@ function grouped<T extends object>(
   });
 }
 
-function byId<T extends { id: string }>(em: EntityManager, entity: new () => T) {
-  return new DataLoader<string, T | null>(async (ids) => {
-    const rows = await em.find(entity, { id: { $in: [...ids] } } as never);
-    const found = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => found.get(id) ?? null);
-  });
-}
-
 export function createDeviceLoaders(em: EntityManager) {
   return {
-    device: byId(em, Device),
-    snapshot: byId(em, HardwareSnapshot),
+    device: byIdLoader(em, Device),
+    snapshot: byIdLoader(em, HardwareSnapshot),
     snapshotsOfDevice: grouped(em, HardwareSnapshot, 'deviceId', { takenAt: 'desc', id: 'desc' }),
     linksOfDevice: grouped(em, DeviceLink, 'deviceId', { createdAt: 'asc', id: 'asc' }),
     documentsOfDevice: grouped(em, Document, 'deviceId', { createdAt: 'asc', id: 'asc' }),

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
-import { isUuid, type RouteDeps } from '@switchyard/kit';
+import { isUuid, refuse, requireCaller, route, type RouteDeps } from '@switchyard/kit';
 import type { Express, Request, Response } from 'express';
 import type { BenchmarksConfig } from '../context.js';
 import { Document } from './document.entity.js';
@@ -9,25 +8,12 @@ import { tokenHash } from './document.service.js';
 import { sniff, SNIFF_BYTES } from './sniff.js';
 import type { BlobStore } from './storage.js';
 
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** How much of a refused body we still read (and drop) so the client gets our answer, not a reset. */
+const DRAIN_BYTES = 16 * 2 ** 20;
 
-function refuse(res: Response, status: number, message: string, code = 'BAD_REQUEST') {
-  res.status(status).json({ error: message, code });
-}
-
-/** Signed-in callers only (users or API tokens), as for GraphQL. */
-export async function requireCaller(req: Request, res: Response, deps: RouteDeps): Promise<boolean> {
-  const { viewer, authError } = await deps.auth.authenticate(req.headers.authorization);
-  if (viewer) return true;
-  refuse(res, 401, authError?.message ?? 'authentication required', 'UNAUTHENTICATED');
-  return false;
+interface Refusal {
+  status: number;
+  message: string;
 }
 
 /**
@@ -42,39 +28,65 @@ async function receiveUpload(req: Request, res: Response, deps: RouteDeps, store
      where token_hash = ? and used_at is null and expires_at > now() returning *`,
     [hash],
   );
-  if (!upload) {
-    req.resume();
-    return refuse(res, 410, 'this upload URL is unknown, used or expired', 'NOT_FOUND');
-  }
+  if (!upload)
+    return answerAfterBody(req, res, { status: 410, message: 'this upload URL is unknown, used or expired' });
   const release = () =>
     em.execute('/* releaseUpload */ update uploads set used_at = null where token_hash = ?', [hash]);
   const limit = Math.min(upload.size, config.maxUploadBytes);
-  const pending = await store.begin();
+  const tooLarge = { status: 413, message: `larger than the announced ${limit} bytes` };
+  if (Number(req.headers['content-length']) > limit) {
+    await release();
+    return answerAfterBody(req, res, tooLarge);
+  }
+  let pending: Awaited<ReturnType<BlobStore['begin']>> | undefined;
   try {
-    if (Number(req.headers['content-length']) > limit)
-      throw new Refusal(413, `larger than the announced ${limit} bytes`);
+    pending = await store.begin();
     const digest = createHash('sha256');
     let size = 0;
     let head = Buffer.alloc(0);
-    const checkType = () => {
+    let refusal: Refusal | null = null;
+    const typeRefusal = (): Refusal | null => {
       const type = sniff(head);
-      if (!type) throw new Refusal(415, 'not a PDF, PNG, JPEG or WebP file');
+      if (!type) return { status: 415, message: 'not a PDF, PNG, JPEG or WebP file' };
       if (type !== upload.content_type)
-        throw new Refusal(415, `the bytes are ${type}, not the announced ${upload.content_type}`);
+        return { status: 415, message: `the bytes are ${type}, not the announced ${upload.content_type}` };
+      return null;
     };
+    // Once refused, the rest is read and dropped (never thrown out of the loop, which would
+    // destroy the request and reset the client's connection before it sees our answer).
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > limit) throw new Refusal(413, `larger than the announced ${limit} bytes`);
+      if (refusal) {
+        if (size > limit + DRAIN_BYTES) break;
+        continue;
+      }
+      if (size > limit) {
+        refusal = tooLarge;
+        continue;
+      }
       if (head.length < SNIFF_BYTES) {
         head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
-        if (head.length === SNIFF_BYTES) checkType();
+        if (head.length === SNIFF_BYTES) refusal = typeRefusal();
+        if (refusal) continue;
       }
       digest.update(chunk);
-      if (!pending.stream.write(chunk)) await once(pending.stream, 'drain');
+      await pending.write(chunk);
     }
-    if (head.length < SNIFF_BYTES) checkType();
+    refusal ??= head.length < SNIFF_BYTES ? typeRefusal() : null;
+    if (refusal) {
+      await pending.abort();
+      await release();
+      if (size > limit + DRAIN_BYTES) res.setHeader('connection', 'close');
+      return refuse(
+        res,
+        refusal.status,
+        refusal.message,
+        refusal.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_USER_INPUT',
+      );
+    }
     const sha256 = digest.digest('hex');
     await pending.commit(sha256);
+    pending = undefined;
     const document = em.create(Document, {
       deviceId: upload.device_id,
       filename: upload.filename,
@@ -85,20 +97,30 @@ async function receiveUpload(req: Request, res: Response, deps: RouteDeps, store
     await em.flush();
     res.status(201).json({ id: document.id, sha256, size, contentType: document.contentType });
   } catch (error) {
-    await pending.abort();
+    await pending?.abort();
     await release();
-    if (!(error instanceof Refusal)) throw error;
-    // Whatever the client still sends is read and dropped, so it receives our answer.
-    req.resume();
-    refuse(res, error.status, error.message, error.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_USER_INPUT');
+    throw error;
   }
+}
+
+/** Reads up to DRAIN_BYTES of a body we refuse, then answers (closing the connection if it was more). */
+async function answerAfterBody(req: Request, res: Response, refusal: Refusal) {
+  let read = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    read += chunk.length;
+    if (read > DRAIN_BYTES) {
+      res.setHeader('connection', 'close');
+      break;
+    }
+  }
+  refuse(res, refusal.status, refusal.message, refusal.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'NOT_FOUND');
 }
 
 /** GET /documents/:id — the bytes, with their type and file name, to signed-in callers. */
 async function sendDocument(req: Request, res: Response, deps: RouteDeps, store: BlobStore) {
-  if (!(await requireCaller(req, res, deps))) return;
+  if (!(await requireCaller(req, res, deps.auth))) return;
   const id = String(req.params.id);
-  const document = isUuid(id) ? await deps.orm.em.fork().findOne(Document, { id }) : null;
+  const document = isUuid(id) ? await deps.orm.em.fork().findOne(Document, { id: id.toLowerCase() }) : null;
   const blob = document && (await store.read(document.sha256));
   if (!document || !blob) return refuse(res, 404, 'no such document', 'NOT_FOUND');
   const ascii = document.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
@@ -113,19 +135,12 @@ async function sendDocument(req: Request, res: Response, deps: RouteDeps, store:
 }
 
 export function documentRoutes(app: Express, deps: RouteDeps, store: BlobStore, config: BenchmarksConfig): void {
-  const handle = (route: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response) => {
-    route(req, res).catch((error: unknown) => {
-      deps.logger.error({ err: error, path: req.path }, 'document route failed');
-      if (!res.headersSent) refuse(res, 500, 'internal server error', 'INTERNAL_SERVER_ERROR');
-      else res.destroy();
-    });
-  };
   app.put(
     '/uploads/:token',
-    handle((req, res) => receiveUpload(req, res, deps, store, config)),
+    route(deps.logger, (req, res) => receiveUpload(req, res, deps, store, config)),
   );
   app.get(
     '/documents/:id',
-    handle((req, res) => sendDocument(req, res, deps, store)),
+    route(deps.logger, (req, res) => sendDocument(req, res, deps, store)),
   );
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, rm, stat } from 'node:fs/promises';
+import { link, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 /** Where document bytes live, by key (their SHA-256). An object store can stand in for the disk. */
 export interface BlobStore {
@@ -12,7 +12,8 @@ export interface BlobStore {
 }
 
 export interface PendingBlob {
-  stream: Writable;
+  /** Writes a chunk, waiting when the store is behind; fails with the store's error. */
+  write(chunk: Buffer): Promise<void>;
   /** Keeps the bytes under `key`; when that key is stored already, the new copy is dropped. */
   commit(key: string): Promise<void>;
   abort(): Promise<void>;
@@ -27,16 +28,41 @@ export class DiskStore implements BlobStore {
     return join(this.dir, key.slice(0, 2), key);
   }
 
+  /** Drops half-written files a crash left behind (older than an hour, so none in progress). */
+  async sweep(): Promise<void> {
+    const incoming = join(this.dir, 'incoming');
+    for (const name of await readdir(incoming).catch(() => [])) {
+      const info = await stat(join(incoming, name)).catch(() => null);
+      if (info && Date.now() - info.mtimeMs > 3_600_000) await rm(join(incoming, name), { force: true });
+    }
+  }
+
   async begin(): Promise<PendingBlob> {
     await mkdir(join(this.dir, 'incoming'), { recursive: true });
     const temp = join(this.dir, 'incoming', randomUUID());
     const stream = createWriteStream(temp, { flags: 'wx' });
+    // A full disk or a permission problem surfaces in write/commit, never as an unhandled event.
+    let failure: Error | undefined;
+    stream.on('error', (error) => (failure = error));
     const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+    const check = () => {
+      if (failure) throw failure;
+    };
     return {
-      stream,
+      write: async (chunk) => {
+        check();
+        if (!stream.write(chunk)) {
+          await new Promise<void>((resolve) => {
+            stream.once('drain', resolve);
+            stream.once('close', resolve);
+          });
+        }
+        check();
+      },
       commit: async (key) => {
-        if (!stream.writableFinished) await new Promise<void>((resolve) => stream.end(resolve));
+        await new Promise<void>((resolve) => stream.end(resolve));
         await closed;
+        check();
         await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true });
         // link() refuses an existing target, which then holds these very bytes already.
         await link(temp, this.path(key)).catch((error: NodeJS.ErrnoException) => {

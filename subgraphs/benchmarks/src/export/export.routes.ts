@@ -1,9 +1,8 @@
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { RouteDeps } from '@switchyard/kit';
+import { requireCaller, route, type RouteDeps } from '@switchyard/kit';
 import { stringify } from 'csv-stringify';
 import type { Express, Request, Response } from 'express';
-import { requireCaller } from '../document/document.routes.js';
 
 const COLUMNS = [
   'id',
@@ -49,26 +48,28 @@ function jsonArray(): Transform {
  * server-side cursor: memory stays flat however many devices there are.
  */
 async function exportDevices(req: Request, res: Response, deps: RouteDeps, format: 'csv' | 'json') {
-  if (!(await requireCaller(req, res, deps))) return;
+  if (!(await requireCaller(req, res, deps.auth))) return;
   // knex streams rows through pg-query-stream: a server-side cursor, a batch at a time.
   const rows = deps.orm.em.getKnex().raw(EXPORT_SQL).stream({ batchSize: 500 }) as unknown as NodeJS.ReadableStream;
   res.setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json');
   res.setHeader('content-disposition', `attachment; filename="devices.${format}"`);
   const encode =
     format === 'csv'
-      ? stringify({ header: true, columns: COLUMNS, cast: { date: (d) => d.toISOString() } })
+      ? stringify({
+          header: true,
+          columns: COLUMNS,
+          // A leading = + - @ would run as a formula in a spreadsheet.
+          cast: { date: (d) => d.toISOString(), string: (v) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v) },
+        })
       : jsonArray();
   await pipeline(rows, encode, res);
 }
 
 export function exportRoutes(app: Express, deps: RouteDeps): void {
   for (const format of ['csv', 'json'] as const) {
-    app.get(`/exports/devices.${format}`, (req, res) => {
-      exportDevices(req, res, deps, format).catch((error: unknown) => {
-        deps.logger.error({ err: error }, 'export failed');
-        if (!res.headersSent) res.status(500).json({ error: 'internal server error', code: 'INTERNAL_SERVER_ERROR' });
-        else res.destroy();
-      });
-    });
+    app.get(
+      `/exports/devices.${format}`,
+      route(deps.logger, (req, res) => exportDevices(req, res, deps, format)),
+    );
   }
 }

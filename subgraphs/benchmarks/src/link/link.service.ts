@@ -1,4 +1,4 @@
-import { NotFoundError, parseInput, z } from '@switchyard/kit';
+import { isUuid, NotFoundError, parseInput, z } from '@switchyard/kit';
 import type { BenchmarksContext } from '../context.js';
 import { DeviceLink } from './link.entity.js';
 
@@ -17,7 +17,7 @@ export async function addLink(ctx: BenchmarksContext, input: { deviceId: string;
 
 export async function updateLink(ctx: BenchmarksContext, id: string, input: { label?: string; url?: string }) {
   const changes = parseInput(z.object({ label: label.optional(), url: url.optional() }), input);
-  const link = await ctx.em.findOne(DeviceLink, { id });
+  const link = isUuid(id) ? await ctx.em.findOne(DeviceLink, { id: id.toLowerCase() }) : null;
   if (!link) throw new NotFoundError('link');
   ctx.em.assign(link, Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)));
   await ctx.em.flush();
@@ -25,7 +25,7 @@ export async function updateLink(ctx: BenchmarksContext, id: string, input: { la
 }
 
 export async function deleteLink(ctx: BenchmarksContext, id: string): Promise<boolean> {
-  const removed = await ctx.em.nativeDelete(DeviceLink, { id });
+  const removed = isUuid(id) ? await ctx.em.nativeDelete(DeviceLink, { id: id.toLowerCase() }) : 0;
   if (!removed) throw new NotFoundError('link');
   return true;
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isUuid, type Page } from '@switchyard/kit';
+import { byIdLoader, type Page } from '@switchyard/kit';
 import DataLoader from 'dataloader';
 import { Session } from './session.entity.js';
 import { findSessionsOfUsers, type SessionQuery } from './session.query.js';
@@ -7,13 +7,7 @@ import { findSessionsOfUsers, type SessionQuery } from './session.query.js';
 export function createSessionLoaders(em: EntityManager) {
   const pages = new Map<string, DataLoader<string, Page<Session>>>();
   return {
-    session: new DataLoader<string, Session | null>(async (ids) => {
-      // Postgres answers uuids in lower case; anything else is no session at all.
-      const wanted = ids.map((id) => (isUuid(id) ? id.toLowerCase() : null));
-      const sessions = await em.find(Session, { id: { $in: wanted.filter((id) => id !== null) } });
-      const byId = new Map(sessions.map((s) => [s.id, s]));
-      return wanted.map((id) => (id ? (byId.get(id) ?? null) : null));
-    }),
+    session: byIdLoader(em, Session),
     /** User.sessions: one loader per distinct query, batching the users that ask it. */
     sessionsOfUser(query: SessionQuery) {
       const key = JSON.stringify(query);

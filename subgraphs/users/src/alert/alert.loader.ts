@@ -1,13 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import DataLoader from 'dataloader';
+import { byIdLoader } from '@switchyard/kit';
 import { Alert } from './alert.entity.js';
 
 export function createAlertLoaders(em: EntityManager) {
-  return {
-    alert: new DataLoader<string, Alert | null>(async (ids) => {
-      const alerts = await em.find(Alert, { id: { $in: [...ids] } });
-      const byId = new Map(alerts.map((a) => [a.id, a]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-  };
+  return { alert: byIdLoader(em, Alert) };
 }

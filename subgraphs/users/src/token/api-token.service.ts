@@ -1,4 +1,4 @@
-import { NotFoundError, parseInput, requireUser, z } from '@switchyard/kit';
+import { isUuid, NotFoundError, parseInput, requireUser, z } from '@switchyard/kit';
 import { sha256 } from '../auth.js';
 import type { UsersContext } from '../context.js';
 import { ApiToken } from './api-token.entity.js';
@@ -22,7 +22,7 @@ export async function createApiToken(ctx: UsersContext, input: { name: string; s
 }
 
 export async function revokeApiToken(ctx: UsersContext, id: string): Promise<ApiToken> {
-  const apiToken = await ctx.em.findOne(ApiToken, { id });
+  const apiToken = isUuid(id) ? await ctx.em.findOne(ApiToken, { id: id.toLowerCase() }) : null;
   if (!apiToken) throw new NotFoundError('API token');
   apiToken.revokedAt ??= new Date();
   await ctx.em.flush();

@@ -1,13 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import DataLoader from 'dataloader';
+import { byIdLoader } from '@switchyard/kit';
 import { User } from './user.entity.js';
 
 export function createUserLoaders(em: EntityManager) {
-  return {
-    user: new DataLoader<string, User | null>(async (ids) => {
-      const users = await em.find(User, { id: { $in: [...ids] } });
-      const byId = new Map(users.map((u) => [u.id, u]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-  };
+  return { user: byIdLoader(em, User) };
 }

@@ -6,6 +6,7 @@ import {
   ConflictError,
   ForbiddenError,
   isAdmin,
+  isUuid,
   keysetAfter,
   NotFoundError,
   type Page,
@@ -84,7 +85,7 @@ export async function updateUser(ctx: UsersContext, id: string, input: UpdateUse
   const changes = parseInput(UpdateUser, input);
   if (changes.role && !isAdmin(viewer)) throw new ForbiddenError('only an admin may change a role');
   return ctx.em.transactional(async (em) => {
-    const user = await em.findOne(User, { id });
+    const user = isUuid(id) ? await em.findOne(User, { id: id.toLowerCase() }) : null;
     if (!user) throw new NotFoundError('user');
     if (changes.role === 'USER' && user.role === 'ADMIN') await assertNotLastAdmin(em);
     em.assign(user, changes);
@@ -96,11 +97,11 @@ export async function updateUser(ctx: UsersContext, id: string, input: UpdateUse
 export async function deleteUser(ctx: UsersContext, id: string): Promise<boolean> {
   requireSelfOrAdmin(ctx, id);
   await ctx.em.transactional(async (em) => {
-    const user = await em.findOne(User, { id });
+    const user = isUuid(id) ? await em.findOne(User, { id: id.toLowerCase() }) : null;
     if (!user) throw new NotFoundError('user');
     if (user.role === 'ADMIN') await assertNotLastAdmin(em);
     // Watches, alerts and tokens go with the user (foreign keys cascade).
-    await em.nativeDelete(User, { id });
+    await em.nativeDelete(User, { id: user.id });
   });
   return true;
 }
