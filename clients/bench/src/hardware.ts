@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import si from 'systeminformation';
@@ -21,11 +22,14 @@ export interface Machine {
 
 const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : null);
 
-/** /etc/machine-id identifies a Linux installation across hostname changes. */
+/**
+ * Identifies a Linux installation across hostname changes: derived from /etc/machine-id, which
+ * itself must not be disclosed (machine-id(5)), so only an application-specific hash leaves.
+ */
 async function machineId(): Promise<string | null> {
   for (const file of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
-    const id = await readFile(file, 'utf8').catch(() => '');
-    if (id.trim()) return id.trim();
+    const id = (await readFile(file, 'utf8').catch(() => '')).trim();
+    if (id) return createHmac('sha256', id).update('switchyard-bench').digest('hex').slice(0, 32);
   }
   return null;
 }

@@ -10,6 +10,7 @@ const HELP = `Usage: npm run bench-client -- --token TOKEN [options]
   --json            print the server's answer as JSON
   --seconds S       length of each micro-benchmark (default 2)
   --net-url URL     also measure download speed from URL
+  --dir DIR         where the disk benchmark writes (default: the temporary directory)
   --no-progress     no progress display`;
 
 const SUBMIT = `mutation($report: BenchmarkReport!) { submitBenchmark(report: $report) {
@@ -32,6 +33,7 @@ async function main(): Promise<number> {
       json: { type: 'boolean', default: false },
       seconds: { type: 'string', default: '2' },
       'net-url': { type: 'string' },
+      dir: { type: 'string' },
       'no-progress': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -46,6 +48,7 @@ async function main(): Promise<number> {
   const report = await benchmarkThisMachine({
     seconds,
     netUrl: values['net-url'],
+    dir: values.dir,
     progress: !values['no-progress'] && process.stderr.isTTY === true,
   });
   if (values['dry-run']) {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { open, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,19 +33,26 @@ export function memBench(seconds: number): Promise<number> {
   });
 }
 
-/** Sequential write (with fsync) then read of a temporary file, MB/s averaged over both. */
-export async function diskBench(seconds: number): Promise<number> {
-  const path = join(tmpdir(), `switchyard-bench-${process.pid}.tmp`);
+/** At most this much is written: the file is a ring, so long runs do not fill the disk. */
+const RING = 256 * MB;
+
+/**
+ * Sequential write (with fsync) then read of a file in a fresh private directory under `dir`,
+ * MB/s averaged over both. Reads may come from the page cache; the write side cannot.
+ */
+export async function diskBench(seconds: number, dir = tmpdir()): Promise<number> {
+  const home = await mkdtemp(join(dir, 'switchyard-bench-'));
   const block = randomBytes(4 * MB);
-  const file = await open(path, 'w+');
+  const file = await open(join(home, 'data'), 'wx+');
   try {
     let written = 0;
     const write = await rate(seconds / 2, async () => {
-      await file.write(block, 0, block.length, written);
+      await file.write(block, 0, block.length, written % RING);
       await file.sync();
       written += block.length;
       return 4;
     });
+    written = Math.min(written, RING);
     let position = 0;
     const read = await rate(seconds / 2, async () => {
       const { bytesRead } = await file.read(block, 0, block.length, position % Math.max(written, 1));
@@ -55,7 +62,7 @@ export async function diskBench(seconds: number): Promise<number> {
     return (write + read) / 2;
   } finally {
     await file.close();
-    await rm(path, { force: true });
+    await rm(home, { recursive: true, force: true });
   }
 }
 
@@ -65,11 +72,17 @@ export async function netBench(seconds: number, url: string): Promise<number> {
   let bytes = 0;
   const start = process.hrtime.bigint();
   while (Date.now() < deadline) {
-    const response = await fetch(url, { signal: AbortSignal.timeout(Math.max(1000, deadline - Date.now())) });
-    if (!response.ok || !response.body) throw new Error(`${url} answered ${response.status}`);
-    for await (const chunk of response.body) {
-      bytes += (chunk as Uint8Array).length;
-      if (Date.now() >= deadline) break;
+    // Reaching the deadline ends the measurement; it is not a failure.
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), Math.max(0, deadline - Date.now()));
+    try {
+      const response = await fetch(url, { signal: stop.signal });
+      if (!response.ok || !response.body) throw new Error(`${url} answered ${response.status}`);
+      for await (const chunk of response.body) bytes += (chunk as Uint8Array).length;
+    } catch (error) {
+      if (!stop.signal.aborted) throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
   return (bytes * 8) / 1e6 / (Number(process.hrtime.bigint() - start) / 1e9);

@@ -6,6 +6,8 @@ import { type Measured, normalise } from './normalise.js';
 export interface RunOptions {
   seconds: number;
   netUrl?: string;
+  /** Where the disk benchmark writes (default: the system's temporary directory). */
+  dir?: string;
   progress: boolean;
 }
 
@@ -15,7 +17,7 @@ export async function benchmarkThisMachine(options: RunOptions) {
   const steps: Array<[keyof Measured, (seconds: number) => Promise<number>]> = [
     ['cpu', cpuBench],
     ['mem', memBench],
-    ['disk', diskBench],
+    ['disk', (s) => diskBench(s, options.dir)],
   ];
   if (options.netUrl) steps.push(['net', (s) => netBench(s, options.netUrl!)]);
   const bars = options.progress

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Stack } from '@switchyard/testing';
@@ -42,6 +44,20 @@ describe('the bench client', () => {
     expect(submitBenchmark.missing).toEqual(['NET', 'GPU']);
     expect(submitBenchmark.globalScore).toBeGreaterThan(0);
     expect(submitBenchmark.device.hostname).toBe(report.hostname);
+  });
+
+  it('measures download speed from --net-url', async () => {
+    const server = createServer((_req, res) => res.end(Buffer.alloc(4 * 2 ** 20, 1)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const report = JSON.parse((await cli(['--dry-run', '--net-url', `http://127.0.0.1:${port}/`])).stdout);
+      expect(report.scores.net).toBeGreaterThan(0);
+      expect(report.raw.net).toBeGreaterThan(0);
+      expect(report.machineId === null || /^[0-9a-f]{32}$/.test(report.machineId)).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   it('submits with a token and prints the answer', async () => {

@@ -420,6 +420,8 @@ describe('export', () => {
     await sql.query(`
       insert into benchmarks.devices (id, machine_id, hostname, first_seen_at, last_seen_at, best_score, latest_score)
       select gen_random_uuid(), 'bulk-' || i, 'bulk-' || lpad(i::text, 5, '0'), now(), now(), 50, 50 from generate_series(1, 3000) i`);
+    await sql.query(`insert into benchmarks.devices (id, hostname, vendor, first_seen_at, last_seen_at, best_score, latest_score)
+      values (gen_random_uuid(), 'zz-formula', '=HYPERLINK("http://evil.example")', now(), now(), 1, 1)`);
     const total = (await sql.query('select count(*)::int as n from benchmarks.devices')).rows[0].n;
     const token = await loginAdmin(run.client);
     const origin = new URL(run.gateway.url).origin;
@@ -434,6 +436,8 @@ describe('export', () => {
     );
     expect(lines).toHaveLength(total + 1);
     expect(lines.filter((l) => l.includes(',bulk-0')).length).toBe(3000);
+    // A cell that a spreadsheet would run as a formula is exported as text.
+    expect(lines.find((l) => l.includes('zz-formula'))).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
 
     const json = await fetch(`${origin}/exports/devices.json`, { headers: { authorization: `Bearer ${token}` } });
     const rows = (await json.json()) as Array<Record<string, unknown>>;

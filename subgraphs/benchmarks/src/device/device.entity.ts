@@ -6,7 +6,7 @@ import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
 @Directive('@key(fields: "id")')
 @Entity({ tableName: 'devices' })
 export class Device {
-  [OptionalProps]?: 'machineId' | 'vendor' | 'model' | 'bestScore' | 'latestScore' | 'latestBenchmarkId';
+  [OptionalProps]?: 'machineId' | 'vendor' | 'model' | 'latestBenchmarkId';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -36,13 +36,13 @@ export class Device {
   @Property({ type: 'timestamptz' })
   lastSeenAt!: Date;
 
-  @Field(() => Float, { nullable: true, description: 'Best global score of any benchmark.' })
-  @Property({ type: 'double', nullable: true })
-  bestScore: number | null = null;
+  @Field(() => Float, { description: 'Best global score of any benchmark.' })
+  @Property({ type: 'double' })
+  bestScore!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Global score of the latest benchmark.' })
-  @Property({ type: 'double', nullable: true })
-  latestScore: number | null = null;
+  @Field(() => Float, { description: 'Global score of the latest benchmark.' })
+  @Property({ type: 'double' })
+  latestScore!: number;
 
   @Property({ type: 'uuid', nullable: true })
   latestBenchmarkId: string | null = null;

@@ -10,8 +10,9 @@ export class Migration20261123200000 extends Migration {
       model text,
       first_seen_at timestamptz(3) not null,
       last_seen_at timestamptz(3) not null,
-      best_score double precision,
-      latest_score double precision,
+      -- A device exists only with a benchmark, so it always has scores.
+      best_score double precision not null,
+      latest_score double precision not null,
       latest_benchmark_id uuid
     )`);
     // Devices without a machine id are found by hostname.
