@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { codes, type GraphQLClient, sqlClient, Stack } from '@switchyard/testing';
-import { loginAdmin, newUser, type Running, startStack } from './stack.js';
+import { loginAdmin, newUser, type Running, startStack, statementsSoFar } from './stack.js';
 
 const stack = new Stack();
 let run: Running;
@@ -218,22 +218,12 @@ describe('devices, leaderboard and links', () => {
   });
 
   it('resolves devices with benchmarks, links and documents in a bounded number of statements', async () => {
-    const queries = async () => {
-      const text = await (await fetch(`${new URL(run.benchmarks.url).origin}/metrics`)).text();
-      return Number(
-        text
-          .split('\n')
-          .find((l) => l.startsWith('db_queries_total'))
-          ?.split(' ')
-          .at(-1),
-      );
-    };
     const measure = async () => {
-      const before = await queries();
+      const before = await statementsSoFar(run.benchmarks);
       const { devices } = await machine.data(
         '{ devices(first: 100) { nodes { benchmarks { scores { cpu } snapshot { hash } } links { url } documents { filename } latestBenchmark { globalScore } } } }',
       );
-      return { statements: (await queries()) - before, devices: devices.nodes.length };
+      return { statements: (await statementsSoFar(run.benchmarks)) - before, devices: devices.nodes.length };
     };
     const few = await measure();
     for (let i = 0; i < 15; i++)

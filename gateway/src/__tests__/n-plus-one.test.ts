@@ -1,33 +1,13 @@
-import type pg from 'pg';
-import { sqlClient, Stack } from '@switchyard/testing';
-import { loginAdmin, newUser, type Running, startStack } from './stack.js';
+import { loginAdmin, newUser, statementsSoFar, useStack } from './stack.js';
 
-const stack = new Stack();
-let run: Running;
-let sql: pg.Client;
-
-beforeAll(async () => {
-  run = await startStack(stack);
-  sql = await sqlClient(run.db);
-});
-afterAll(async () => {
-  await sql?.end();
-  await stack.close();
-});
-
-/** Reads db_queries_total from the users subgraph's /metrics. */
-async function queriesSoFar(): Promise<number> {
-  const text = await (await fetch(`${new URL(run.users.url).origin}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('db_queries_total'));
-  return Number(line?.split(' ').at(-1));
-}
+const run = useStack();
 
 const QUERY = '{ users(first: 50) { nodes { email watchlist { high ticker { symbol latestPrice followers } } } } }';
 
 async function statementsFor(token: string): Promise<{ count: number; users: number }> {
-  const before = await queriesSoFar();
+  const before = await statementsSoFar(run.users);
   const { users } = await run.client.as(token).data(QUERY);
-  return { count: (await queriesSoFar()) - before, users: users.nodes.length };
+  return { count: (await statementsSoFar(run.users)) - before, users: users.nodes.length };
 }
 
 async function addUsersWithWatches(n: number) {
@@ -39,7 +19,7 @@ async function addUsersWithWatches(n: number) {
         .data('mutation($s: String!) { watch(symbol: $s, high: 10, low: 1) { high } }', { s: symbol });
     }
   }
-  await sql.query(
+  await run.sql.query(
     'insert into users.prices (symbol, at, price) select symbol, now(), 5 from users.tickers on conflict do nothing',
   );
 }

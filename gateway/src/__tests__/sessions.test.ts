@@ -1,19 +1,7 @@
-import type pg from 'pg';
-import { codes, type GraphQLClient, sqlClient, Stack } from '@switchyard/testing';
-import { loginAdmin, newUser, type Running, startStack } from './stack.js';
+import { codes, type GraphQLClient } from '@switchyard/testing';
+import { loginAdmin, newUser, useStack, statementsSoFar } from './stack.js';
 
-const stack = new Stack();
-let run: Running;
-let sql: pg.Client;
-
-beforeAll(async () => {
-  run = await startStack(stack);
-  sql = await sqlClient(run.db);
-});
-afterAll(async () => {
-  await sql?.end();
-  await stack.close();
-});
+const run = useStack();
 
 interface Row {
   activity: string;
@@ -60,7 +48,7 @@ async function importRows(client: GraphQLClient, rows: Row[]) {
 
 /** All of a user's sessions, by SQL, for checks independent of the API. */
 async function storedOf(userId: string): Promise<Array<Row & { id: string }>> {
-  const { rows } = await sql.query(
+  const { rows } = await run.sql.query(
     `select id, activity, started_at, duration_sec, distance_m, calories, avg_heart_rate, notes
      from sessions.sessions where user_id = $1`,
     [userId],
@@ -374,22 +362,12 @@ describe('sessions through the gateway', () => {
 
   it('lists users with their sessions and stats in a bounded number of SQL statements', async () => {
     const admin = run.client.as(await loginAdmin(run.client));
-    const queries = async () => {
-      const text = await (await fetch(`${new URL(run.sessions.url).origin}/metrics`)).text();
-      return Number(
-        text
-          .split('\n')
-          .find((l) => l.startsWith('db_queries_total'))
-          ?.split(' ')
-          .at(-1),
-      );
-    };
     const measure = async () => {
-      const before = await queries();
+      const before = await statementsSoFar(run.sessions);
       const { users } = await admin.data(
         '{ users(first: 50) { nodes { sessions(first: 3) { nodes { id } } stats { count byWeek { count } } } } }',
       );
-      return { statements: (await queries()) - before, users: users.nodes.length };
+      return { statements: (await statementsSoFar(run.sessions)) - before, users: users.nodes.length };
     };
     const few = await measure();
     for (let i = 0; i < 12; i++)

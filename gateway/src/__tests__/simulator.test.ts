@@ -3,23 +3,11 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type pg from 'pg';
 import { CSV_COLUMNS, simulate } from '@switchyard/simulator';
-import { freePort, sqlClient, Stack } from '@switchyard/testing';
-import { loginAdmin, ROOT, type Running, startStack } from './stack.js';
+import { freePort } from '@switchyard/testing';
+import { loginAdmin, ROOT, useStack } from './stack.js';
 
-const stack = new Stack();
-let run: Running;
-let sql: pg.Client;
-
-beforeAll(async () => {
-  run = await startStack(stack);
-  sql = await sqlClient(run.db);
-});
-afterAll(async () => {
-  await sql?.end();
-  await stack.close();
-});
+const run = useStack();
 
 const options = (out: string) => ({
   url: run.gateway.url,
@@ -41,7 +29,7 @@ describe('the session simulator', () => {
     const report = await simulate(options(out));
     expect(report).toMatchObject({ users: 4, imported: 203, failures: [] });
 
-    const stored = await sql.query('select count(*)::int as n from sessions.sessions');
+    const stored = await run.sql.query('select count(*)::int as n from sessions.sessions');
     expect(stored.rows[0].n).toBe(203);
 
     const [header, ...lines] = (await readFile(out, 'utf8')).trim().split('\n');

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type RunningStack, startAll } from '@switchyard/stack';
-import { freshDatabase, GraphQLClient, type Stack } from '@switchyard/testing';
+import type { Service } from '@switchyard/kit';
+import type pg from 'pg';
+import { freshDatabase, GraphQLClient, sqlClient, Stack } from '@switchyard/testing';
 
 export { ROOT } from '@switchyard/stack';
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
@@ -51,4 +53,29 @@ export async function loginAdmin(client: GraphQLClient): Promise<string> {
     { e: ADMIN.email, p: ADMIN.password },
   );
   return login.token;
+}
+
+/**
+ * For a test file: the whole stack over a fresh database, started before its tests and closed
+ * after them, with a plain SQL client for independent checks. Fields are filled in beforeAll.
+ */
+export function useStack(): Running & { sql: pg.Client } {
+  const stack = new Stack();
+  const running = {} as Running & { sql: pg.Client };
+  beforeAll(async () => {
+    Object.assign(running, await startStack(stack));
+    running.sql = await sqlClient(running.db);
+  });
+  afterAll(async () => {
+    await running.sql?.end();
+    await stack.close();
+  });
+  return running;
+}
+
+/** How many SQL statements a service has sent so far (db_queries_total on its /metrics). */
+export async function statementsSoFar(service: Service): Promise<number> {
+  const text = await (await fetch(`${new URL(service.url).origin}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('db_queries_total'));
+  return Number(line?.split(' ').at(-1));
 }

@@ -1,20 +1,8 @@
 import jwt from 'jsonwebtoken';
-import type pg from 'pg';
-import { codes, sqlClient, Stack } from '@switchyard/testing';
-import { loginAdmin, newUser, type Running, startStack } from './stack.js';
+import { codes } from '@switchyard/testing';
+import { loginAdmin, newUser, useStack } from './stack.js';
 
-const stack = new Stack();
-let run: Running;
-let sql: pg.Client;
-
-beforeAll(async () => {
-  run = await startStack(stack);
-  sql = await sqlClient(run.db);
-});
-afterAll(async () => {
-  await sql?.end();
-  await stack.close();
-});
+const run = useStack();
 
 const ME = '{ me { id email role watchlist { ticker { symbol } high low } } }';
 const WATCH =
@@ -41,7 +29,7 @@ describe('users & tickers through the gateway', () => {
     expect(watch).toEqual({ ticker: { symbol: 'FLOW', followers: 1 }, high: 120, low: 80 });
 
     // Prices arrive from the collector; here they are seeded directly: one old, three recent.
-    await sql.query(
+    await run.sql.query(
       `insert into users.prices (symbol, at, price) values
        ('FLOW', now() - interval '3 days', 10), ('FLOW', now() - interval '3 hours', 100),
        ('FLOW', now() - interval '2 hours', 110), ('FLOW', now() - interval '1 hour', 90)`,
@@ -101,7 +89,7 @@ describe('users & tickers through the gateway', () => {
       ),
     ).toEqual(['FORBIDDEN']);
 
-    const still = await sql.query(
+    const still = await run.sql.query(
       'select u.email, w.symbol from users.users u join users.watches w on w.user_id = u.id where u.id = $1',
       [first.id],
     );
@@ -126,7 +114,7 @@ describe('users & tickers through the gateway', () => {
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
-    const all = await sql.query('select id from users.users order by created_at, id');
+    const all = await run.sql.query('select id from users.users order by created_at, id');
     expect(seen).toEqual(all.rows.map((r) => r.id));
 
     const { tickers } = await admin.data('{ tickers(first: 100) { nodes { symbol followers } } }');
@@ -179,7 +167,7 @@ describe('users & tickers through the gateway', () => {
     // A machine token is not a user.
     expect(codes(await machine.request('{ me { id } }'))).toEqual(['FORBIDDEN']);
 
-    const stored = await sql.query('select token_hash from users.api_tokens where id = $1', [
+    const stored = await run.sql.query('select token_hash from users.api_tokens where id = $1', [
       createApiToken.apiToken.id,
     ]);
     expect(stored.rows[0].token_hash).not.toContain(createApiToken.token);
@@ -220,7 +208,7 @@ describe('users & tickers through the gateway', () => {
     expect((await me.data(UPDATE, { id: user.id, e: renamed.toUpperCase() })).updateUser.email).toBe(renamed);
 
     expect((await me.data('mutation($id: ID!) { deleteUser(id: $id) }', { id: user.id })).deleteUser).toBe(true);
-    const watches = await sql.query('select count(*)::int as n from users.watches where user_id = $1', [user.id]);
+    const watches = await run.sql.query('select count(*)::int as n from users.watches where user_id = $1', [user.id]);
     expect(watches.rows[0].n).toBe(0);
     // A deleted user's token no longer works anywhere.
     expect(codes(await me.request(WATCH, { s: 'GONE', h: 3, l: 2 }))).toEqual(['UNAUTHENTICATED']);
@@ -258,7 +246,7 @@ describe('users & tickers through the gateway', () => {
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
-    const all = await sql.query('select id from users.users order by created_at, id');
+    const all = await run.sql.query('select id from users.users order by created_at, id');
     expect(seen).toEqual(all.rows.map((r) => r.id));
   });
 
@@ -273,7 +261,7 @@ describe('users & tickers through the gateway', () => {
           : run.client.as(p.token).data(WATCH, { s: 'HOT', h: 20, l: 2 }),
       ),
     );
-    const counted = await sql.query("select count(*)::int as n from users.watches where symbol = 'HOT'");
+    const counted = await run.sql.query("select count(*)::int as n from users.watches where symbol = 'HOT'");
     expect(counted.rows[0].n).toBe(4);
     expect(
       (await run.client.as(people[1]!.token).data('{ ticker(symbol: "HOT") { followers } }')).ticker.followers,

@@ -1,22 +1,10 @@
-import type pg from 'pg';
-import { type GraphQLResponse, sqlClient, Stack } from '@switchyard/testing';
-import { newUser, type Running, startStack } from './stack.js';
+import { type GraphQLResponse } from '@switchyard/testing';
+import { newUser, useStack } from './stack.js';
 
-const stack = new Stack();
-let run: Running;
-let sql: pg.Client;
-
-beforeAll(async () => {
-  run = await startStack(stack);
-  sql = await sqlClient(run.db);
-});
-afterAll(async () => {
-  await sql?.end();
-  await stack.close();
-});
+const run = useStack();
 
 async function rowCounts() {
-  const { rows } = await sql.query(
+  const { rows } = await run.sql.query(
     `select (select count(*) from users.users)::int as users, (select count(*) from users.tickers)::int as tickers,
             (select count(*) from users.watches)::int as watches, (select count(*) from users.api_tokens)::int as tokens`,
   );
@@ -74,7 +62,7 @@ describe('bad input', () => {
     rejected(await me.request('{ ticker(symbol: "bad!") { symbol } }'), 'BAD_USER_INPUT', 'symbol');
 
     expect(await rowCounts()).toEqual(before);
-    const stored = await sql.query('select email from users.users where id = $1', [taken.id]);
+    const stored = await run.sql.query('select email from users.users where id = $1', [taken.id]);
     expect(stored.rows[0].email).toBe(taken.email);
   });
 
