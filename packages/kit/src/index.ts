@@ -5,6 +5,7 @@ export * from './db.js';
 export * from './embedded.js';
 export * from './env.js';
 export * from './errors.js';
+export * from './events.js';
 export * from './federation.js';
 export * from './loaders.js';
 export * from './logger.js';

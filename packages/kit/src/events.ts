@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { z } from 'zod';
+import type { Logger } from './logger.js';
+
+/** A named stream of events whose payloads a zod schema describes. */
+export interface Topic<T> {
+  name: string;
+  schema: z.ZodType<T>;
+}
+
+export function topic<T>(name: string, schema: z.ZodType<T>): Topic<T> {
+  if (!/^[a-z][a-z0-9_.-]{0,40}$/.test(name)) throw new Error(`topic names look like "alerts": ${name}`);
+  return { name, schema };
+}
+
+export type Unsubscribe = () => Promise<void>;
+
+/** Publish/subscribe between processes; the same interface on PostgreSQL and on Redis. */
+export interface EventBus {
+  publish<T>(topic: Topic<T>, payload: T): Promise<void>;
+  subscribe<T>(topic: Topic<T>, handler: (payload: T) => void | Promise<void>): Promise<Unsubscribe>;
+  close(): Promise<void>;
+}
+
+export interface EventBusOptions {
+  /** PostgreSQL LISTEN/NOTIFY on this database (the default back end). */
+  databaseUrl: string;
+  /** Redis pub/sub instead, for many replicas. */
+  redisUrl?: string;
+  logger?: Logger;
+}
+
+/** Redis when REDIS_URL is set, else PostgreSQL LISTEN/NOTIFY on the service's own database. */
+export async function createEventBus(options: EventBusOptions): Promise<EventBus> {
+  const bus = options.redisUrl
+    ? new RedisBus(options.redisUrl, options.logger)
+    : new PostgresBus(options.databaseUrl, options.logger);
+  await bus.start();
+  return bus;
+}
+
+type Handler = (payload: unknown) => void | Promise<void>;
+
+/** Shared by both back ends: handler bookkeeping, validation, isolation of failing handlers. */
+abstract class BaseBus implements EventBus {
+  private readonly handlers = new Map<string, Set<Handler>>();
+  private readonly schemas = new Map<string, z.ZodType>();
+
+  constructor(protected readonly logger?: Logger) {}
+
+  abstract start(): Promise<void>;
+  abstract close(): Promise<void>;
+  protected abstract send(topic: string, body: string): Promise<void>;
+  protected abstract listen(topic: string): Promise<void>;
+  protected abstract unlisten(topic: string): Promise<void>;
+
+  async publish<T>(topic: Topic<T>, payload: T): Promise<void> {
+    await this.send(topic.name, JSON.stringify(topic.schema.parse(payload)));
+  }
+
+  async subscribe<T>(topic: Topic<T>, handler: (payload: T) => void | Promise<void>): Promise<Unsubscribe> {
+    let set = this.handlers.get(topic.name);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(topic.name, set);
+      this.schemas.set(topic.name, topic.schema);
+      await this.listen(topic.name);
+    }
+    set.add(handler as Handler);
+    return async () => {
+      set.delete(handler as Handler);
+      if (set.size === 0 && this.handlers.get(topic.name) === set) {
+        this.handlers.delete(topic.name);
+        await this.unlisten(topic.name);
+      }
+    };
+  }
+
+  protected topics(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  /** Delivers a received body to the topic's handlers; bad payloads and failing handlers are logged. */
+  protected deliver(topic: string, body: string): void {
+    const parsed = this.schemas.get(topic)?.safeParse(JSON.parse(body));
+    if (!parsed?.success) {
+      this.logger?.warn({ topic }, 'event dropped: payload does not match its topic');
+      return;
+    }
+    for (const handler of this.handlers.get(topic) ?? []) {
+      Promise.resolve()
+        .then(() => handler(parsed.data))
+        .catch((error: unknown) => this.logger?.error({ err: error, topic }, 'event handler failed'));
+    }
+  }
+}
+
+// NOTIFY payloads must stay under 8000 bytes; larger ones are stored and sent by reference.
+const NOTIFY_LIMIT = 7000;
+const channel = (topic: string) => `sy_${topic.replace(/[^a-z0-9_]/g, '_')}`;
+
+class PostgresBus extends BaseBus {
+  private readonly pool: pg.Pool;
+  private listener?: pg.Client;
+  private closed = false;
+  private readonly names = new Map<string, string>();
+
+  constructor(
+    private readonly url: string,
+    logger?: Logger,
+  ) {
+    super(logger);
+    this.pool = new pg.Pool({ connectionString: url, max: 2 });
+  }
+
+  async start(): Promise<void> {
+    await this.pool
+      .query(
+        `/* eventsSchema */ create schema if not exists sy_events;
+      create table if not exists sy_events.payloads (
+        id uuid primary key, topic text not null, body text not null, created_at timestamptz not null default now());
+      create index if not exists payloads_created_idx on sy_events.payloads (created_at)`,
+      )
+      .catch((error: { code?: string }) => {
+        // Two services creating it at the same moment: the other one won.
+        if (error.code !== '23505' && error.code !== '42P07') throw error;
+      });
+    await this.connect();
+  }
+
+  /** One LISTEN connection; when it drops, a new one listens again to every topic. */
+  private async connect(attempt = 0): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url, application_name: 'switchyard-events' });
+    client.on('notification', (message) => void this.received(message.channel, message.payload ?? ''));
+    client.on('error', (error) => this.logger?.warn({ err: error }, 'event listener connection failed'));
+    client.on('end', () => {
+      if (this.closed || this.listener !== client) return;
+      this.listener = undefined;
+      const delay = Math.min(5000, 100 * 2 ** attempt);
+      setTimeout(() => void this.connect(attempt + 1).catch(() => undefined), delay).unref();
+    });
+    try {
+      await client.connect();
+      for (const topic of this.topics()) await client.query(`listen ${channel(topic)}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (this.closed) return;
+      this.logger?.warn({ err: error, attempt }, 'event listener cannot connect; retrying');
+      await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)).unref());
+      return this.connect(attempt + 1);
+    }
+    this.listener = client;
+    if (attempt > 0) this.logger?.info('event listener reconnected');
+  }
+
+  private async received(channelName: string, payload: string): Promise<void> {
+    const topic = this.names.get(channelName);
+    if (!topic) return;
+    try {
+      const envelope = JSON.parse(payload) as { body?: string; ref?: string };
+      if (envelope.ref) {
+        const { rows } = await this.pool.query('/* eventPayload */ select body from sy_events.payloads where id = $1', [
+          envelope.ref,
+        ]);
+        if (rows[0]) this.deliver(topic, rows[0].body as string);
+      } else if (typeof envelope.body === 'string') this.deliver(topic, envelope.body);
+    } catch (error) {
+      this.logger?.error({ err: error, topic }, 'event could not be read');
+    }
+  }
+
+  protected async send(topic: string, body: string): Promise<void> {
+    let envelope = JSON.stringify({ body });
+    if (Buffer.byteLength(envelope) > NOTIFY_LIMIT) {
+      const id = randomUUID();
+      await this.pool.query(
+        `/* storeEventPayload */ with gone as (delete from sy_events.payloads where created_at < now() - interval '1 hour')
+         insert into sy_events.payloads (id, topic, body) values ($1, $2, $3)`,
+        [id, topic, body],
+      );
+      envelope = JSON.stringify({ ref: id });
+    }
+    await this.pool.query('/* notify */ select pg_notify($1, $2)', [channel(topic), envelope]);
+  }
+
+  protected async listen(topic: string): Promise<void> {
+    this.names.set(channel(topic), topic);
+    await this.listener?.query(`listen ${channel(topic)}`);
+  }
+
+  protected async unlisten(topic: string): Promise<void> {
+    await this.listener?.query(`unlisten ${channel(topic)}`);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+}
+
+class RedisBus extends BaseBus {
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+
+  constructor(url: string, logger?: Logger) {
+    super(logger);
+    // ioredis reconnects by itself and subscribes again to every channel.
+    this.publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    this.subscriber = new Redis(url, { lazyConnect: true });
+    this.subscriber.on('message', (name: string, body: string) => this.deliver(name.replace(/^sy:/, ''), body));
+    for (const connection of [this.publisher, this.subscriber]) {
+      connection.on('error', (error) => this.logger?.warn({ err: error }, 'redis connection failed'));
+    }
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
+  }
+
+  protected async send(topic: string, body: string): Promise<void> {
+    await this.publisher.publish(`sy:${topic}`, body);
+  }
+
+  protected async listen(topic: string): Promise<void> {
+    await this.subscriber.subscribe(`sy:${topic}`);
+  }
+
+  protected async unlisten(topic: string): Promise<void> {
+    await this.subscriber.unsubscribe(`sy:${topic}`);
+  }
+
+  async close(): Promise<void> {
+    this.subscriber.disconnect();
+    await this.publisher.quit().catch(() => undefined);
+  }
+}
