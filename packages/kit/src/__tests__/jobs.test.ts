@@ -1,0 +1,90 @@
+import { freshDatabase, waitFor } from '@switchyard/testing';
+import { defineTask, JobQueue, z } from '../index.js';
+
+let url: string;
+const queues: JobQueue[] = [];
+const start = async (tasks: Parameters<typeof JobQueue.start>[0]['tasks']) => {
+  const queue = await JobQueue.start({ databaseUrl: url, tasks, pollSec: 0.5 });
+  queues.push(queue);
+  return queue;
+};
+
+beforeAll(async () => {
+  url = await freshDatabase('jobs');
+});
+afterAll(async () => {
+  for (const queue of queues) await queue.stop();
+});
+
+describe('the job queue', () => {
+  it('retries a failing job with backoff until it succeeds', async () => {
+    const attempts: number[] = [];
+    const flaky = defineTask({
+      name: 'flaky',
+      schema: z.object({ n: z.number() }),
+      retry: { limit: 3, delaySec: 1, backoff: true },
+      run: async () => {
+        attempts.push(Date.now());
+        if (attempts.length < 3) throw new Error('not yet');
+      },
+    });
+    const queue = await start([flaky]);
+    await queue.send(flaky, { n: 1 });
+    await waitFor(async () => attempts.length === 3, 20_000, 'three attempts');
+    // Backoff: the second wait is longer than the first.
+    expect(attempts[2]! - attempts[1]!).toBeGreaterThan(attempts[1]! - attempts[0]!);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(attempts).toHaveLength(3);
+  });
+
+  it('dead-letters a job that fails every retry, and refuses bad payloads up front', async () => {
+    const doomed = defineTask({
+      name: 'doomed',
+      schema: z.object({ why: z.string() }),
+      retry: { limit: 1, delaySec: 0, backoff: false },
+      run: async () => {
+        throw new Error('always');
+      },
+    });
+    const queue = await start([doomed]);
+    await expect(queue.send(doomed, { why: 42 } as never)).rejects.toThrow();
+    await queue.send(doomed, { why: 'testing' });
+    const dead = await waitFor(
+      async () => {
+        const letters = await queue.deadLetters(doomed);
+        return letters.length ? letters : undefined;
+      },
+      20_000,
+      'the dead letter',
+    );
+    expect(dead.map((d) => d.payload)).toEqual([{ why: 'testing' }]);
+  });
+
+  it('shares jobs between workers, running each once', async () => {
+    const runs: number[] = [];
+    const share = defineTask({
+      name: 'share',
+      schema: z.object({ i: z.number() }),
+      run: async ({ i }) => {
+        runs.push(i);
+        await new Promise((r) => setTimeout(r, 5));
+      },
+    });
+    const [a] = await Promise.all([start([share]), start([share])]);
+    for (let i = 0; i < 30; i++) await a!.send(share, { i });
+    await waitFor(async () => runs.length >= 30, 30_000, 'all jobs');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect([...runs].sort((x, y) => x - y)).toEqual([...Array(30).keys()]);
+  });
+
+  it('puts cron tasks on their schedule', async () => {
+    const nightly = defineTask({
+      name: 'nightly',
+      schema: z.object({}),
+      cron: { expression: '0 3 * * *', payload: {} },
+      run: async () => undefined,
+    });
+    const queue = await start([nightly]);
+    expect(await queue.schedules()).toContainEqual({ name: 'nightly', cron: '0 3 * * *' });
+  });
+});

@@ -1,0 +1,133 @@
+import PgBoss from 'pg-boss';
+import type { z } from 'zod';
+import type { Logger } from './logger.js';
+
+/** One kind of background work: its payload schema, how to run it, when and how to retry. */
+export interface Task<P> {
+  name: string;
+  schema: z.ZodType<P>;
+  run(payload: P, job: { id: string }): Promise<void>;
+  /** A cron expression (UTC) to run it on a schedule, with this payload. */
+  cron?: { expression: string; payload: P };
+  /** Failed runs are retried `limit` times, `delaySec` apart (doubling with `backoff`), then dead-lettered. */
+  retry?: { limit: number; delaySec: number; backoff: boolean };
+}
+
+/** Declares a task (one file per task, next to the code it drives). */
+export function defineTask<P>(task: Task<P>): Task<P> {
+  if (!/^[a-z][a-z0-9-]{0,60}$/.test(task.name)) throw new Error(`task names look like "collect-prices": ${task.name}`);
+  return task;
+}
+
+const DEFAULT_RETRY = { limit: 5, delaySec: 5, backoff: true };
+const deadLetterOf = (name: string) => `${name}-dead`;
+
+export interface JobQueueOptions {
+  databaseUrl: string;
+  tasks: Task<never>[] | Task<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  logger?: Logger;
+  /** Run the tasks here (a worker); false only enqueues (an API process). */
+  work?: boolean;
+  /** How often an idle worker looks for jobs. */
+  pollSec?: number;
+}
+
+/**
+ * A durable job queue on PostgreSQL (pg-boss, schema `sy_jobs`): cron schedules, retries with
+ * backoff, dead letters. Any number of worker processes share the jobs; each job runs once at a
+ * time (SKIP LOCKED), and again only when a run failed.
+ */
+export class JobQueue {
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly logger?: Logger,
+  ) {}
+
+  static async start(options: JobQueueOptions): Promise<JobQueue> {
+    const boss = new PgBoss({
+      connectionString: options.databaseUrl,
+      schema: 'sy_jobs',
+      max: 4,
+      schedule: options.tasks.some((t) => t.cron),
+    });
+    const queue = new JobQueue(boss, options.logger);
+    boss.on('error', (error) => options.logger?.error({ err: error }, 'job queue error'));
+    await boss.start();
+    try {
+      for (const task of options.tasks as Task<unknown>[])
+        await queue.register(task, options.work ?? true, options.pollSec ?? 2);
+    } catch (error) {
+      await boss.stop({ graceful: false });
+      throw error;
+    }
+    return queue;
+  }
+
+  private async register(task: Task<unknown>, work: boolean, pollSec: number): Promise<void> {
+    const retry = task.retry ?? DEFAULT_RETRY;
+    await this.ensureQueue(deadLetterOf(task.name), {});
+    await this.ensureQueue(task.name, {
+      retryLimit: retry.limit,
+      retryDelay: retry.delaySec,
+      retryBackoff: retry.backoff,
+      deadLetter: deadLetterOf(task.name),
+    });
+    if (task.cron) {
+      await this.boss.schedule(task.name, task.cron.expression, task.schema.parse(task.cron.payload) as object, {
+        tz: 'UTC',
+      });
+    }
+    if (!work) return;
+    await this.boss.work<unknown>(task.name, { pollingIntervalSeconds: pollSec, batchSize: 1 }, async ([job]) => {
+      const started = Date.now();
+      try {
+        await task.run(task.schema.parse(job!.data), { id: job!.id });
+        this.logger?.debug({ task: task.name, job: job!.id, ms: Date.now() - started }, 'job done');
+      } catch (error) {
+        this.logger?.warn(
+          { err: error, task: task.name, job: job!.id },
+          'job failed; it will be retried or dead-lettered',
+        );
+        throw error;
+      }
+    });
+  }
+
+  /** Creates a queue, or brings its settings up to date (several processes may race to create it). */
+  private async ensureQueue(name: string, options: Omit<PgBoss.Queue, 'name'>): Promise<void> {
+    if (await this.boss.getQueue(name)) {
+      if (Object.keys(options).length) await this.boss.updateQueue(name, options);
+      return;
+    }
+    await this.boss.createQueue(name, options).catch(async (error: unknown) => {
+      if (!(await this.boss.getQueue(name))) throw error;
+    });
+  }
+
+  /** Enqueues a run of `task`; the payload is checked here, so a bad one never reaches a worker. */
+  async send<P>(task: Task<P>, payload: P, options: { startAfterSec?: number; singletonKey?: string } = {}) {
+    return this.boss.send(task.name, task.schema.parse(payload) as object, {
+      ...(options.startAfterSec ? { startAfter: options.startAfterSec } : {}),
+      ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+    });
+  }
+
+  /** Jobs of `task` that failed every retry, oldest first; they stay until someone handles them. */
+  async deadLetters<P>(task: Task<P>, limit = 100): Promise<Array<{ id: string; payload: P }>> {
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql('/* deadLetters */ select id, data from sy_jobs.job where name = $1 order by created_on limit $2', [
+        deadLetterOf(task.name),
+        limit,
+      ]);
+    return rows.map((row: { id: string; data: P }) => ({ id: row.id, payload: row.data }));
+  }
+
+  async schedules(): Promise<Array<{ name: string; cron: string }>> {
+    return (await this.boss.getSchedules()).map((s) => ({ name: s.name, cron: s.cron }));
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+  }
+}
