@@ -30,6 +30,6 @@ module.exports = {
   globalSetup: '<rootDir>/packages/testing/global-setup.mjs',
   globalTeardown: '<rootDir>/packages/testing/global-teardown.mjs',
   testTimeout: 30000,
-  // A leaked handle must fail a run, not hang CI until its time limit.
+  // A handle a test leaks is reported, and must not keep CI waiting until its time limit.
   forceExit: true,
 };
