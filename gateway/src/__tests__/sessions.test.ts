@@ -1,4 +1,4 @@
-import { codes, type GraphQLClient } from '@switchyard/testing';
+import { codes, type GraphQLClient, waitFor } from '@switchyard/testing';
 import { loginAdmin, newUser, useStack, statementsSoFar } from './stack.js';
 
 const run = useStack();
@@ -358,6 +358,16 @@ describe('sessions through the gateway', () => {
       true,
     );
     expect(await storedOf(owner.id)).toHaveLength(3);
+  });
+
+  it("deletes a user's sessions when the user is deleted", async () => {
+    const leaving = await newUser(run.client, 'leaving');
+    const staying = await newUser(run.client, 'staying');
+    await importRows(run.client.as(leaving.token), makeRows(5, 1));
+    await importRows(run.client.as(staying.token), makeRows(2, 2));
+    await run.client.as(leaving.token).data('mutation($id: ID!) { deleteUser(id: $id) }', { id: leaving.id });
+    await waitFor(async () => (await storedOf(leaving.id)).length === 0, 10_000, 'the sessions to go');
+    expect(await storedOf(staying.id)).toHaveLength(2);
   });
 
   it('lists users with their sessions and stats in a bounded number of SQL statements', async () => {

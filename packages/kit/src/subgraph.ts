@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import { Auth, type AuthContext, resolveJwtSecret, type TokenChecks } from './auth.js';
 import { openDatabase, type Orm, pingDatabase } from './db.js';
+import { createEventBus, type EventBus } from './events.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { commonEnv, loadEnv, type z } from './env.js';
 import { createLogger, type Logger } from './logger.js';
@@ -13,10 +14,11 @@ import { type RequestContext, type RequestInfo, type Service, startService, stop
 
 export type CommonEnv = z.infer<z.ZodObject<typeof commonEnv>> & { PORT: number };
 
-/** What every subgraph's request context carries: its own entity manager, the caller, the headers. */
+/** What every subgraph's request context carries: its own entity manager, the caller, the headers, the event bus. */
 export interface SubgraphContext extends RequestContext, AuthContext {
   em: EntityManager;
   headers: IncomingHttpHeaders;
+  events: EventBus;
 }
 
 /** What a subgraph's own HTTP routes get to work with. */
@@ -37,8 +39,8 @@ export interface SubgraphDefinition<C extends SubgraphContext> {
   context: (base: SubgraphContext, auth: Auth) => C;
   /** How this subgraph confirms tokens (the users package exports `tokenChecks`). */
   tokenChecks: (orm: Orm) => TokenChecks;
-  /** Runs after migrations, before listening (e.g. the first admin). */
-  prepare?: (orm: Orm, logger: Logger) => Promise<void>;
+  /** Runs after migrations, before listening (e.g. the first admin, event subscriptions). */
+  prepare?: (orm: Orm, logger: Logger, events: EventBus) => Promise<void>;
   /** HTTP routes beside GraphQL (uploads, downloads, exports). */
   routes?: (app: Express, deps: RouteDeps) => void;
 }
@@ -57,8 +59,10 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
     logger,
     queryCounter: metrics.dbQueries,
   });
+  let events: EventBus | undefined;
   try {
-    await definition.prepare?.(orm, logger);
+    events = await createEventBus({ databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, logger });
+    await definition.prepare?.(orm, logger, events);
     const auth = new Auth(resolveJwtSecret(env), env.JWT_TTL, definition.tokenChecks(orm));
     return await startService<C>({
       name: definition.name,
@@ -70,15 +74,26 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
       graphql: { schema: await definition.schema() },
       context: async ({ headers, requestId, log }: RequestInfo) =>
         definition.context(
-          { requestId, log, headers, em: orm.em.fork(), ...(await auth.authenticate(headers.authorization)) },
+          {
+            requestId,
+            log,
+            headers,
+            events: events!,
+            em: orm.em.fork(),
+            ...(await auth.authenticate(headers.authorization)),
+          },
           auth,
         ),
       ready: () => pingDatabase(orm),
       routes: definition.routes && ((app) => definition.routes!(app, { orm, auth, logger })),
       shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
-      onClose: () => orm.close(),
+      onClose: async () => {
+        await events?.close();
+        await orm.close();
+      },
     });
   } catch (error) {
+    await events?.close();
     await orm.close();
     throw error;
   }

@@ -1,5 +1,7 @@
 import { type Logger, type Service, startSubgraph } from '@switchyard/kit';
 import { tokenChecks } from '@switchyard/users/auth';
+import { userDeleted } from '@switchyard/users/events';
+import { Session } from './session/session.entity.js';
 import { sessionsContext } from './context.js';
 import { entities, migrations } from './entities.js';
 import type { SessionsEnv } from './env.js';
@@ -7,7 +9,21 @@ import { buildSessionsSchema } from './schema.js';
 
 export function startSessions(env: SessionsEnv & { DATABASE_URL: string }, logger?: Logger): Promise<Service> {
   return startSubgraph(
-    { name: 'sessions', entities, migrations, schema: buildSessionsSchema, context: sessionsContext, tokenChecks },
+    {
+      name: 'sessions',
+      entities,
+      migrations,
+      schema: buildSessionsSchema,
+      context: sessionsContext,
+      tokenChecks,
+      // A deleted user's sessions go with them.
+      prepare: async (orm, log, events) => {
+        await events.subscribe(userDeleted, async ({ userId }) => {
+          const removed = await orm.em.fork().nativeDelete(Session, { userId });
+          log.info({ userId, removed }, "deleted a removed user's sessions");
+        });
+      },
+    },
     env,
     logger,
   );

@@ -18,6 +18,7 @@ import {
   UnauthenticatedError,
 } from '@switchyard/kit';
 import type { UsersContext } from '../context.js';
+import { userDeleted } from '../events.js';
 import { User } from './user.entity.js';
 import { Credentials, PasswordChange, UpdateUser, type UpdateUserInput } from './user.inputs.js';
 
@@ -96,13 +97,16 @@ export async function updateUser(ctx: UsersContext, id: string, input: UpdateUse
 
 export async function deleteUser(ctx: UsersContext, id: string): Promise<boolean> {
   requireSelfOrAdmin(ctx, id);
-  await ctx.em.transactional(async (em) => {
-    const user = isUuid(id) ? await em.findOne(User, { id: id.toLowerCase() }) : null;
-    if (!user) throw new NotFoundError('user');
-    if (user.role === 'ADMIN') await assertNotLastAdmin(em);
-    // Watches, alerts and tokens go with the user (foreign keys cascade).
-    await em.nativeDelete(User, { id: user.id });
-  });
+  await ctx.em
+    .transactional(async (em) => {
+      const user = isUuid(id) ? await em.findOne(User, { id: id.toLowerCase() }) : null;
+      if (!user) throw new NotFoundError('user');
+      if (user.role === 'ADMIN') await assertNotLastAdmin(em);
+      // Watches, alerts and tokens go with the user (foreign keys cascade).
+      await em.nativeDelete(User, { id: user.id });
+      return user.id;
+    })
+    .then((userId) => ctx.events.publish(userDeleted, { userId }));
   return true;
 }
 
