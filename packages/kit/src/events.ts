@@ -113,6 +113,8 @@ class PostgresBus extends BaseBus {
   ) {
     super(logger);
     this.pool = new pg.Pool({ connectionString: url, max: 2 });
+    // An idle connection the server dropped is replaced on the next query; it must not crash us.
+    this.pool.on('error', (error) => this.logger?.warn({ err: error }, 'event publisher connection dropped'));
   }
 
   async start(): Promise<void> {
