@@ -18,6 +18,7 @@ export async function startStack(
   stack: Stack,
   gatewayOverrides: Record<string, string> = {},
   benchmarksOverrides: Record<string, string> = {},
+  ingestionOverrides: Record<string, string> = {},
 ): Promise<Running> {
   const db = await freshDatabase();
   const secret = randomBytes(32).toString('hex');
@@ -28,6 +29,7 @@ export async function startStack(
       admin: ADMIN,
       gateway: gatewayOverrides,
       benchmarks: benchmarksOverrides,
+      ingestion: ingestionOverrides,
     }),
   );
   return { ...running, db, secret, client: new GraphQLClient(running.gateway.url) };

@@ -9,7 +9,7 @@ import { createEventBus, type EventBus } from './events.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { commonEnv, loadEnv, type z } from './env.js';
 import { createLogger, type Logger } from './logger.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { type RequestContext, type RequestInfo, type Service, startService, stopOnSignals } from './server.js';
 
 export type CommonEnv = z.infer<z.ZodObject<typeof commonEnv>> & { PORT: number };
@@ -19,6 +19,13 @@ export interface SubgraphContext extends RequestContext, AuthContext {
   em: EntityManager;
   headers: IncomingHttpHeaders;
   events: EventBus;
+}
+
+export interface PrepareDeps {
+  orm: Orm;
+  logger: Logger;
+  events: EventBus;
+  metrics: Metrics;
 }
 
 /** What a subgraph's own HTTP routes get to work with. */
@@ -39,8 +46,11 @@ export interface SubgraphDefinition<C extends SubgraphContext> {
   context: (base: SubgraphContext, auth: Auth) => C;
   /** How this subgraph confirms tokens (the users package exports `tokenChecks`). */
   tokenChecks: (orm: Orm) => TokenChecks;
-  /** Runs after migrations, before listening (e.g. the first admin, event subscriptions). */
-  prepare?: (orm: Orm, logger: Logger, events: EventBus) => Promise<void>;
+  /**
+   * Runs after migrations, before listening (the first admin, event subscriptions, timers);
+   * may return what to stop on shutdown.
+   */
+  prepare?: (deps: PrepareDeps) => Promise<void | (() => Promise<void>)>;
   /** HTTP routes beside GraphQL (uploads, downloads, exports). */
   routes?: (app: Express, deps: RouteDeps) => void;
 }
@@ -60,9 +70,10 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
     queryCounter: metrics.dbQueries,
   });
   let events: EventBus | undefined;
+  let stopPrepared: void | (() => Promise<void>);
   try {
     events = await createEventBus({ databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, logger });
-    await definition.prepare?.(orm, logger, events);
+    stopPrepared = await definition.prepare?.({ orm, logger, events, metrics });
     const auth = new Auth(resolveJwtSecret(env), env.JWT_TTL, definition.tokenChecks(orm));
     return await startService<C>({
       name: definition.name,
@@ -88,6 +99,7 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
       routes: definition.routes && ((app) => definition.routes!(app, { orm, auth, logger })),
       shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
       onClose: async () => {
+        if (stopPrepared) await stopPrepared();
         await events?.close();
         await orm.close();
       },

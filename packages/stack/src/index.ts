@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gatewayEnv, startGateway } from '@switchyard/gateway';
 import { parseEnv, type Service } from '@switchyard/kit';
 import { benchmarksEnv, startBenchmarks } from '@switchyard/benchmarks';
+import { ingestionEnv, startIngestion } from '@switchyard/ingestion';
 import { sessionsEnv, startSessions } from '@switchyard/sessions';
 import { startUsers, usersEnv } from '@switchyard/users';
 
@@ -17,6 +18,8 @@ export interface StackOptions {
   gateway?: Record<string, string>;
   /** Extra benchmarks settings (MAX_UPLOAD_BYTES, STORAGE_DIR, ...). */
   benchmarks?: Record<string, string>;
+  /** Extra ingestion settings (MARKET_PROVIDER, REPLAY_FILE, COLLECT_INTERVAL: 0 by default here). */
+  ingestion?: Record<string, string>;
   nodeEnv?: 'test' | 'development' | 'production';
 }
 
@@ -24,6 +27,7 @@ export interface RunningStack {
   users: Service;
   sessions: Service;
   benchmarks: Service;
+  ingestion: Service;
   gateway: Service;
   close(): Promise<void>;
 }
@@ -60,18 +64,24 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
       }) as Parameters<typeof startBenchmarks>[0],
     );
     started.push(benchmarks);
+    const ingestion = await startIngestion(
+      parseEnv(ingestionEnv, { ...common, COLLECT_INTERVAL: '0', ...options.ingestion }) as Parameters<
+        typeof startIngestion
+      >[0],
+    );
+    started.push(ingestion);
     const gateway = await startGateway(
       parseEnv(gatewayEnv, {
         NODE_ENV: common.NODE_ENV,
         HOST: '127.0.0.1',
         PORT: '0',
         SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
-        SUBGRAPH_URLS: `users=${users.url},sessions=${sessions.url},benchmarks=${benchmarks.url}`,
+        SUBGRAPH_URLS: `users=${users.url},sessions=${sessions.url},benchmarks=${benchmarks.url},ingestion=${ingestion.url}`,
         ...options.gateway,
       }),
     );
     started.push(gateway);
-    return { users, sessions, benchmarks, gateway, close };
+    return { users, sessions, benchmarks, ingestion, gateway, close };
   } catch (error) {
     await close();
     throw error;

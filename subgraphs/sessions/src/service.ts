@@ -17,7 +17,7 @@ export function startSessions(env: SessionsEnv & { DATABASE_URL: string }, logge
       context: sessionsContext,
       tokenChecks,
       // A deleted user's sessions go with them.
-      prepare: async (orm, log, events) => {
+      prepare: async ({ orm, logger: log, events }) => {
         await events.subscribe(userDeleted, async ({ userId }) => {
           const removed = await orm.em.fork().nativeDelete(Session, { userId });
           log.info({ userId, removed }, "deleted a removed user's sessions");

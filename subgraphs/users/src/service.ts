@@ -14,7 +14,7 @@ export async function startUsers(env: UsersEnv & { DATABASE_URL: string }, logge
     schema: buildUsersSchema,
     context: usersContext,
     tokenChecks,
-    prepare: (orm, log) => ensureAdmin(orm, env, log),
+    prepare: ({ orm, logger: log }) => ensureAdmin(orm, env, log),
   };
   return startSubgraph(users, env, logger);
 }

@@ -15,9 +15,9 @@ export async function insertPrices(em: EntityManager, points: PricePoint[]): Pro
   const rows = points.map(() => '(?, ?::timestamptz, ?::double precision)').join(', ');
   const params = points.flatMap((p) => [p.symbol, p.at.toISOString(), p.price]);
   const result = await em.getConnection().execute(
-    `/* insertPrices */ insert into prices (symbol, at, price)
+    `/* insertPrices */ insert into users.prices (symbol, at, price)
      select v.symbol, v.at, v.price from (values ${rows}) as v(symbol, at, price)
-     join tickers t on t.symbol = v.symbol
+     join users.tickers t on t.symbol = v.symbol
      on conflict (symbol, at) do nothing`,
     params,
     'run',

@@ -1,0 +1,18 @@
+import { commonEnv, z } from '@switchyard/kit';
+
+export const ingestionEnv = {
+  ...commonEnv,
+  PORT: z.coerce.number().int().min(0).max(65535).default(4004),
+  /** Where prices come from: `simulated` (offline, seeded) or `replay` (REPLAY_FILE). */
+  MARKET_PROVIDER: z.enum(['simulated', 'replay']).default('simulated'),
+  /** CSV of date,symbol,price played back in date order, one price per symbol per round. */
+  REPLAY_FILE: z.string().optional(),
+  SIMULATED_SEED: z.string().default('1'),
+  /** Seconds between collection rounds; 0 collects only on collectNow. */
+  COLLECT_INTERVAL: z.coerce.number().int().min(0).default(60),
+  /** Failures in a row that open a provider's circuit, and seconds before it is tried again. */
+  BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+  BREAKER_RESET_SEC: z.coerce.number().min(0.1).default(30),
+};
+
+export type IngestionEnv = z.infer<z.ZodObject<typeof ingestionEnv>>;

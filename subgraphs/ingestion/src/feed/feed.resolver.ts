@@ -1,0 +1,32 @@
+import { sqlRows } from '@switchyard/kit';
+import { Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { IngestionContext } from '../context.js';
+import { IngestionStats, RoundReport, TickerFeed, TickerRef } from './feed.types.js';
+
+@Resolver(() => TickerRef)
+export class FeedResolver {
+  @FieldResolver(() => TickerFeed, { nullable: true, description: 'Null until the collector has tried this ticker.' })
+  feed(@Root() ticker: TickerRef, @Ctx() ctx: IngestionContext) {
+    return ctx.loaders.feed.load(ticker.symbol);
+  }
+
+  @Authorized('ADMIN')
+  @Query(() => IngestionStats)
+  async ingestionStats(@Ctx() ctx: IngestionContext): Promise<IngestionStats> {
+    const [row] = await sqlRows<Record<string, number | Date | null>>(
+      ctx.em,
+      `/* ingestionStats */ select count(*)::int as rounds, count(error)::int as "failedRounds",
+         max(started_at) as "lastRoundAt", coalesce(sum(prices), 0)::int as "pricesCollected",
+         coalesce(sum(alerts), 0)::int as "alertsRaised",
+         (select count(*)::int from ingestion.ticker_feeds) as "tickersTracked"
+       from ingestion.rounds`,
+    );
+    return { ...(row as unknown as IngestionStats), provider: ctx.collector.provider, circuit: ctx.collector.circuit };
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => RoundReport, { description: 'Collects every followed ticker now and evaluates alerts.' })
+  collectNow(@Ctx() ctx: IngestionContext) {
+    return ctx.collector.collectNow();
+  }
+}

@@ -1,0 +1,4 @@
+import { writeSdl } from '@switchyard/kit';
+import { buildIngestionSchema } from './schema.js';
+
+void writeSdl(buildIngestionSchema(), `${__dirname}/..`);

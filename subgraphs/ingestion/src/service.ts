@@ -1,0 +1,44 @@
+import { type Logger, type Service, startSubgraph } from '@switchyard/kit';
+import { tokenChecks } from '@switchyard/users/auth';
+import { Collector } from './collector/collector.js';
+import { ingestionContext } from './context.js';
+import type { IngestionEnv } from './env.js';
+import { Migration20261123300000 } from './migrations/Migration20261123300000.js';
+import type { PriceProvider } from './providers/provider.js';
+import { ReplayProvider } from './providers/replay.js';
+import { SimulatedProvider } from './providers/simulated.js';
+import { buildIngestionSchema } from './schema.js';
+
+function providerFor(env: IngestionEnv): PriceProvider {
+  if (env.MARKET_PROVIDER === 'replay') {
+    if (!env.REPLAY_FILE) throw new Error('MARKET_PROVIDER=replay needs REPLAY_FILE');
+    return new ReplayProvider(env.REPLAY_FILE);
+  }
+  return new SimulatedProvider(env.SIMULATED_SEED);
+}
+
+/** The worker subgraph: the collector on its schedule, and its GraphQL face (feeds, stats, collectNow). */
+export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, logger?: Logger): Promise<Service> {
+  let collector: Collector | undefined;
+  return startSubgraph(
+    {
+      name: 'ingestion',
+      entities: [],
+      migrations: [{ name: 'Migration20261123300000', class: Migration20261123300000 }],
+      schema: buildIngestionSchema,
+      context: ingestionContext(() => collector!),
+      tokenChecks,
+      prepare: async ({ orm, logger: log, events, metrics }) => {
+        collector = new Collector(orm, providerFor(env), events, log, metrics, {
+          intervalSec: env.COLLECT_INTERVAL,
+          breakerFailures: env.BREAKER_FAILURES,
+          breakerResetSec: env.BREAKER_RESET_SEC,
+        });
+        collector.start();
+        return () => collector!.stop();
+      },
+    },
+    env,
+    logger,
+  );
+}

@@ -1,0 +1,63 @@
+// The market pipeline's way into the users domain (DESIGN §2: the owner exports its writes).
+// Imports only the kit and SQL, so workers use it as `@switchyard/users/market` without the schema.
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlRows } from '@switchyard/kit';
+
+export { insertPrices, type PricePoint } from './ticker/prices.js';
+
+/** Tickers at least one user watches. */
+export async function followedSymbols(em: EntityManager): Promise<string[]> {
+  const rows = await sqlRows<{ symbol: string }>(
+    em,
+    '/* followedSymbols */ select distinct symbol from users.watches order by symbol',
+  );
+  return rows.map((r) => r.symbol);
+}
+
+export interface WatchThresholds {
+  userId: string;
+  symbol: string;
+  high: number;
+  low: number;
+}
+
+export async function watchesOf(em: EntityManager, symbols: string[]): Promise<WatchThresholds[]> {
+  if (!symbols.length) return [];
+  return sqlRows<WatchThresholds>(
+    em,
+    `/* watchesOf */ select user_id as "userId", symbol, high, low from users.watches where symbol = any(?::text[])`,
+    [symbols],
+  );
+}
+
+export interface NewAlert {
+  userId: string;
+  symbol: string;
+  kind: 'HIGH' | 'LOW';
+  price: number;
+  threshold: number;
+  triggeredAt: Date;
+}
+
+/** Stores alerts in one statement; returns them with their ids. */
+export async function recordAlerts(em: EntityManager, alerts: NewAlert[]): Promise<Array<NewAlert & { id: string }>> {
+  if (!alerts.length) return [];
+  const withIds = alerts.map((a) => ({ ...a, id: randomUUID() }));
+  const column = <K extends keyof (typeof withIds)[number]>(key: K) => withIds.map((a) => a[key]);
+  await sqlRows(
+    em,
+    `/* recordAlerts */ insert into users.alerts (id, user_id, symbol, kind, price, threshold, triggered_at)
+     select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::float8[], ?::float8[], ?::timestamptz[])`,
+    [
+      column('id'),
+      column('userId'),
+      column('symbol'),
+      column('kind'),
+      column('price'),
+      column('threshold'),
+      column('triggeredAt'),
+    ],
+  );
+  return withIds;
+}
