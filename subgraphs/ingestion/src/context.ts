@@ -26,7 +26,13 @@ function createLoaders(em: EntityManager, collector: CollectorHandle) {
          from ingestion.ticker_feeds where symbol = any(?::text[])`,
         [[...symbols]],
       );
-      const found = new Map(rows.map((r) => [r.symbol, { ...r, circuit: collector.circuit }]));
+      // Timestamps come back as text through this connection's type parsers.
+      const found = new Map(
+        rows.map((r) => [
+          r.symbol,
+          { ...r, lastSuccessAt: r.lastSuccessAt && new Date(r.lastSuccessAt), circuit: collector.circuit },
+        ]),
+      );
       return symbols.map((s) => found.get(s) ?? null);
     }),
   };

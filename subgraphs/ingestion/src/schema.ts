@@ -1,6 +1,8 @@
 import { buildFederatedSchema } from '@switchyard/kit';
 import { FeedResolver } from './feed/feed.resolver.js';
+import { TickerRef } from './feed/feed.types.js';
 
 export function buildIngestionSchema() {
-  return buildFederatedSchema({ resolvers: [FeedResolver] });
+  // Ticker is reached only through federation, so it is listed here to be in the schema.
+  return buildFederatedSchema({ resolvers: [FeedResolver], orphanedTypes: [TickerRef] });
 }

@@ -21,7 +21,13 @@ export class FeedResolver {
          (select count(*)::int from ingestion.ticker_feeds) as "tickersTracked"
        from ingestion.rounds`,
     );
-    return { ...(row as unknown as IngestionStats), provider: ctx.collector.provider, circuit: ctx.collector.circuit };
+    const stats = row as unknown as IngestionStats;
+    return {
+      ...stats,
+      lastRoundAt: stats.lastRoundAt && new Date(stats.lastRoundAt),
+      provider: ctx.collector.provider,
+      circuit: ctx.collector.circuit,
+    };
   }
 
   @Authorized('ADMIN')

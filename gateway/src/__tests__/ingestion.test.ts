@@ -1,0 +1,189 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ingestionEnv, startIngestion } from '@switchyard/ingestion';
+import { createEventBus, parseEnv, type Service } from '@switchyard/kit';
+import { alertRaised } from '@switchyard/users/events';
+import { sqlClient, Stack, waitFor } from '@switchyard/testing';
+import { loginAdmin, newUser, type Running, startStack } from './stack.js';
+
+const WATCH = 'mutation($s: String!, $h: Float!, $l: Float!) { watch(symbol: $s, high: $h, low: $l) { high } }';
+const FEED = '{ ticker(symbol: "ACME") { feed { provider circuit consecutiveFailures lastSuccessAt lastError } } }';
+
+async function replayFile(rows: Array<[string, number[]]>): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'replay-')), 'prices.csv');
+  const lines = ['date,symbol,price'];
+  for (const [symbol, prices] of rows) {
+    prices.forEach((p, i) => lines.push(`${new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString()},${symbol},${p}`));
+  }
+  await writeFile(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+/** The alerts a watch must raise over a series, worked out here without the collector's code. */
+function expectedAlerts(series: number[], high: number, low: number) {
+  const out: Array<{ kind: string; price: number; threshold: number }> = [];
+  let last = 'inside';
+  for (const price of series) {
+    const now = price > high ? 'HIGH' : price < low ? 'LOW' : 'inside';
+    if (now !== 'inside' && now !== last) out.push({ kind: now, price, threshold: now === 'HIGH' ? high : low });
+    last = now;
+  }
+  return out;
+}
+
+describe('the market collector, replaying a known series', () => {
+  const stack = new Stack();
+  let run: Running;
+  const acme = [100, 111, 115, 105, 112, 89, 85, 95, 120, 80];
+  const beta = [50, 40, 60, 61, 45];
+
+  beforeAll(async () => {
+    const file = await replayFile([
+      ['ACME', acme],
+      ['BETA', beta],
+    ]);
+    run = await startStack(stack, {}, {}, { MARKET_PROVIDER: 'replay', REPLAY_FILE: file });
+  });
+  afterAll(() => stack.close());
+
+  it('raises exactly the alerts of each crossing, once, re-arming inside, and publishes them', async () => {
+    const alice = await newUser(run.client, 'alice');
+    const bob = await newUser(run.client, 'bob');
+    await run.client.as(alice.token).data(WATCH, { s: 'ACME', h: 110, l: 90 });
+    await run.client.as(bob.token).data(WATCH, { s: 'ACME', h: 113, l: 100 });
+    await run.client.as(bob.token).data(WATCH, { s: 'BETA', h: 55, l: 45 });
+
+    const bus = await createEventBus({ databaseUrl: run.db });
+    const published: string[] = [];
+    await bus.subscribe(alertRaised, (a) => {
+      published.push(a.id);
+    });
+    const admin = run.client.as(await loginAdmin(run.client));
+    for (let i = 0; i < acme.length; i++) {
+      const { collectNow } = await admin.data('mutation { collectNow { tickers prices alerts error } }');
+      expect(collectNow).toMatchObject({ tickers: 2, error: null });
+    }
+
+    const ALERTS = '{ alerts(first: 100) { nodes { id kind price threshold ticker { symbol } } } }';
+    const mine = async (token: string) =>
+      ((await run.client.as(token).data(ALERTS)).alerts.nodes as any[])
+        .reverse()
+        .map((a) => ({ symbol: a.ticker.symbol, kind: a.kind, price: a.price, threshold: a.threshold, id: a.id }));
+    const aliceAlerts = await mine(alice.token);
+    const bobAlerts = await mine(bob.token);
+    expect(aliceAlerts.map(({ id: _id, symbol: _s, ...a }) => a)).toEqual(expectedAlerts(acme, 110, 90));
+    expect(bobAlerts.filter((a) => a.symbol === 'ACME').map(({ id: _id, symbol: _s, ...a }) => a)).toEqual(
+      expectedAlerts(acme, 113, 100),
+    );
+    expect(bobAlerts.filter((a) => a.symbol === 'BETA').map(({ id: _id, symbol: _s, ...a }) => a)).toEqual(
+      expectedAlerts(beta, 55, 45),
+    );
+
+    const all = [...aliceAlerts, ...bobAlerts].map((a) => a.id).sort();
+    await waitFor(async () => published.length >= all.length, 10_000, 'the published alerts');
+    expect([...published].sort()).toEqual(all);
+    await bus.close();
+
+    const { ticker } = await admin.data(
+      '{ ticker(symbol: "ACME") { latestPrice feed { provider circuit consecutiveFailures } } }',
+    );
+    expect(ticker).toEqual({
+      latestPrice: 80,
+      feed: { provider: 'replay', circuit: 'CLOSED', consecutiveFailures: 0 },
+    });
+    const { ingestionStats } = await admin.data(
+      '{ ingestionStats { provider rounds failedRounds pricesCollected alertsRaised tickersTracked } }',
+    );
+    expect(ingestionStats).toMatchObject({
+      provider: 'replay',
+      rounds: acme.length,
+      failedRounds: 0,
+      alertsRaised: all.length,
+      tickersTracked: 2,
+    });
+  });
+});
+
+describe('a failing provider', () => {
+  const stack = new Stack();
+  let run: Running;
+  let file: string;
+
+  beforeAll(async () => {
+    file = join(await mkdtemp(join(tmpdir(), 'replay-')), 'late.csv');
+    run = await startStack(
+      stack,
+      {},
+      {},
+      { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, BREAKER_FAILURES: '5', BREAKER_RESET_SEC: '1' },
+    );
+  });
+  afterAll(() => stack.close());
+
+  it('opens the circuit after 5 failures, refuses at once while open, and closes after a half-open success', async () => {
+    const user = await newUser(run.client);
+    await run.client.as(user.token).data(WATCH, { s: 'ACME', h: 2, l: 1 });
+    const admin = run.client.as(await loginAdmin(run.client));
+    const collect = async () => (await admin.data('mutation { collectNow { prices error } }')).collectNow;
+
+    for (let i = 1; i <= 5; i++) {
+      expect((await collect()).error).toMatch(/ENOENT/);
+    }
+    let { ticker } = await admin.data(FEED);
+    expect(ticker.feed).toMatchObject({ circuit: 'OPEN', consecutiveFailures: 5, lastSuccessAt: null });
+    const started = Date.now();
+    expect((await collect()).error).toMatch(/open/i);
+    expect(Date.now() - started).toBeLessThan(1000);
+
+    await writeFile(file, 'date,symbol,price\n2026-01-01T00:00:00Z,ACME,1.5\n');
+    await waitFor(async () => (await admin.data(FEED)).ticker.feed.circuit === 'HALF_OPEN', 5000, 'half-open');
+    expect(await collect()).toEqual({ prices: 1, error: null });
+    ({ ticker } = await admin.data(FEED));
+    expect(ticker.feed).toMatchObject({ circuit: 'CLOSED', consecutiveFailures: 0, lastError: null });
+    expect(ticker.feed.lastSuccessAt).not.toBeNull();
+  });
+});
+
+describe('two collectors at once', () => {
+  const stack = new Stack();
+  let run: Running;
+  const collectors: Service[] = [];
+
+  beforeAll(async () => {
+    run = await startStack(stack);
+  });
+  afterAll(async () => {
+    for (const c of collectors) await c.close();
+    await stack.close();
+  });
+
+  it('never collect the same round twice', async () => {
+    const user = await newUser(run.client);
+    for (const s of ['ONE', 'TWO', 'THREE']) await run.client.as(user.token).data(WATCH, { s, h: 1e9, l: 0 });
+    const env = parseEnv(ingestionEnv, {
+      NODE_ENV: 'test',
+      DATABASE_URL: run.db,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      JWT_SECRET: run.secret,
+      COLLECT_INTERVAL: '1',
+    }) as Parameters<typeof startIngestion>[0];
+    collectors.push(await startIngestion(env), await startIngestion(env));
+    await new Promise((r) => setTimeout(r, 3500));
+    for (const c of collectors.splice(0)) await c.close();
+
+    const sql = await sqlClient(run.db);
+    try {
+      const rounds = (await sql.query('select count(*)::int as n from ingestion.rounds where id > 0 and prices > 0'))
+        .rows[0].n;
+      expect(rounds).toBeGreaterThanOrEqual(2);
+      const perSymbol = await sql.query(
+        'select symbol, count(*)::int as n from users.prices group by symbol order by symbol',
+      );
+      expect(perSymbol.rows).toEqual(['ONE', 'THREE', 'TWO'].map((symbol) => ({ symbol, n: rounds })));
+    } finally {
+      await sql.end();
+    }
+  });
+});
