@@ -84,7 +84,13 @@ abstract class BaseBus implements EventBus {
 
   /** Delivers a received body to the topic's handlers; bad payloads and failing handlers are logged. */
   protected deliver(topic: string, body: string): void {
-    const parsed = this.schemas.get(topic)?.safeParse(JSON.parse(body));
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      json = undefined;
+    }
+    const parsed = this.schemas.get(topic)?.safeParse(json);
     if (!parsed?.success) {
       this.logger?.warn({ topic }, 'event dropped: payload does not match its topic');
       return;
@@ -104,6 +110,8 @@ const channel = (topic: string) => `sy_${topic.replace(/[^a-z0-9_]/g, '_')}`;
 class PostgresBus extends BaseBus {
   private readonly pool: pg.Pool;
   private listener?: pg.Client;
+  private connecting?: pg.Client;
+  private retry?: NodeJS.Timeout;
   private closed = false;
   private readonly names = new Map<string, string>();
 
@@ -140,20 +148,33 @@ class PostgresBus extends BaseBus {
     client.on('end', () => {
       if (this.closed || this.listener !== client) return;
       this.listener = undefined;
-      const delay = Math.min(5000, 100 * 2 ** attempt);
-      setTimeout(() => void this.connect(attempt + 1).catch(() => undefined), delay).unref();
+      this.retry = setTimeout(() => void this.connect(1).catch(() => undefined), 100);
+      this.retry.unref();
     });
+    this.connecting = client;
     try {
       await client.connect();
-      for (const topic of this.topics()) await client.query(`listen ${channel(topic)}`);
+      // Listen first, then take over; a topic subscribed meanwhile is caught just after.
+      const listening = new Set<string>();
+      for (const topic of this.topics()) {
+        await client.query(`listen ${channel(topic)}`);
+        listening.add(topic);
+      }
+      if (this.closed) throw new Error('event bus closed');
+      this.listener = client;
+      for (const topic of this.topics()) if (!listening.has(topic)) await client.query(`listen ${channel(topic)}`);
     } catch (error) {
       await client.end().catch(() => undefined);
       if (this.closed) return;
       this.logger?.warn({ err: error, attempt }, 'event listener cannot connect; retrying');
-      await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)).unref());
+      await new Promise<void>((resolve) => {
+        this.retry = setTimeout(resolve, Math.min(5000, 100 * 2 ** attempt));
+        this.retry.unref();
+      });
       return this.connect(attempt + 1);
+    } finally {
+      if (this.connecting === client) this.connecting = undefined;
     }
-    this.listener = client;
     if (attempt > 0) this.logger?.info('event listener reconnected');
   }
 
@@ -198,6 +219,8 @@ class PostgresBus extends BaseBus {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.retry);
+    await this.connecting?.end().catch(() => undefined);
     await this.listener?.end().catch(() => undefined);
     await this.pool.end();
   }

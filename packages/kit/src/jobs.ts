@@ -65,7 +65,8 @@ export class JobQueue {
 
   private async register(task: Task<unknown>, work: boolean, pollSec: number): Promise<void> {
     const retry = task.retry ?? DEFAULT_RETRY;
-    await this.ensureQueue(deadLetterOf(task.name), {});
+    // Dead letters wait for a person: kept ten years instead of pg-boss's two weeks.
+    await this.ensureQueue(deadLetterOf(task.name), { retentionSeconds: 10 * 365 * 86_400 });
     await this.ensureQueue(task.name, {
       retryLimit: retry.limit,
       retryDelay: retry.delaySec,

@@ -70,7 +70,7 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
     queryCounter: metrics.dbQueries,
   });
   let events: EventBus | undefined;
-  let stopPrepared: void | (() => Promise<void>);
+  let stopPrepared: void | (() => Promise<void>) = undefined;
   try {
     events = await createEventBus({ databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, logger });
     stopPrepared = await definition.prepare?.({ orm, logger, events, metrics });
@@ -105,6 +105,7 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
       },
     });
   } catch (error) {
+    if (stopPrepared) await stopPrepared();
     await events?.close();
     await orm.close();
     throw error;

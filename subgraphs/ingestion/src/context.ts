@@ -16,22 +16,22 @@ export interface IngestionContext extends SubgraphContext {
   loaders: ReturnType<typeof createLoaders>;
 }
 
-function createLoaders(em: EntityManager, collector: CollectorHandle) {
+function createLoaders(em: EntityManager) {
   return {
     feed: new DataLoader<string, TickerFeed | null>(async (symbols) => {
-      const rows = await sqlRows<{ symbol: string } & Omit<TickerFeed, 'circuit'>>(
+      const rows = await sqlRows<{ symbol: string } & TickerFeed>(
         em,
-        `/* tickerFeeds */ select symbol, provider, last_success_at as "lastSuccessAt",
-           consecutive_failures as "consecutiveFailures", last_error as "lastError"
-         from ingestion.ticker_feeds where symbol = any(?::text[])`,
+        // The circuit as last recorded by whichever replica collected, not this process's view.
+        `/* tickerFeeds */ select f.symbol, f.provider, f.last_success_at as "lastSuccessAt",
+           f.consecutive_failures as "consecutiveFailures", f.last_error as "lastError",
+           coalesce(p.circuit, 'CLOSED') as circuit
+         from ingestion.ticker_feeds f left join ingestion.providers p on p.name = f.provider
+         where f.symbol = any(?::text[])`,
         [[...symbols]],
       );
       // Timestamps come back as text through this connection's type parsers.
       const found = new Map(
-        rows.map((r) => [
-          r.symbol,
-          { ...r, lastSuccessAt: r.lastSuccessAt && new Date(r.lastSuccessAt), circuit: collector.circuit },
-        ]),
+        rows.map((r) => [r.symbol, { ...r, lastSuccessAt: r.lastSuccessAt && new Date(r.lastSuccessAt) }]),
       );
       return symbols.map((s) => found.get(s) ?? null);
     }),
@@ -42,6 +42,6 @@ export function ingestionContext(collector: () => CollectorHandle) {
   return (base: SubgraphContext): IngestionContext => ({
     ...base,
     collector: collector(),
-    loaders: createLoaders(base.em, collector()),
+    loaders: createLoaders(base.em),
   });
 }

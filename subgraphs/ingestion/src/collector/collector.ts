@@ -64,7 +64,7 @@ export class Collector {
   private readonly breaker: CircuitBreaker<[string[], Date], Quote[]>;
   private readonly measure;
   private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly orm: Orm,
@@ -82,8 +82,14 @@ export class Collector {
       resetTimeout: options.breakerResetSec * 1000,
     });
     let failuresInRow = 0;
-    this.breaker.on('success', () => (failuresInRow = 0));
-    this.breaker.on('failure', () => {
+    const observe = (_result: unknown, latencyMs: number) =>
+      this.measure.latency.observe({ provider: source.name }, latencyMs / 1000);
+    this.breaker.on('success', (result, latencyMs) => {
+      failuresInRow = 0;
+      observe(result, latencyMs);
+    });
+    this.breaker.on('failure', (error, latencyMs) => {
+      observe(error, latencyMs);
       if (++failuresInRow >= options.breakerFailures && !this.breaker.opened) this.breaker.open();
     });
     this.breaker.on('open', () => void this.circuitChanged());
@@ -114,14 +120,27 @@ export class Collector {
 
   start(): void {
     if (!this.options.intervalSec) return;
-    this.timer = setInterval(() => void this.scheduledRound(), this.options.intervalSec * 1000);
+    this.timer = setInterval(() => {
+      // A round still running when the next is due: skip this tick rather than overlap.
+      if (this.inFlight.size === 0) void this.track(this.scheduledRound());
+    }, this.options.intervalSec * 1000);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    await Promise.allSettled([...this.inFlight]);
     this.breaker.shutdown();
-    await this.running?.catch(() => undefined);
+  }
+
+  /** Keeps every round in flight known to stop(); a failing round is logged, never thrown at a timer. */
+  private track<T>(work: Promise<T>): Promise<T> {
+    const tracked = work.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+    tracked.catch((error: unknown) =>
+      this.logger.error({ err: error, provider: this.source.name }, 'collection round failed'),
+    );
+    return tracked;
   }
 
   /** The round of the current interval, unless another collector claimed it already. */
@@ -133,57 +152,61 @@ export class Collector {
       [round, this.source.name],
     );
     if (!claimed.length) return null;
-    return this.collect(round);
+    return this.runRound(round);
   }
 
   /** A round now (collectNow), outside the schedule. */
-  async collectNow(): Promise<RoundReport> {
-    const [row] = await sqlRows<{ id: string }>(
-      this.orm.em.fork(),
-      `/* manualRound */ insert into ingestion.rounds (id, provider) values (-nextval('ingestion.manual_rounds'), ?) returning id`,
-      [this.source.name],
+  collectNow(): Promise<RoundReport> {
+    return this.track(
+      (async () => {
+        const [row] = await sqlRows<{ id: string }>(
+          this.orm.em.fork(),
+          `/* manualRound */ insert into ingestion.rounds (id, provider) values (-nextval('ingestion.manual_rounds'), ?) returning id`,
+          [this.source.name],
+        );
+        return this.runRound(Number(row!.id));
+      })(),
     );
-    return this.collect(Number(row!.id));
-  }
-
-  private collect(round: number): Promise<RoundReport> {
-    const run = this.runRound(round);
-    this.running = run;
-    return run;
   }
 
   private async runRound(round: number): Promise<RoundReport> {
     const em = this.orm.em.fork();
     const at = new Date();
-    const symbols = await followedSymbols(em);
-    const report: RoundReport = { round, tickers: symbols.length, prices: 0, alerts: 0, error: null };
-    if (symbols.length) {
-      const stop = this.measure.latency.startTimer({ provider: this.source.name });
+    const report: RoundReport = { round, tickers: 0, prices: 0, alerts: 0, error: null };
+    try {
+      const symbols = await followedSymbols(em);
+      report.tickers = symbols.length;
+      if (!symbols.length) return report;
+      let quotes: Quote[];
       try {
-        const quotes = await this.breaker.fire(symbols, at);
+        quotes = await this.breaker.fire(symbols, at);
         this.measure.calls.inc({ provider: this.source.name, outcome: 'success' });
-        report.prices = await insertPrices(
-          em,
-          quotes.map((q) => ({ symbol: q.symbol, at, price: q.price })),
-        );
-        this.measure.tickers.inc(quotes.length);
-        await this.recordFeeds(em, symbols, quotes, null);
-        report.alerts = await this.raiseAlerts(quotes, at);
       } catch (error) {
+        const rejected = (error as { code?: string }).code === 'EOPENBREAKER';
+        this.measure.calls.inc({ provider: this.source.name, outcome: rejected ? 'rejected' : 'failure' });
+        this.logger.warn({ err: error, provider: this.source.name, round }, 'provider call failed');
         report.error = (error as Error).message;
-        this.measure.calls.inc({ provider: this.source.name, outcome: this.breaker.opened ? 'rejected' : 'failure' });
-        this.logger.warn({ err: error, provider: this.source.name, round }, 'collection failed');
         await this.recordFeeds(em, symbols, [], report.error);
-      } finally {
-        stop();
+        return report;
       }
+      report.prices = await insertPrices(
+        em,
+        quotes.map((q) => ({ symbol: q.symbol, at, price: q.price })),
+      );
+      this.measure.tickers.inc(quotes.length);
+      await this.recordFeeds(em, symbols, quotes, null);
+      report.alerts = await this.raiseAlerts(quotes, at);
+      return report;
+    } catch (error) {
+      report.error ??= (error as Error).message;
+      throw error;
+    } finally {
+      await sqlRows(
+        em,
+        `/* finishRound */ update ingestion.rounds set finished_at = now(), tickers = ?, prices = ?, alerts = ?, error = ? where id = ?`,
+        [report.tickers, report.prices, report.alerts, report.error, round],
+      ).catch((error: unknown) => this.logger.error({ err: error, round }, 'could not record the round'));
     }
-    await sqlRows(
-      em,
-      `/* finishRound */ update ingestion.rounds set finished_at = now(), tickers = ?, prices = ?, alerts = ?, error = ? where id = ?`,
-      [report.tickers, report.prices, report.alerts, report.error, round],
-    );
-    return report;
   }
 
   private async recordFeeds(
@@ -208,38 +231,56 @@ export class Collector {
     );
   }
 
-  /** Compares every watch with its ticker's new price, under a lock on the previous sides. */
+  /**
+   * Compares every watch with its ticker's new price. One evaluation at a time (an advisory
+   * lock), and never with an older price than the last one seen for a watch, so overlapping
+   * rounds can neither double nor reverse an alert.
+   */
   private async raiseAlerts(quotes: Quote[], at: Date): Promise<number> {
     const prices = new Map(quotes.map((q) => [q.symbol, q.price]));
+    const symbols = [...prices.keys()];
     const raised = await this.orm.em.fork().transactional(async (em) => {
-      const symbols = [...prices.keys()];
+      await sqlRows(em, "/* alertLock */ select pg_advisory_xact_lock(hashtext('ingestion:alerts'))");
       const watches = await watchesOf(em, symbols);
-      const previous = await sqlRows<{ user_id: string; symbol: string; side: Side }>(
+      const previous = await sqlRows<{ user_id: string; symbol: string; side: Side; at: string }>(
         em,
-        '/* watchSides */ select user_id, symbol, side from ingestion.watch_sides where symbol = any(?::text[]) for update',
+        '/* watchSides */ select user_id, symbol, side, at from ingestion.watch_sides where symbol = any(?::text[])',
         [symbols],
       );
+      const newer = new Set(previous.filter((p) => new Date(p.at) > at).map((p) => `${p.user_id}:${p.symbol}`));
+      const current = watches.filter((w) => !newer.has(`${w.userId}:${w.symbol}`));
       const { alerts, sides } = evaluate(
-        watches,
+        current,
         prices,
         new Map(previous.map((p) => [`${p.user_id}:${p.symbol}`, p.side])),
         at,
       );
+      // Sides of watches that are gone (unwatched, user deleted) would suppress a later first alert.
+      await sqlRows(
+        em,
+        `/* pruneSides */ delete from ingestion.watch_sides s where s.symbol = any(?::text[])
+         and not exists (select 1 from users.watches w where w.user_id = s.user_id and w.symbol = s.symbol)`,
+        [symbols],
+      );
       if (sides.size) {
-        const keys = [...sides.keys()].map((k) => k.split(':') as [string, string]);
+        const keys = [...sides.keys()].sort().map((k) => k.split(':') as [string, string]);
         await sqlRows(
           em,
-          `/* saveSides */ insert into ingestion.watch_sides (user_id, symbol, side)
-           select * from unnest(?::uuid[], ?::text[], ?::text[])
-           on conflict (user_id, symbol) do update set side = excluded.side`,
-          [keys.map(([u]) => u), keys.map(([, s]) => s), [...sides.values()]],
+          `/* saveSides */ insert into ingestion.watch_sides (user_id, symbol, side, at)
+           select u, s, d, ? from unnest(?::uuid[], ?::text[], ?::text[]) as t(u, s, d)
+           on conflict (user_id, symbol) do update set side = excluded.side, at = excluded.at
+           where ingestion.watch_sides.at <= excluded.at`,
+          [at, keys.map(([u]) => u), keys.map(([, sym]) => sym), keys.map(([u, sym]) => sides.get(`${u}:${sym}`)!)],
         );
       }
       return recordAlerts(em, alerts);
     });
+    // After the commit; a failed publish is logged and does not undo the stored alerts.
     for (const alert of raised) {
       this.measure.alerts.inc({ kind: alert.kind });
-      await this.events.publish(alertRaised, { ...alert, triggeredAt: alert.triggeredAt.toISOString() });
+      await this.events
+        .publish(alertRaised, { ...alert, triggeredAt: alert.triggeredAt.toISOString() })
+        .catch((error: unknown) => this.logger.error({ err: error, alert: alert.id }, 'alert not published'));
     }
     return raised.length;
   }

@@ -18,15 +18,16 @@ export class FeedResolver {
       `/* ingestionStats */ select count(*)::int as rounds, count(error)::int as "failedRounds",
          max(started_at) as "lastRoundAt", coalesce(sum(prices), 0)::int as "pricesCollected",
          coalesce(sum(alerts), 0)::int as "alertsRaised",
-         (select count(*)::int from ingestion.ticker_feeds) as "tickersTracked"
+         (select count(*)::int from ingestion.ticker_feeds) as "tickersTracked",
+         coalesce((select circuit from ingestion.providers where name = ?), 'CLOSED') as circuit
        from ingestion.rounds`,
+      [ctx.collector.provider],
     );
     const stats = row as unknown as IngestionStats;
     return {
       ...stats,
       lastRoundAt: stats.lastRoundAt && new Date(stats.lastRoundAt),
       provider: ctx.collector.provider,
-      circuit: ctx.collector.circuit,
     };
   }
 

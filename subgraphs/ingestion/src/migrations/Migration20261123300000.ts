@@ -29,6 +29,8 @@ export class Migration20261123300000 extends Migration {
       user_id uuid not null,
       symbol text not null,
       side text not null check (side in ('HIGH', 'LOW', 'INSIDE')),
+      -- the time of the price the side was judged on: an older price never overwrites it
+      at timestamptz(3) not null,
       primary key (user_id, symbol)
     )`);
     this.addSql(`create table providers (

@@ -22,7 +22,11 @@ export class ReplayProvider implements PriceProvider {
       .filter((r) => Number.isFinite(r.at) && Number.isFinite(r.price) && r.symbol)
       .sort((a, b) => a.at - b.at);
     const series = new Map<string, number[]>();
-    for (const row of data) series.set(row.symbol, [...(series.get(row.symbol) ?? []), row.price]);
+    for (const row of data) {
+      const list = series.get(row.symbol) ?? [];
+      list.push(row.price);
+      series.set(row.symbol, list);
+    }
     return series;
   }
 

@@ -106,7 +106,12 @@ export async function deleteUser(ctx: UsersContext, id: string): Promise<boolean
       await em.nativeDelete(User, { id: user.id });
       return user.id;
     })
-    .then((userId) => ctx.events.publish(userDeleted, { userId }));
+    .then((userId) =>
+      // The user is gone either way; a lost notification leaves sessions for a cleanup to find.
+      ctx.events
+        .publish(userDeleted, { userId })
+        .catch((error: unknown) => ctx.log.error({ err: error, userId }, 'user.deleted not published')),
+    );
   return true;
 }
 
