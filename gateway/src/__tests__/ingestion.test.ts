@@ -5,6 +5,7 @@ import { ingestionEnv, startIngestion } from '@switchyard/ingestion';
 import { createEventBus, parseEnv, type Service } from '@switchyard/kit';
 import { alertRaised } from '@switchyard/users/events';
 import { sqlClient, Stack, waitFor } from '@switchyard/testing';
+import { startSmtp } from './smtp.js';
 import { loginAdmin, newUser, type Running, startStack } from './stack.js';
 
 const WATCH = 'mutation($s: String!, $h: Float!, $l: Float!) { watch(symbol: $s, high: $h, low: $l) { high } }';
@@ -35,6 +36,7 @@ function expectedAlerts(series: number[], high: number, low: number) {
 describe('the market collector, replaying a known series', () => {
   const stack = new Stack();
   let run: Running;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
   const acme = [100, 111, 115, 105, 112, 89, 85, 95, 120, 80];
   const beta = [50, 40, 60, 61, 45];
 
@@ -43,11 +45,15 @@ describe('the market collector, replaying a known series', () => {
       ['ACME', acme],
       ['BETA', beta],
     ]);
-    run = await startStack(stack, {}, {}, { MARKET_PROVIDER: 'replay', REPLAY_FILE: file });
+    smtp = await startSmtp();
+    run = await startStack(stack, {}, {}, { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, SMTP_URL: smtp.url });
   });
-  afterAll(() => stack.close());
+  afterAll(async () => {
+    await stack.close();
+    await smtp.close();
+  });
 
-  it('raises exactly the alerts of each crossing, once, re-arming inside, and publishes them', async () => {
+  it('raises exactly the alerts of each crossing, once, re-arming inside, publishes and mails each once', async () => {
     const alice = await newUser(run.client, 'alice');
     const bob = await newUser(run.client, 'bob');
     await run.client.as(alice.token).data(WATCH, { s: 'ACME', h: 110, l: 90 });
@@ -84,6 +90,17 @@ describe('the market collector, replaying a known series', () => {
     await waitFor(async () => published.length >= all.length, 10_000, 'the published alerts');
     expect([...published].sort()).toEqual(all);
     await bus.close();
+
+    // Every alert mailed once, to its owner, saying what crossed what and when.
+    await waitFor(async () => smtp.received.length >= all.length, 15_000, 'the mails');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.received.map((m) => m.messageId).sort()).toEqual(all.map((id) => `<alert-${id}@switchyard>`).sort());
+    const first = aliceAlerts[0]!;
+    const mail = smtp.received.find((m) => m.messageId === `<alert-${first.id}@switchyard>`)!;
+    expect(mail.to).toEqual([alice.email]);
+    expect(mail.raw).toContain(`ACME rose above 110: now ${first.price}`);
+    const mailed = (await run.client.as(alice.token).data('{ alerts { nodes { emailedAt } } }')).alerts.nodes;
+    expect(mailed.every((a: { emailedAt: string | null }) => a.emailedAt)).toBe(true);
 
     const { ticker } = await admin.data(
       '{ ticker(symbol: "ACME") { latestPrice feed { provider circuit consecutiveFailures } } }',
@@ -182,6 +199,73 @@ describe('two collectors at once', () => {
         'select symbol, count(*)::int as n from users.prices group by symbol order by symbol',
       );
       expect(perSymbol.rows).toEqual(['ONE', 'THREE', 'TWO'].map((symbol) => ({ symbol, n: rounds })));
+    } finally {
+      await sql.end();
+    }
+  });
+});
+
+describe('the mail outbox', () => {
+  const stack = new Stack();
+  let run: Running;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  const extra: Service[] = [];
+
+  beforeAll(async () => {
+    smtp = await startSmtp((to) => to.startsWith('unlucky'));
+    const file = await replayFile([['MAIL', [10, 20, 10, 20, 10, 20]]]);
+    // This collector stores alerts but sends nothing, as if killed before mailing.
+    run = await startStack(stack, {}, {}, { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAILER: 'false' });
+  });
+  afterAll(async () => {
+    for (const s of extra) await s.close();
+    await stack.close();
+    await smtp.close();
+  });
+
+  it('mails what a stopped worker left, once, however many mailers run; retries and gives up on refusals', async () => {
+    const lucky = await newUser(run.client, 'lucky');
+    const unlucky = await newUser(run.client, 'unlucky');
+    for (const u of [lucky, unlucky]) await run.client.as(u.token).data(WATCH, { s: 'MAIL', h: 15, l: 5 });
+    const admin = run.client.as(await loginAdmin(run.client));
+    for (let i = 0; i < 6; i++) await admin.data('mutation { collectNow { error } }');
+    const sql = await sqlClient(run.db);
+    try {
+      const pending = (await sql.query("select count(*)::int as n from ingestion.outbox where status = 'PENDING'"))
+        .rows[0].n;
+      expect(pending).toBe(6); // 3 crossings above 15, for each of the two users
+      expect(smtp.received).toHaveLength(0);
+
+      const env = parseEnv(ingestionEnv, {
+        NODE_ENV: 'test',
+        DATABASE_URL: run.db,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        JWT_SECRET: run.secret,
+        COLLECT_INTERVAL: '0',
+        SMTP_URL: smtp.url,
+        MAIL_POLL_MS: '50',
+        MAIL_MAX_ATTEMPTS: '3',
+        MAIL_RETRY_BASE_SEC: '0.1',
+      }) as Parameters<typeof startIngestion>[0];
+      extra.push(await startIngestion(env), await startIngestion(env));
+
+      await waitFor(
+        async () =>
+          (await sql.query("select count(*)::int as n from ingestion.outbox where status = 'PENDING'")).rows[0].n === 0,
+        20_000,
+        'the outbox to drain',
+      );
+      const rows = (
+        await sql.query(
+          'select status, attempts from ingestion.outbox o join users.users u on u.id = o.user_id order by u.email, o.triggered_at',
+        )
+      ).rows;
+      expect(rows.filter((r) => r.status === 'SENT')).toHaveLength(3);
+      expect(rows.filter((r) => r.status === 'DEAD').map((r) => r.attempts)).toEqual([3, 3, 3]);
+      expect(smtp.received).toHaveLength(3);
+      expect(new Set(smtp.received.map((m) => m.messageId)).size).toBe(3);
+      expect(smtp.received.every((m) => m.to[0] === lucky.email)).toBe(true);
     } finally {
       await sql.end();
     }

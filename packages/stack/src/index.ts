@@ -65,9 +65,13 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
     );
     started.push(benchmarks);
     const ingestion = await startIngestion(
-      parseEnv(ingestionEnv, { ...common, COLLECT_INTERVAL: '0', ...options.ingestion }) as Parameters<
-        typeof startIngestion
-      >[0],
+      parseEnv(ingestionEnv, {
+        ...common,
+        COLLECT_INTERVAL: '0',
+        MAIL_FOLDER: join(tmpdir(), `switchyard-mail-${randomUUID()}`),
+        MAIL_POLL_MS: '100',
+        ...options.ingestion,
+      }) as Parameters<typeof startIngestion>[0],
     );
     started.push(ingestion);
     const gateway = await startGateway(

@@ -13,6 +13,18 @@ export const ingestionEnv = {
   /** Failures in a row that open a provider's circuit, and seconds before it is tried again. */
   BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
   BREAKER_RESET_SEC: z.coerce.number().min(0.1).default(30),
+  /** Alert mails: smtp(s)://user:pass@host:port; unset writes .eml files to MAIL_FOLDER. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().default('Switchyard alerts <alerts@switchyard.local>'),
+  MAIL_FOLDER: z.string().optional(),
+  /** Whether this process sends the outbox (any number may). */
+  MAILER: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  MAIL_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  MAIL_RETRY_BASE_SEC: z.coerce.number().min(0).default(30),
 };
 
 export type IngestionEnv = z.infer<z.ZodObject<typeof ingestionEnv>>;

@@ -1,9 +1,12 @@
+import { join } from 'node:path';
 import { type Logger, type Service, startSubgraph } from '@switchyard/kit';
 import { tokenChecks } from '@switchyard/users/auth';
 import { Collector } from './collector/collector.js';
 import { ingestionContext } from './context.js';
 import type { IngestionEnv } from './env.js';
 import { Migration20261123300000 } from './migrations/Migration20261123300000.js';
+import { Migration20261123310000 } from './migrations/Migration20261123310000.js';
+import { Mailer } from './email/mailer.js';
 import type { PriceProvider } from './providers/provider.js';
 import { ReplayProvider } from './providers/replay.js';
 import { SimulatedProvider } from './providers/simulated.js';
@@ -24,7 +27,10 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
     {
       name: 'ingestion',
       entities: [],
-      migrations: [{ name: 'Migration20261123300000', class: Migration20261123300000 }],
+      migrations: [
+        { name: 'Migration20261123300000', class: Migration20261123300000 },
+        { name: 'Migration20261123310000', class: Migration20261123310000 },
+      ],
       schema: buildIngestionSchema,
       context: ingestionContext(() => collector!),
       tokenChecks,
@@ -35,7 +41,26 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
           breakerResetSec: env.BREAKER_RESET_SEC,
         });
         collector.start();
-        return () => collector!.stop();
+        const mailer = env.MAILER
+          ? new Mailer(
+              orm,
+              {
+                smtpUrl: env.SMTP_URL,
+                folder: env.MAIL_FOLDER ?? join(env.DATA_DIR, 'mail'),
+                from: env.MAIL_FROM,
+                pollMs: env.MAIL_POLL_MS,
+                maxAttempts: env.MAIL_MAX_ATTEMPTS,
+                retryBaseSec: env.MAIL_RETRY_BASE_SEC,
+              },
+              log,
+              metrics,
+            )
+          : undefined;
+        mailer?.start();
+        return async () => {
+          await collector!.stop();
+          await mailer?.stop();
+        };
       },
     },
     env,

@@ -61,3 +61,19 @@ export async function recordAlerts(em: EntityManager, alerts: NewAlert[]): Promi
   );
   return withIds;
 }
+
+/** Where to mail each user (users that are gone are simply absent). */
+export async function emailsOf(em: EntityManager, userIds: string[]): Promise<Map<string, string>> {
+  if (!userIds.length) return new Map();
+  const rows = await sqlRows<{ id: string; email: string }>(
+    em,
+    '/* emailsOf */ select id, email from users.users where id = any(?::uuid[])',
+    [userIds],
+  );
+  return new Map(rows.map((r) => [r.id, r.email]));
+}
+
+/** Notes that an alert was mailed (Alert.emailedAt). */
+export async function markAlertEmailed(em: EntityManager, alertId: string, at: Date): Promise<void> {
+  await sqlRows(em, '/* alertEmailed */ update users.alerts set emailed_at = ? where id = ?', [at, alertId]);
+}

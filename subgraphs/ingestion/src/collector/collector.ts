@@ -273,7 +273,26 @@ export class Collector {
           [at, keys.map(([u]) => u), keys.map(([, sym]) => sym), keys.map(([u, sym]) => sides.get(`${u}:${sym}`)!)],
         );
       }
-      return recordAlerts(em, alerts);
+      const recorded = await recordAlerts(em, alerts);
+      // The mail goes in the same transaction as the alert: neither exists without the other.
+      if (recorded.length) {
+        const column = <K extends keyof (typeof recorded)[number]>(key: K) => recorded.map((a) => a[key]);
+        await sqlRows(
+          em,
+          `/* queueMails */ insert into ingestion.outbox (alert_id, user_id, symbol, kind, price, threshold, triggered_at)
+           select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::float8[], ?::float8[], ?::timestamptz[])`,
+          [
+            column('id'),
+            column('userId'),
+            column('symbol'),
+            column('kind'),
+            column('price'),
+            column('threshold'),
+            column('triggeredAt'),
+          ],
+        );
+      }
+      return recorded;
     });
     // After the commit; a failed publish is logged and does not undo the stored alerts.
     for (const alert of raised) {
