@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestionEnv, startIngestion } from '@switchyard/ingestion';
@@ -269,5 +269,37 @@ describe('the mail outbox', () => {
     } finally {
       await sql.end();
     }
+  });
+});
+
+describe('without SMTP_URL', () => {
+  const stack = new Stack();
+  let run: Running;
+  let folder: string;
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'mail-'));
+    const file = await replayFile([['DEV', [1, 30]]]);
+    run = await startStack(stack, {}, {}, { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAIL_FOLDER: folder });
+  });
+  afterAll(() => stack.close());
+
+  it('writes alert mails as files to the mail folder', async () => {
+    const user = await newUser(run.client, 'dev');
+    await run.client.as(user.token).data(WATCH, { s: 'DEV', h: 10, l: 0.5 });
+    const admin = run.client.as(await loginAdmin(run.client));
+    for (let i = 0; i < 2; i++) await admin.data('mutation { collectNow { error } }');
+    const files = await waitFor(
+      async () => {
+        const names = await readdir(folder);
+        return names.length ? names : undefined;
+      },
+      10_000,
+      'a mail file',
+    );
+    expect(files).toHaveLength(1);
+    const mail = await readFile(join(folder, files[0]!), 'utf8');
+    expect(mail).toContain(`To: ${user.email}`);
+    expect(mail).toContain('DEV rose above 10: now 30');
   });
 });
