@@ -56,6 +56,7 @@ it('starts everything on embedded PostgreSQL, stops on Ctrl-C and keeps the data
     SESSIONS_PORT: String(await freePort()),
     BENCHMARKS_PORT: String(await freePort()),
     INGESTION_PORT: String(await freePort()),
+    CLEANUP_PORT: String(await freePort()),
   };
   const client = new GraphQLClient(`http://127.0.0.1:${env.GATEWAY_PORT}/graphql`);
 

@@ -19,6 +19,7 @@ export async function startStack(
   gatewayOverrides: Record<string, string> = {},
   benchmarksOverrides: Record<string, string> = {},
   ingestionOverrides: Record<string, string> = {},
+  cleanupOverrides: Record<string, string> = {},
 ): Promise<Running> {
   const db = await freshDatabase();
   const secret = randomBytes(32).toString('hex');
@@ -30,6 +31,7 @@ export async function startStack(
       gateway: gatewayOverrides,
       benchmarks: benchmarksOverrides,
       ingestion: ingestionOverrides,
+      cleanup: cleanupOverrides,
     }),
   );
   return { ...running, db, secret, client: new GraphQLClient(running.gateway.url) };

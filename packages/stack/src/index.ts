@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gatewayEnv, startGateway } from '@switchyard/gateway';
 import { parseEnv, type Service } from '@switchyard/kit';
 import { benchmarksEnv, startBenchmarks } from '@switchyard/benchmarks';
+import { cleanupEnv, startCleanup } from '@switchyard/cleanup';
 import { ingestionEnv, startIngestion } from '@switchyard/ingestion';
 import { sessionsEnv, startSessions } from '@switchyard/sessions';
 import { startUsers, usersEnv } from '@switchyard/users';
@@ -20,6 +21,8 @@ export interface StackOptions {
   benchmarks?: Record<string, string>;
   /** Extra ingestion settings (MARKET_PROVIDER, REPLAY_FILE, COLLECT_INTERVAL: 0 by default here). */
   ingestion?: Record<string, string>;
+  /** Extra cleanup settings (CLEANUP_BATCH, PRICE_RETENTION_DAYS, ...). */
+  cleanup?: Record<string, string>;
   nodeEnv?: 'test' | 'development' | 'production';
 }
 
@@ -28,6 +31,7 @@ export interface RunningStack {
   sessions: Service;
   benchmarks: Service;
   ingestion: Service;
+  cleanup: Service;
   gateway: Service;
   close(): Promise<void>;
 }
@@ -74,18 +78,22 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
       }) as Parameters<typeof startIngestion>[0],
     );
     started.push(ingestion);
+    const cleanup = await startCleanup(
+      parseEnv(cleanupEnv, { ...common, ...options.cleanup }) as Parameters<typeof startCleanup>[0],
+    );
+    started.push(cleanup);
     const gateway = await startGateway(
       parseEnv(gatewayEnv, {
         NODE_ENV: common.NODE_ENV,
         HOST: '127.0.0.1',
         PORT: '0',
         SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
-        SUBGRAPH_URLS: `users=${users.url},sessions=${sessions.url},benchmarks=${benchmarks.url},ingestion=${ingestion.url}`,
+        SUBGRAPH_URLS: `users=${users.url},sessions=${sessions.url},benchmarks=${benchmarks.url},ingestion=${ingestion.url},cleanup=${cleanup.url}`,
         ...options.gateway,
       }),
     );
     started.push(gateway);
-    return { users, sessions, benchmarks, ingestion, gateway, close };
+    return { users, sessions, benchmarks, ingestion, cleanup, gateway, close };
   } catch (error) {
     await close();
     throw error;

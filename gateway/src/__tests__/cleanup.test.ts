@@ -1,0 +1,84 @@
+import type pg from 'pg';
+import { codes, sqlClient, Stack } from '@switchyard/testing';
+import { loginAdmin, newUser, type Running, startStack } from './stack.js';
+
+const stack = new Stack();
+let run: Running;
+let sql: pg.Client;
+
+beforeAll(async () => {
+  run = await startStack(stack, {}, {}, {}, { CLEANUP_BATCH: '3', PRICE_RETENTION_DAYS: '14' });
+  sql = await sqlClient(run.db);
+});
+afterAll(async () => {
+  await sql?.end();
+  await stack.close();
+});
+
+const RUN =
+  'mutation($j: CleanupJob!) { runCleanup(job: $j) { job trigger finishedAt error deleted { reason count } } }';
+
+describe('cleanup', () => {
+  it('deletes exactly the old prices and the unfollowed tickers, in batches, and records each run', async () => {
+    const user = await newUser(run.client);
+    await run.client.as(user.token).data('mutation { watch(symbol: "KEEP", high: 2, low: 1) { high } }');
+    await sql.query("insert into users.tickers (symbol) values ('GONE1'), ('GONE2')");
+    // 7 old and 4 recent prices for KEEP, 2 old and 1 recent for GONE1.
+    await sql.query(`insert into users.prices (symbol, at, price)
+      select 'KEEP', now() - (i || ' days')::interval, i from generate_series(15, 21) i
+      union all select 'KEEP', now() - (i || ' days')::interval, i from generate_series(1, 4) i
+      union all select 'GONE1', now() - (i || ' days')::interval, i from generate_series(20, 21) i
+      union all select 'GONE1', now() - interval '1 day', 1`);
+    const admin = run.client.as(await loginAdmin(run.client));
+
+    expect(codes(await run.client.as(user.token).request(RUN, { j: 'PRICES' }))).toEqual(['FORBIDDEN']);
+    const prices = (await admin.data(RUN, { j: 'PRICES' })).runCleanup;
+    expect(prices).toMatchObject({
+      job: 'PRICES',
+      trigger: 'ADMIN',
+      error: null,
+      deleted: [{ reason: 'price past retention', count: 9 }],
+    });
+    const left = await sql.query('select symbol, count(*)::int as n from users.prices group by symbol order by symbol');
+    expect(left.rows).toEqual([
+      { symbol: 'GONE1', n: 1 },
+      { symbol: 'KEEP', n: 4 },
+    ]);
+    expect(
+      (await sql.query("select count(*)::int as n from users.prices where at < now() - interval '14 days'")).rows[0].n,
+    ).toBe(0);
+
+    const tickers = (await admin.data(RUN, { j: 'TICKERS' })).runCleanup;
+    expect(tickers.deleted).toEqual([{ reason: 'ticker nobody follows', count: 2 }]);
+    expect((await sql.query('select symbol from users.tickers')).rows).toEqual([{ symbol: 'KEEP' }]);
+    expect((await sql.query("select count(*)::int as n from users.prices where symbol = 'GONE1'")).rows[0].n).toBe(0);
+
+    const { cleanupRuns } = await admin.data('{ cleanupRuns { job trigger deleted { count } finishedAt } }');
+    expect(cleanupRuns.map((r: any) => [r.job, r.trigger, r.deleted[0].count])).toEqual([
+      ['TICKERS', 'ADMIN', 2],
+      ['PRICES', 'ADMIN', 9],
+    ]);
+    expect(cleanupRuns.every((r: any) => r.finishedAt)).toBe(true);
+  });
+
+  it('drops mail done long ago, never mail still due', async () => {
+    const user = await newUser(run.client, 'mailed');
+    await sql.query(
+      `insert into ingestion.outbox (alert_id, user_id, symbol, kind, price, threshold, triggered_at, status)
+       values (gen_random_uuid(), $1, 'X', 'HIGH', 2, 1, now() - interval '40 days', 'SENT'),
+              (gen_random_uuid(), $1, 'X', 'HIGH', 2, 1, now() - interval '40 days', 'DEAD'),
+              (gen_random_uuid(), $1, 'X', 'HIGH', 2, 1, now() - interval '40 days', 'PENDING'),
+              (gen_random_uuid(), $1, 'X', 'HIGH', 2, 1, now() - interval '2 days', 'SENT')`,
+      [user.id],
+    );
+    const admin = run.client.as(await loginAdmin(run.client));
+    expect((await admin.data(RUN, { j: 'OUTBOX' })).runCleanup.deleted[0].count).toBe(2);
+    const left = await sql.query('select status from ingestion.outbox order by status');
+    expect(left.rows.map((r) => r.status)).toEqual(['PENDING', 'SENT']);
+  });
+
+  it('puts every job on its schedule', async () => {
+    const schedules = await sql.query('select name, cron from sy_jobs.schedule order by name');
+    expect(schedules.rows.map((r) => r.name)).toEqual(['cleanup-outbox', 'cleanup-prices', 'cleanup-tickers']);
+  });
+});

@@ -1,0 +1,7 @@
+import { sdlPair } from '@switchyard/testing';
+import { buildCleanupSchema } from '../schema.js';
+
+it('schema.graphql matches the code (run `npm run compose` after changing the schema)', async () => {
+  const [built, committed] = await sdlPair(buildCleanupSchema(), `${__dirname}/../..`);
+  expect(built).toBe(committed);
+});

@@ -1,0 +1,10 @@
+import type { CleanupJob } from './job.js';
+import { outboxJob } from './outbox.job.js';
+import { pricesJob } from './prices.job.js';
+import { tickersJob } from './tickers.job.js';
+
+export const CLEANUP_JOBS: Record<CleanupJob['name'], CleanupJob> = {
+  PRICES: pricesJob,
+  TICKERS: tickersJob,
+  OUTBOX: outboxJob,
+};

@@ -1,0 +1,39 @@
+import { pageSize, sqlRows, type SubgraphContext } from '@switchyard/kit';
+import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { CLEANUP_JOBS } from '../jobs/index.js';
+import { type RunRow, toRun } from './runner.js';
+import { CleanupJobName, CleanupRun } from './run.types.js';
+
+export interface CleanupContext extends SubgraphContext {
+  runNow(job: keyof typeof CleanupJobName): Promise<RunRow>;
+}
+
+const present = (run: RunRow): CleanupRun => ({
+  ...run,
+  job: run.job as CleanupRun['job'],
+  deleted: Object.entries(run.deleted).map(([reason, count]) => ({ reason, count })),
+});
+
+@Resolver(() => CleanupRun)
+export class CleanupResolver {
+  @Authorized('ADMIN')
+  @Query(() => [CleanupRun], { description: 'Newest first.' })
+  async cleanupRuns(
+    @Ctx() ctx: CleanupContext,
+    @Arg('job', () => CleanupJobName, { nullable: true }) job?: keyof typeof CleanupJobName,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+  ) {
+    const rows = await sqlRows<Record<string, unknown>>(
+      ctx.em,
+      `/* cleanupRuns */ select * from cleanup.runs ${job ? 'where job = ?' : ''} order by started_at desc, id desc limit ?`,
+      [...(job ? [job] : []), pageSize(first)],
+    );
+    return rows.map((row) => present(toRun(row)));
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => CleanupRun, { description: 'Runs a cleanup job now and returns its record.' })
+  async runCleanup(@Arg('job', () => CleanupJobName) job: keyof typeof CleanupJobName, @Ctx() ctx: CleanupContext) {
+    return present(await ctx.runNow(CLEANUP_JOBS[job].name));
+  }
+}

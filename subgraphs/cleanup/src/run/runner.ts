@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { type Logger, type Metrics, type Orm, sqlRows } from '@switchyard/kit';
+import { Counter, Histogram } from 'prom-client';
+import type { CleanupEnv } from '../env.js';
+import type { CleanupJob } from '../jobs/job.js';
+
+export interface RunRow {
+  id: string;
+  job: string;
+  trigger: 'SCHEDULE' | 'ADMIN';
+  startedAt: Date;
+  finishedAt: Date | null;
+  deleted: Record<string, number>;
+  error: string | null;
+}
+
+/** Runs cleanup jobs batch by batch and records every run in `cleanup.runs`. */
+export class CleanupRunner {
+  private readonly deleted: Counter<'reason'>;
+  private readonly duration: Histogram<'job'>;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly env: CleanupEnv,
+    private readonly logger: Logger,
+    metrics: Metrics,
+  ) {
+    this.deleted = new Counter({
+      name: 'cleanup_rows_deleted_total',
+      help: 'Rows deleted by reason.',
+      labelNames: ['reason'],
+      registers: [metrics.registry],
+    });
+    this.duration = new Histogram({
+      name: 'cleanup_duration_seconds',
+      help: 'Duration of cleanup runs.',
+      labelNames: ['job'],
+      registers: [metrics.registry],
+    });
+  }
+
+  async run(job: CleanupJob, trigger: RunRow['trigger']): Promise<RunRow> {
+    const em = this.orm.em.fork();
+    const id = randomUUID();
+    const stop = this.duration.startTimer({ job: job.name });
+    await sqlRows(em, '/* startRun */ insert into cleanup.runs (id, job, trigger) values (?, ?, ?)', [
+      id,
+      job.name,
+      trigger,
+    ]);
+    let count = 0;
+    let error: string | null = null;
+    try {
+      // Each batch is its own short statement; a short batch means the backlog is gone.
+      for (;;) {
+        const n = await job.batch(em, this.env);
+        count += n;
+        this.deleted.inc({ reason: job.reason }, n);
+        if (n < this.env.CLEANUP_BATCH) break;
+      }
+    } catch (failure) {
+      error = (failure as Error).message;
+      this.logger.error({ err: failure, job: job.name }, 'cleanup job failed');
+    }
+    stop();
+    const [row] = await sqlRows<Record<string, unknown>>(
+      em,
+      `/* finishRun */ update cleanup.runs set finished_at = now(), deleted = ?::jsonb, error = ? where id = ? returning *`,
+      [JSON.stringify({ [job.reason]: count }), error, id],
+    );
+    this.logger.info({ job: job.name, deleted: count, error }, 'cleanup run finished');
+    return toRun(row!);
+  }
+}
+
+export function toRun(row: Record<string, unknown>): RunRow {
+  return {
+    id: row.id as string,
+    job: row.job as string,
+    trigger: row.trigger as RunRow['trigger'],
+    startedAt: new Date(row.started_at as string),
+    finishedAt: row.finished_at ? new Date(row.finished_at as string) : null,
+    deleted: (typeof row.deleted === 'string' ? JSON.parse(row.deleted) : row.deleted) as Record<string, number>,
+    error: (row.error as string | null) ?? null,
+  };
+}
