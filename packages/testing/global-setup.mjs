@@ -8,7 +8,10 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 export default async function globalSetup() {
-  if (process.env.TEST_DATABASE_URL) return;
+  if (process.env.TEST_DATABASE_URL) {
+    await dropLeftovers(process.env.TEST_DATABASE_URL);
+    return;
+  }
   // npm test builds first, so the compiled helpers are there.
   const { startEmbeddedPostgres } = require('../kit/dist/embedded.js');
   const { freePort } = require('./dist/services.js');
@@ -17,4 +20,17 @@ export default async function globalSetup() {
   const pg = await startEmbeddedPostgres({ dataDir, port, database: 'postgres' });
   process.env.TEST_DATABASE_URL = pg.url;
   globalThis.__SWITCHYARD_PG__ = pg;
+}
+
+/** Test databases of earlier runs on a shared server (each test file makes its own). */
+async function dropLeftovers(url) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query("select datname from pg_database where datname like 'switchyard\\_test\\_%'");
+    for (const { datname } of rows) await client.query(`drop database if exists "${datname}" with (force)`);
+  } finally {
+    await client.end();
+  }
 }

@@ -7,7 +7,8 @@ let run: Running;
 let sql: pg.Client;
 
 beforeAll(async () => {
-  run = await startStack(stack, {}, {}, {}, { CLEANUP_BATCH: '3', PRICE_RETENTION_DAYS: '14' });
+  // No mailer here: it would send (and so change) the outbox rows the retention test plants.
+  run = await startStack(stack, {}, {}, { MAILER: 'false' }, { CLEANUP_BATCH: '3', PRICE_RETENTION_DAYS: '14' });
   sql = await sqlClient(run.db);
 });
 afterAll(async () => {

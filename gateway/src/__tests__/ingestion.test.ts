@@ -110,10 +110,10 @@ describe('the market collector, replaying a known series', () => {
       feed: { provider: 'replay', circuit: 'CLOSED', consecutiveFailures: 0 },
     });
     const { ingestionStats } = await admin.data(
-      '{ ingestionStats { provider rounds failedRounds pricesCollected alertsRaised tickersTracked } }',
+      '{ ingestionStats { providers { name circuit } rounds failedRounds pricesCollected alertsRaised tickersTracked } }',
     );
     expect(ingestionStats).toMatchObject({
-      provider: 'replay',
+      providers: [{ name: 'replay', circuit: 'CLOSED' }],
       rounds: acme.length,
       failedRounds: 0,
       alertsRaised: all.length,
@@ -301,5 +301,47 @@ describe('without SMTP_URL', () => {
     const mail = await readFile(join(folder, files[0]!), 'utf8');
     expect(mail).toContain(`To: ${user.email}`);
     expect(mail).toContain('DEV rose above 10: now 30');
+  });
+});
+
+describe('several providers', () => {
+  const stack = new Stack();
+  let run: Running;
+
+  beforeAll(async () => {
+    const missing = join(await mkdtemp(join(tmpdir(), 'replay-')), 'never.csv');
+    run = await startStack(
+      stack,
+      {},
+      {},
+      {
+        MARKET_PROVIDER: 'simulated',
+        MARKET_ROUTES: '^BAD=replay',
+        REPLAY_FILE: missing,
+        BREAKER_FAILURES: '3',
+      },
+    );
+  });
+  afterAll(() => stack.close());
+
+  it('keep collecting from the healthy one while another fails and its circuit opens', async () => {
+    const user = await newUser(run.client);
+    for (const s of ['GOOD', 'BADX']) await run.client.as(user.token).data(WATCH, { s, h: 1e9, l: 0 });
+    const admin = run.client.as(await loginAdmin(run.client));
+    for (let i = 0; i < 5; i++) {
+      const { collectNow } = await admin.data('mutation { collectNow { prices error } }');
+      expect(collectNow.prices).toBe(1);
+      expect(collectNow.error).toMatch(/^replay: /);
+    }
+    const feeds = await admin.data(
+      '{ good: ticker(symbol: "GOOD") { feed { provider circuit consecutiveFailures } } bad: ticker(symbol: "BADX") { feed { provider circuit consecutiveFailures } } }',
+    );
+    expect(feeds.good.feed).toEqual({ provider: 'simulated', circuit: 'CLOSED', consecutiveFailures: 0 });
+    expect(feeds.bad.feed).toEqual({ provider: 'replay', circuit: 'OPEN', consecutiveFailures: 5 });
+    const { ingestionStats } = await admin.data('{ ingestionStats { providers { name circuit } } }');
+    expect(ingestionStats.providers).toEqual([
+      { name: 'simulated', circuit: 'CLOSED' },
+      { name: 'replay', circuit: 'OPEN' },
+    ]);
   });
 });

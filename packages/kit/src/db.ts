@@ -66,6 +66,7 @@ function init(options: DatabaseOptions, forMigrations: boolean): Promise<Orm> {
  */
 async function migrate(options: DatabaseOptions): Promise<void> {
   const lock = new pg.Client({ connectionString: options.url });
+  lock.on('error', (error) => options.logger?.warn({ err: error }, 'migration lock connection lost'));
   await lock.connect();
   try {
     await lock.query('/* migrateLock */ select pg_advisory_lock(hashtext($1))', [`migrate:${options.schema}`]);

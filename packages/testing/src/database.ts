@@ -1,18 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
+/** Test databases are named so; global setup drops those a previous run left behind. */
+export const TEST_DATABASE_PREFIX = 'switchyard_test_';
+
 /**
- * A real, empty PostgreSQL database for the calling test file: dropped and created again,
- * one name per jest worker, so files running in parallel never share data.
- * Services opened on it apply their own migrations. A `label` gives a file a second database.
+ * A real, empty PostgreSQL database of the calling test file's own, on TEST_DATABASE_URL's
+ * server: a new name every time, so nothing a previous file left running can reach it.
+ * Services opened on it apply their own migrations.
  */
-export async function freshDatabase(label?: string): Promise<string> {
+export async function freshDatabase(label = 'db'): Promise<string> {
   const server = process.env.TEST_DATABASE_URL;
   if (!server) throw new Error('TEST_DATABASE_URL is unset: run tests through jest (its global setup provides one)');
-  const name = `switchyard_test_${process.env.JEST_WORKER_ID ?? '0'}${label ? `_${label}` : ''}`;
+  const name = `${TEST_DATABASE_PREFIX}${process.env.JEST_WORKER_ID ?? '0'}_${label}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
   try {
-    await admin.query(`drop database if exists "${name}" with (force)`);
     await admin.query(`create database "${name}"`);
   } finally {
     await admin.end();
@@ -25,6 +28,8 @@ export async function freshDatabase(label?: string): Promise<string> {
 /** A plain pg client on a test database, for seeding and for checks made independently of the code under test. */
 export async function sqlClient(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
+  // A server-side end of the connection must not become an unhandled error in the test.
+  client.on('error', () => undefined);
   await client.connect();
   return client;
 }

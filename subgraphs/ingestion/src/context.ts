@@ -1,13 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlRows, type SubgraphContext } from '@switchyard/kit';
 import DataLoader from 'dataloader';
-import type { Circuit, RoundReport } from './collector/collector.js';
+import type { RoundReport } from './collector/collector.js';
 import type { TickerFeed } from './feed/feed.types.js';
 
 /** What resolvers need of the running collector. */
 export interface CollectorHandle {
-  provider: string;
-  circuit: Circuit;
+  providers: string[];
   collectNow(): Promise<RoundReport>;
 }
 

@@ -5,6 +5,27 @@ export const ingestionEnv = {
   PORT: z.coerce.number().int().min(0).max(65535).default(4004),
   /** Where prices come from: `simulated` (offline, seeded) or `replay` (REPLAY_FILE). */
   MARKET_PROVIDER: z.enum(['simulated', 'replay']).default('simulated'),
+  /**
+   * Symbols that another provider collects: `REGEX=provider,...` (first match wins), e.g.
+   * `^TEST=replay`; the rest go to MARKET_PROVIDER.
+   */
+  MARKET_ROUTES: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const routes: Array<{ pattern: RegExp; provider: 'simulated' | 'replay' }> = [];
+      for (const entry of text.split(',').filter((e) => e.trim())) {
+        const at = entry.lastIndexOf('=');
+        const provider = entry.slice(at + 1).trim();
+        try {
+          if (at < 1 || (provider !== 'simulated' && provider !== 'replay')) throw new Error('bad entry');
+          routes.push({ pattern: new RegExp(entry.slice(0, at).trim()), provider });
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not REGEX=simulated|replay` });
+        }
+      }
+      return routes;
+    }),
   /** CSV of date,symbol,price played back in date order, one price per symbol per round. */
   REPLAY_FILE: z.string().optional(),
   SIMULATED_SEED: z.string().default('1'),

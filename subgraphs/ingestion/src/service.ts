@@ -12,9 +12,9 @@ import { ReplayProvider } from './providers/replay.js';
 import { SimulatedProvider } from './providers/simulated.js';
 import { buildIngestionSchema } from './schema.js';
 
-function providerFor(env: IngestionEnv): PriceProvider {
-  if (env.MARKET_PROVIDER === 'replay') {
-    if (!env.REPLAY_FILE) throw new Error('MARKET_PROVIDER=replay needs REPLAY_FILE');
+function makeProvider(name: 'simulated' | 'replay', env: IngestionEnv): PriceProvider {
+  if (name === 'replay') {
+    if (!env.REPLAY_FILE) throw new Error('the replay provider needs REPLAY_FILE');
     return new ReplayProvider(env.REPLAY_FILE);
   }
   return new SimulatedProvider(env.SIMULATED_SEED);
@@ -35,11 +35,22 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
       context: ingestionContext(() => collector!),
       tokenChecks,
       prepare: async ({ orm, logger: log, events, metrics }) => {
-        collector = new Collector(orm, providerFor(env), events, log, metrics, {
-          intervalSec: env.COLLECT_INTERVAL,
-          breakerFailures: env.BREAKER_FAILURES,
-          breakerResetSec: env.BREAKER_RESET_SEC,
-        });
+        const names = [...new Set([env.MARKET_PROVIDER, ...env.MARKET_ROUTES.map((r) => r.provider)])];
+        const route = (symbol: string) =>
+          env.MARKET_ROUTES.find((r) => r.pattern.test(symbol))?.provider ?? env.MARKET_PROVIDER;
+        collector = new Collector(
+          orm,
+          names.map((n) => makeProvider(n, env)),
+          route,
+          events,
+          log,
+          metrics,
+          {
+            intervalSec: env.COLLECT_INTERVAL,
+            breakerFailures: env.BREAKER_FAILURES,
+            breakerResetSec: env.BREAKER_RESET_SEC,
+          },
+        );
         collector.start();
         const mailer = env.MAILER
           ? new Mailer(

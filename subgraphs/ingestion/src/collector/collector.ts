@@ -2,12 +2,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type EventBus, type Logger, type Metrics, type Orm, sqlRows } from '@switchyard/kit';
 import { alertRaised } from '@switchyard/users/events';
 import { followedSymbols, insertPrices, recordAlerts, watchesOf } from '@switchyard/users/market';
-import CircuitBreaker from 'opossum';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { evaluate, type Side } from '../alerts/evaluate.js';
 import type { PriceProvider, Quote } from '../providers/provider.js';
+import { Source } from './source.js';
 
-export type Circuit = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
+export type { Circuit } from './source.js';
 
 export interface RoundReport {
   round: number;
@@ -55,67 +55,41 @@ function collectorMetrics(metrics: Metrics) {
 }
 
 /**
- * Collects the latest price of every followed ticker from one provider behind a circuit
- * breaker (opossum): after BREAKER_FAILURES failed calls in a row the circuit opens and calls are
- * refused at once; after BREAKER_RESET_SEC one call is let through (half-open) and a success
- * closes it. After each round every watch is checked for threshold crossings.
+ * Collects the latest price of every followed ticker, each from the provider its route names,
+ * every provider behind its own circuit breaker; after each round every watch is checked for
+ * threshold crossings.
  */
 export class Collector {
-  private readonly breaker: CircuitBreaker<[string[], Date], Quote[]>;
   private readonly measure;
+  private readonly sources: Map<string, Source>;
   private timer?: NodeJS.Timeout;
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly orm: Orm,
-    private readonly source: PriceProvider,
+    providers: PriceProvider[],
+    /** Which provider collects a symbol. */
+    private readonly route: (symbol: string) => string,
     private readonly events: EventBus,
     private readonly logger: Logger,
     metrics: Metrics,
     private readonly options: CollectorOptions,
   ) {
     this.measure = collectorMetrics(metrics);
-    this.breaker = new CircuitBreaker((symbols: string[], at: Date) => source.quote(symbols, at), {
-      timeout: 10_000,
-      // Opening is decided below, on failures in a row, not on opossum's error percentage.
-      volumeThreshold: Number.MAX_SAFE_INTEGER,
-      resetTimeout: options.breakerResetSec * 1000,
-    });
-    let failuresInRow = 0;
-    const observe = (_result: unknown, latencyMs: number) =>
-      this.measure.latency.observe({ provider: source.name }, latencyMs / 1000);
-    this.breaker.on('success', (result, latencyMs) => {
-      failuresInRow = 0;
-      observe(result, latencyMs);
-    });
-    this.breaker.on('failure', (error, latencyMs) => {
-      observe(error, latencyMs);
-      if (++failuresInRow >= options.breakerFailures && !this.breaker.opened) this.breaker.open();
-    });
-    this.breaker.on('open', () => void this.circuitChanged());
-    this.breaker.on('halfOpen', () => void this.circuitChanged());
-    this.breaker.on('close', () => void this.circuitChanged());
+    this.sources = new Map(
+      providers.map((p) => [
+        p.name,
+        new Source(p, orm, logger, this.measure, {
+          failures: options.breakerFailures,
+          resetSec: options.breakerResetSec,
+        }),
+      ]),
+    );
   }
 
-  get provider(): string {
-    return this.source.name;
-  }
-
-  get circuit(): Circuit {
-    if (this.breaker.opened) return 'OPEN';
-    return this.breaker.halfOpen ? 'HALF_OPEN' : 'CLOSED';
-  }
-
-  private async circuitChanged(): Promise<void> {
-    const circuit = this.circuit;
-    this.measure.circuit.set({ provider: this.source.name }, circuit === 'OPEN' ? 1 : 0);
-    this.logger.warn({ provider: this.source.name, circuit }, 'provider circuit changed');
-    await sqlRows(
-      this.orm.em.fork(),
-      `/* circuitChanged */ insert into ingestion.providers (name, circuit) values (?, ?)
-       on conflict (name) do update set circuit = excluded.circuit, changed_at = now()`,
-      [this.source.name, circuit],
-    ).catch((error: unknown) => this.logger.error({ err: error }, 'could not record the circuit'));
+  /** The providers this collector uses. */
+  get providers(): string[] {
+    return [...this.sources.keys()];
   }
 
   start(): void {
@@ -130,7 +104,7 @@ export class Collector {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await Promise.allSettled([...this.inFlight]);
-    this.breaker.shutdown();
+    for (const source of this.sources.values()) source.shutdown();
   }
 
   /** Keeps every round in flight known to stop(); a failing round is logged, never thrown at a timer. */
@@ -138,7 +112,7 @@ export class Collector {
     const tracked = work.finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
     tracked.catch((error: unknown) =>
-      this.logger.error({ err: error, provider: this.source.name }, 'collection round failed'),
+      this.logger.error({ err: error, providers: this.providers }, 'collection round failed'),
     );
     return tracked;
   }
@@ -149,7 +123,7 @@ export class Collector {
     const claimed = await sqlRows(
       this.orm.em.fork(),
       `/* claimRound */ insert into ingestion.rounds (id, provider) values (?, ?) on conflict do nothing returning id`,
-      [round, this.source.name],
+      [round, this.providers.join(',')],
     );
     if (!claimed.length) return null;
     return this.runRound(round);
@@ -162,7 +136,7 @@ export class Collector {
         const [row] = await sqlRows<{ id: string }>(
           this.orm.em.fork(),
           `/* manualRound */ insert into ingestion.rounds (id, provider) values (-nextval('ingestion.manual_rounds'), ?) returning id`,
-          [this.source.name],
+          [this.providers.join(',')],
         );
         return this.runRound(Number(row!.id));
       })(),
@@ -176,25 +150,34 @@ export class Collector {
     try {
       const symbols = await followedSymbols(em);
       report.tickers = symbols.length;
-      if (!symbols.length) return report;
-      let quotes: Quote[];
-      try {
-        quotes = await this.breaker.fire(symbols, at);
-        this.measure.calls.inc({ provider: this.source.name, outcome: 'success' });
-      } catch (error) {
-        const rejected = (error as { code?: string }).code === 'EOPENBREAKER';
-        this.measure.calls.inc({ provider: this.source.name, outcome: rejected ? 'rejected' : 'failure' });
-        this.logger.warn({ err: error, provider: this.source.name, round }, 'provider call failed');
-        report.error = (error as Error).message;
-        await this.recordFeeds(em, symbols, [], report.error);
-        return report;
+      const groups = new Map<Source, string[]>();
+      for (const symbol of symbols) {
+        const source = this.sources.get(this.route(symbol))!;
+        groups.set(source, [...(groups.get(source) ?? []), symbol]);
       }
+      // Every provider at once; one that fails (or whose circuit is open) costs only its own tickers.
+      const results = await Promise.all(
+        [...groups].map(async ([source, group]) => {
+          try {
+            const quotes = await source.quote(group, at);
+            await this.recordFeeds(em, source.name, group, quotes, null);
+            return quotes;
+          } catch (error) {
+            this.logger.warn({ err: error, provider: source.name, round }, 'provider call failed');
+            const message = `${source.name}: ${(error as Error).message}`;
+            report.error = report.error ? `${report.error}; ${message}` : message;
+            await this.recordFeeds(em, source.name, group, [], (error as Error).message);
+            return [];
+          }
+        }),
+      );
+      const quotes = results.flat();
+      if (!quotes.length) return report;
       report.prices = await insertPrices(
         em,
         quotes.map((q) => ({ symbol: q.symbol, at, price: q.price })),
       );
       this.measure.tickers.inc(quotes.length);
-      await this.recordFeeds(em, symbols, quotes, null);
       report.alerts = await this.raiseAlerts(quotes, at);
       return report;
     } catch (error) {
@@ -211,6 +194,7 @@ export class Collector {
 
   private async recordFeeds(
     em: EntityManager,
+    provider: string,
     symbols: string[],
     quotes: Quote[],
     error: string | null,
@@ -227,7 +211,7 @@ export class Collector {
          last_price = coalesce(excluded.last_price, f.last_price),
          consecutive_failures = case when excluded.last_price is null then f.consecutive_failures + 1 else 0 end,
          last_error = excluded.last_error`,
-      [this.source.name, error, symbols, symbols.map((s) => price.get(s) ?? null)],
+      [provider, error, symbols, symbols.map((s) => price.get(s) ?? null)],
     );
   }
 

@@ -18,16 +18,21 @@ export class FeedResolver {
       `/* ingestionStats */ select count(*)::int as rounds, count(error)::int as "failedRounds",
          max(started_at) as "lastRoundAt", coalesce(sum(prices), 0)::int as "pricesCollected",
          coalesce(sum(alerts), 0)::int as "alertsRaised",
-         (select count(*)::int from ingestion.ticker_feeds) as "tickersTracked",
-         coalesce((select circuit from ingestion.providers where name = ?), 'CLOSED') as circuit
+         (select count(*)::int from ingestion.ticker_feeds) as "tickersTracked"
        from ingestion.rounds`,
-      [ctx.collector.provider],
     );
+    const names = ctx.collector.providers;
+    const recorded = await sqlRows<{ name: string; circuit: string }>(
+      ctx.em,
+      '/* providerStates */ select name, circuit from ingestion.providers where name = any(?::text[])',
+      [names],
+    );
+    const circuit = new Map(recorded.map((r) => [r.name, r.circuit]));
     const stats = row as unknown as IngestionStats;
     return {
       ...stats,
       lastRoundAt: stats.lastRoundAt && new Date(stats.lastRoundAt),
-      provider: ctx.collector.provider,
+      providers: names.map((name) => ({ name, circuit: (circuit.get(name) ?? 'CLOSED') as 'CLOSED' })),
     };
   }
 

@@ -29,9 +29,15 @@ export class RoundReport {
 }
 
 @ObjectType()
+export class ProviderState {
+  @Field() name!: string;
+  @Field(() => CircuitState, { description: 'As last recorded by whichever replica collected.' })
+  circuit!: keyof typeof CircuitState;
+}
+
+@ObjectType()
 export class IngestionStats {
-  @Field() provider!: string;
-  @Field(() => CircuitState) circuit!: keyof typeof CircuitState;
+  @Field(() => [ProviderState]) providers!: ProviderState[];
   @Field(() => Int) rounds!: number;
   @Field(() => Int) failedRounds!: number;
   @Field(() => Date, { nullable: true }) lastRoundAt!: Date | null;
