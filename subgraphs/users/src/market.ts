@@ -2,7 +2,7 @@
 // Imports only the kit and SQL, so workers use it as `@switchyard/users/market` without the schema.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sqlRows } from '@switchyard/kit';
+import { columnsOf, sqlRows } from '@switchyard/kit';
 
 export { insertPrices, type PricePoint } from './ticker/prices.js';
 
@@ -44,20 +44,11 @@ export interface NewAlert {
 export async function recordAlerts(em: EntityManager, alerts: NewAlert[]): Promise<Array<NewAlert & { id: string }>> {
   if (!alerts.length) return [];
   const withIds = alerts.map((a) => ({ ...a, id: randomUUID() }));
-  const column = <K extends keyof (typeof withIds)[number]>(key: K) => withIds.map((a) => a[key]);
   await sqlRows(
     em,
     `/* recordAlerts */ insert into users.alerts (id, user_id, symbol, kind, price, threshold, triggered_at)
      select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::float8[], ?::float8[], ?::timestamptz[])`,
-    [
-      column('id'),
-      column('userId'),
-      column('symbol'),
-      column('kind'),
-      column('price'),
-      column('threshold'),
-      column('triggeredAt'),
-    ],
+    columnsOf(withIds, ['id', 'userId', 'symbol', 'kind', 'price', 'threshold', 'triggeredAt']),
   );
   return withIds;
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type EventBus, type Logger, type Metrics, type Orm, sqlRows } from '@switchyard/kit';
+import { columnsOf, type EventBus, type Logger, type Metrics, type Orm, sqlRows } from '@switchyard/kit';
 import { alertRaised } from '@switchyard/users/events';
 import { followedSymbols, insertPrices, recordAlerts, watchesOf } from '@switchyard/users/market';
 import { Counter, Gauge, Histogram } from 'prom-client';
@@ -260,20 +260,11 @@ export class Collector {
       const recorded = await recordAlerts(em, alerts);
       // The mail goes in the same transaction as the alert: neither exists without the other.
       if (recorded.length) {
-        const column = <K extends keyof (typeof recorded)[number]>(key: K) => recorded.map((a) => a[key]);
         await sqlRows(
           em,
           `/* queueMails */ insert into ingestion.outbox (alert_id, user_id, symbol, kind, price, threshold, triggered_at)
            select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::float8[], ?::float8[], ?::timestamptz[])`,
-          [
-            column('id'),
-            column('userId'),
-            column('symbol'),
-            column('kind'),
-            column('price'),
-            column('threshold'),
-            column('triggeredAt'),
-          ],
+          columnsOf(recorded, ['id', 'userId', 'symbol', 'kind', 'price', 'threshold', 'triggeredAt']),
         );
       }
       return recorded;

@@ -1,5 +1,6 @@
 import {
   BadUserInputError,
+  columnsOf,
   ForbiddenError,
   isAdmin,
   NotFoundError,
@@ -70,23 +71,22 @@ export async function importSessions(ctx: SessionsContext, rows: SessionImportRo
     }
   });
   if (valid.length) {
-    const column = <K extends keyof (typeof valid)[number]>(key: K) => valid.map((s) => s[key]);
     await sqlRows(
       ctx.em,
       `/* importSessions */ insert into sessions
          (id, user_id, activity, started_at, duration_sec, distance_m, calories, avg_heart_rate, notes)
        select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::timestamptz[], ?::int[], ?::float8[], ?::float8[], ?::int[], ?::text[])`,
-      [
-        column('id'),
-        column('userId'),
-        column('activity'),
-        column('startedAt'),
-        column('durationSec'),
-        column('distanceM'),
-        column('calories'),
-        column('avgHeartRate'),
-        column('notes'),
-      ],
+      columnsOf(valid, [
+        'id',
+        'userId',
+        'activity',
+        'startedAt',
+        'durationSec',
+        'distanceM',
+        'calories',
+        'avgHeartRate',
+        'notes',
+      ]),
     );
   }
   return { imported: valid.length, rejected };
