@@ -2,3 +2,4 @@ export * from './client.js';
 export * from './database.js';
 export * from './services.js';
 export * from './schema.js';
+export * from './yahoo.js';

@@ -1,10 +1,15 @@
 import { commonEnv, z } from '@switchyard/kit';
 
+/** Where prices come from. */
+export const PROVIDERS = ['simulated', 'replay', 'yahoo'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+const isProvider = (name: string): name is ProviderName => (PROVIDERS as readonly string[]).includes(name);
+
 export const ingestionEnv = {
   ...commonEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(4004),
-  /** Where prices come from: `simulated` (offline, seeded) or `replay` (REPLAY_FILE). */
-  MARKET_PROVIDER: z.enum(['simulated', 'replay']).default('simulated'),
+  /** Where prices come from: `simulated` (offline, seeded), `replay` (REPLAY_FILE) or `yahoo`. */
+  MARKET_PROVIDER: z.enum(PROVIDERS).default('simulated'),
   /**
    * Symbols that another provider collects: `REGEX=provider,...` (first match wins), e.g.
    * `^TEST=replay`; the rest go to MARKET_PROVIDER.
@@ -13,15 +18,15 @@ export const ingestionEnv = {
     .string()
     .default('')
     .transform((text, ctx) => {
-      const routes: Array<{ pattern: RegExp; provider: 'simulated' | 'replay' }> = [];
+      const routes: Array<{ pattern: RegExp; provider: ProviderName }> = [];
       for (const entry of text.split(',').filter((e) => e.trim())) {
         const at = entry.lastIndexOf('=');
         const provider = entry.slice(at + 1).trim();
         try {
-          if (at < 1 || (provider !== 'simulated' && provider !== 'replay')) throw new Error('bad entry');
+          if (at < 1 || !isProvider(provider)) throw new Error('bad entry');
           routes.push({ pattern: new RegExp(entry.slice(0, at).trim()), provider });
         } catch {
-          ctx.addIssue({ code: 'custom', message: `"${entry}" is not REGEX=simulated|replay` });
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not REGEX=${PROVIDERS.join('|')}` });
         }
       }
       return routes;
@@ -29,6 +34,11 @@ export const ingestionEnv = {
   /** CSV of date,symbol,price played back in date order, one price per symbol per round. */
   REPLAY_FILE: z.string().optional(),
   SIMULATED_SEED: z.string().default('1'),
+  /**
+   * Sends the yahoo provider's requests to this origin instead of Yahoo's (an egress proxy, or a
+   * recorded Yahoo in tests); path and query are kept.
+   */
+  YAHOO_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Seconds between collection rounds; 0 collects only on collectNow. */
   COLLECT_INTERVAL: z.coerce.number().int().min(0).default(60),
   /** Failures in a row that open a provider's circuit, and seconds before it is tried again. */

@@ -3,21 +3,26 @@ import { type Logger, type Service, startSubgraph } from '@switchyard/kit';
 import { tokenChecks } from '@switchyard/users/auth';
 import { Collector } from './collector/collector.js';
 import { ingestionContext } from './context.js';
-import type { IngestionEnv } from './env.js';
+import type { IngestionEnv, ProviderName } from './env.js';
 import { Migration20261123300000 } from './migrations/Migration20261123300000.js';
 import { Migration20261123310000 } from './migrations/Migration20261123310000.js';
 import { Mailer } from './email/mailer.js';
 import type { PriceProvider } from './providers/provider.js';
 import { ReplayProvider } from './providers/replay.js';
 import { SimulatedProvider } from './providers/simulated.js';
+import { YahooProvider } from './providers/yahoo.js';
 import { buildIngestionSchema } from './schema.js';
 
-function makeProvider(name: 'simulated' | 'replay', env: IngestionEnv): PriceProvider {
-  if (name === 'replay') {
-    if (!env.REPLAY_FILE) throw new Error('the replay provider needs REPLAY_FILE');
-    return new ReplayProvider(env.REPLAY_FILE);
+function makeProvider(name: ProviderName, env: IngestionEnv, logger: Logger): PriceProvider {
+  switch (name) {
+    case 'replay':
+      if (!env.REPLAY_FILE) throw new Error('the replay provider needs REPLAY_FILE');
+      return new ReplayProvider(env.REPLAY_FILE);
+    case 'yahoo':
+      return new YahooProvider(logger, env.YAHOO_BASE_URL);
+    case 'simulated':
+      return new SimulatedProvider(env.SIMULATED_SEED);
   }
-  return new SimulatedProvider(env.SIMULATED_SEED);
 }
 
 /** The worker subgraph: the collector on its schedule, and its GraphQL face (feeds, stats, collectNow). */
@@ -40,7 +45,7 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
           env.MARKET_ROUTES.find((r) => r.pattern.test(symbol))?.provider ?? env.MARKET_PROVIDER;
         collector = new Collector(
           orm,
-          names.map((n) => makeProvider(n, env)),
+          names.map((n) => makeProvider(n, env, log)),
           route,
           events,
           log,
