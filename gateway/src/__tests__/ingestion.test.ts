@@ -1,12 +1,14 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestionEnv, startIngestion } from '@switchyard/ingestion';
 import { createEventBus, parseEnv, type Service } from '@switchyard/kit';
 import { alertRaised } from '@switchyard/users/events';
-import { sqlClient, Stack, waitFor } from '@switchyard/testing';
+import { freePort, sqlClient, Stack, waitFor } from '@switchyard/testing';
 import { startSmtp } from './smtp.js';
-import { loginAdmin, newUser, type Running, startStack } from './stack.js';
+import { loginAdmin, newUser, ROOT, type Running, startStack } from './stack.js';
 
 const WATCH = 'mutation($s: String!, $h: Float!, $l: Float!) { watch(symbol: $s, high: $h, low: $l) { high } }';
 const FEED = '{ ticker(symbol: "ACME") { feed { provider circuit consecutiveFailures lastSuccessAt lastError } } }';
@@ -19,6 +21,21 @@ async function replayFile(rows: Array<[string, number[]]>): Promise<string> {
   }
   await writeFile(file, `${lines.join('\n')}\n`);
   return file;
+}
+
+/** Settings for an ingestion process that only mails (no schedule), over the stack's database. */
+function mailerEnv(run: Running, smtpUrl: string, extra: Record<string, string> = {}) {
+  return parseEnv(ingestionEnv, {
+    NODE_ENV: 'test',
+    DATABASE_URL: run.db,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    JWT_SECRET: run.secret,
+    COLLECT_INTERVAL: '0',
+    SMTP_URL: smtpUrl,
+    MAIL_POLL_MS: '50',
+    ...extra,
+  }) as Parameters<typeof startIngestion>[0];
 }
 
 /** The alerts a watch must raise over a series, worked out here without the collector's code. */
@@ -212,7 +229,7 @@ describe('the mail outbox', () => {
   const extra: Service[] = [];
 
   beforeAll(async () => {
-    smtp = await startSmtp((to) => to.startsWith('unlucky'));
+    smtp = await startSmtp({ refuse: (to) => to.startsWith('unlucky') });
     const file = await replayFile([['MAIL', [10, 20, 10, 20, 10, 20]]]);
     // This collector stores alerts but sends nothing, as if killed before mailing.
     run = await startStack(stack, {}, {}, { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAILER: 'false' });
@@ -236,18 +253,7 @@ describe('the mail outbox', () => {
       expect(pending).toBe(6); // 3 crossings above 15, for each of the two users
       expect(smtp.received).toHaveLength(0);
 
-      const env = parseEnv(ingestionEnv, {
-        NODE_ENV: 'test',
-        DATABASE_URL: run.db,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        JWT_SECRET: run.secret,
-        COLLECT_INTERVAL: '0',
-        SMTP_URL: smtp.url,
-        MAIL_POLL_MS: '50',
-        MAIL_MAX_ATTEMPTS: '3',
-        MAIL_RETRY_BASE_SEC: '0.1',
-      }) as Parameters<typeof startIngestion>[0];
+      const env = mailerEnv(run, smtp.url, { MAIL_MAX_ATTEMPTS: '3', MAIL_RETRY_BASE_SEC: '0.1' });
       extra.push(await startIngestion(env), await startIngestion(env));
 
       await waitFor(
@@ -266,6 +272,63 @@ describe('the mail outbox', () => {
       expect(smtp.received).toHaveLength(3);
       expect(new Set(smtp.received.map((m) => m.messageId)).size).toBe(3);
       expect(smtp.received.every((m) => m.to[0] === lucky.email)).toBe(true);
+    } finally {
+      await sql.end();
+    }
+  });
+});
+
+describe('a mail worker killed in the middle of a send', () => {
+  const stack = new Stack();
+  let run: Running;
+  let hanging: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let replacement: Service | undefined;
+
+  beforeAll(async () => {
+    [hanging, smtp] = await Promise.all([startSmtp({ hold: true }), startSmtp()]);
+    const file = await replayFile([['KILL', [10, 20]]]);
+    run = await startStack(stack, {}, {}, { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAILER: 'false' });
+  });
+  afterAll(async () => {
+    await replacement?.close();
+    await stack.close();
+    await Promise.all([smtp.close(), hanging.close()]);
+  });
+
+  it('leaves the alert due, and the restarted worker mails it once', async () => {
+    const user = await newUser(run.client);
+    await run.client.as(user.token).data(WATCH, { s: 'KILL', h: 15, l: 5 });
+    const admin = run.client.as(await loginAdmin(run.client));
+    for (let i = 0; i < 2; i++) await admin.data('mutation { collectNow { error } }');
+    const [alert] = (await run.client.as(user.token).data('{ alerts { nodes { id } } }')).alerts.nodes;
+
+    // A separate worker process takes the mail; the server reads it and never says yes.
+    const worker = spawn(process.execPath, [join(ROOT, 'subgraphs/ingestion/dist/main.js')], {
+      env: {
+        ...process.env,
+        ...Object.fromEntries(Object.entries(mailerEnv(run, hanging.url)).map(([k, v]) => [k, String(v)])),
+        PORT: String(await freePort()),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+    });
+    const exited = once(worker, 'exit');
+    await waitFor(async () => hanging.held.length === 1, 20_000, 'the worker to be mid-send');
+    worker.kill('SIGKILL');
+    await exited;
+
+    const sql = await sqlClient(run.db);
+    const outbox = () => sql.query('select status, attempts from ingestion.outbox').then((r) => r.rows);
+    try {
+      await waitFor(async () => (await outbox())[0]?.status === 'PENDING', 5_000, 'the killed send to be undone');
+      expect(await outbox()).toEqual([{ status: 'PENDING', attempts: 0 }]);
+
+      replacement = await startIngestion(mailerEnv(run, smtp.url));
+      await waitFor(async () => (await outbox())[0]?.status === 'SENT', 20_000, 'the mail to go out');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(smtp.received.map((m) => [m.to, m.messageId])).toEqual([[[user.email], `<alert-${alert.id}@switchyard>`]]);
+      expect(await outbox()).toEqual([{ status: 'SENT', attempts: 1 }]);
     } finally {
       await sql.end();
     }

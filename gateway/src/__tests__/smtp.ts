@@ -7,9 +7,16 @@ export interface ReceivedMail {
   messageId: string;
 }
 
-/** A real SMTP server for a test: keeps what it receives; `refuse` makes it answer 450 for an address. */
-export async function startSmtp(refuse: (to: string) => boolean = () => false) {
+/**
+ * A real SMTP server for a test: keeps what it receives; `refuse` makes it answer 450 for an
+ * address; `hold` makes it read each message and never answer, so the send hangs (in `held`).
+ */
+export async function startSmtp({
+  refuse = () => false,
+  hold = false,
+}: { refuse?: (to: string) => boolean; hold?: boolean } = {}) {
   const received: ReceivedMail[] = [];
+  const held: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -22,16 +29,23 @@ export async function startSmtp(refuse: (to: string) => boolean = () => false) {
       let raw = '';
       stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
       stream.on('end', () => {
-        received.push({
+        const mail = {
           to: session.envelope.rcptTo.map((r) => r.address),
           raw,
           messageId: /^Message-ID: (.+)$/im.exec(raw)?.[1]?.trim() ?? '',
-        });
+        };
+        if (hold) return held.push(mail);
+        received.push(mail);
         callback();
       });
     },
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    held,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
