@@ -16,3 +16,4 @@ export * from './routes.js';
 export * from './server.js';
 export * from './subgraph.js';
 export * from './validation.js';
+export * from './event-stream.js';

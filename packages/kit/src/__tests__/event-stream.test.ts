@@ -1,0 +1,59 @@
+import { freshDatabase } from '@switchyard/testing';
+import { createEventBus, type EventBus, eventStream, topic, z } from '../index.js';
+
+const prices = topic('prices', z.object({ n: z.number() }));
+
+describe('eventStream', () => {
+  let bus: EventBus;
+  beforeAll(async () => {
+    bus = await createEventBus({ databaseUrl: await freshDatabase('event_stream') });
+  });
+  afterAll(() => bus.close());
+
+  const publish = async (...ns: number[]) => {
+    for (const n of ns) await bus.publish(prices, { n });
+  };
+
+  it('gives the events the filter keeps, in order, even when the filter awaits', async () => {
+    const stream = await eventStream(bus, prices, {
+      filter: async ({ n }) => {
+        await new Promise((r) => setTimeout(r, n % 3 === 0 ? 30 : 0));
+        return n % 2 === 0;
+      },
+    });
+    await publish(1, 2, 3, 4, 5, 6, 8);
+    const got: number[] = [];
+    for await (const { n } of stream) {
+      got.push(n);
+      if (got.length === 4) break;
+    }
+    expect(got).toEqual([2, 4, 6, 8]);
+  });
+
+  it('stops listening at once when returned while a read waits', async () => {
+    const stream = await eventStream(bus, prices);
+    const read = stream.next();
+    await stream.return!();
+    await expect(read).resolves.toEqual({ value: undefined, done: true });
+    await publish(1);
+    await expect(stream.next()).resolves.toEqual({ value: undefined, done: true });
+  });
+
+  it('ends a subscriber that falls too far behind, and one whose filter throws, with the error after what it had', async () => {
+    const slow = await eventStream(bus, prices, { buffer: 2 });
+    const refusing = await eventStream(bus, prices, {
+      filter: ({ n }) => {
+        if (n === 2) throw new Error('token expired');
+        return true;
+      },
+    });
+    await publish(1, 2, 3);
+    await new Promise((r) => setTimeout(r, 300));
+    for (const n of [1, 2]) await expect(slow.next()).resolves.toEqual({ value: { n }, done: false });
+    await expect(slow.next()).rejects.toThrow('subscriber fell 2 events behind on prices');
+    await expect(slow.next()).resolves.toMatchObject({ done: true });
+    await expect(refusing.next()).resolves.toEqual({ value: { n: 1 }, done: false });
+    await expect(refusing.next()).rejects.toThrow('token expired');
+    await expect(refusing.next()).resolves.toMatchObject({ done: true });
+  });
+});
