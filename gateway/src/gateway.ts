@@ -3,6 +3,7 @@ import type { ApolloServerOptions } from '@apollo/server';
 import { createLogger, createMetrics, type Logger, type Service, startService } from '@switchyard/kit';
 import { type GatewayContext, gatewayContext } from './context.js';
 import { ForwardingDataSource } from './datasource.js';
+import { FederatedWebSocket } from './federated-ws.js';
 import type { GatewayEnv } from './env.js';
 import { mountHttpRoutes, subgraphUrls } from './routes.js';
 import { supergraphFile } from './supergraph-file.js';
@@ -20,6 +21,8 @@ export async function startGateway(
   // @apollo/gateway otherwise reports usage to Apollo every hour and probes cloud metadata
   // servers at start; a self-hosted gateway phones nobody unless asked to.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  const sources = new Map<string, ForwardingDataSource>();
+  const websocket = new FederatedWebSocket(sources, logger);
   const gateway = new ApolloGateway({
     supergraphSdl:
       env.SUPERGRAPH_SOURCE === 'file'
@@ -28,13 +31,18 @@ export async function startGateway(
             subgraphs: Object.entries(urls).map(([name, url]) => ({ name, url })),
             pollIntervalInMs: env.INTROSPECT_POLL_MS || undefined,
           }),
-    buildService: ({ name, url }) => new ForwardingDataSource({ url: urls[name] ?? url }),
+    buildService: ({ name, url }) => {
+      const source = new ForwardingDataSource({ url: urls[name] ?? url });
+      sources.set(name, source);
+      return source;
+    },
     logger,
   });
   // Routing URLs of the served supergraph, for the HTTP route table; SUBGRAPH_URLS wins.
   let composedUrls: Record<string, string> = {};
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     composedUrls = subgraphUrls(coreSupergraphSdl);
+    websocket.load(coreSupergraphSdl);
   });
   return startService<GatewayContext>({
     name: 'gateway',
@@ -45,6 +53,7 @@ export async function startGateway(
     production: !dev,
     graphql: { gateway: gateway as unknown as NonNullable<ApolloServerOptions<GatewayContext>['gateway']> },
     context: gatewayContext(env.TRUST_PROXY),
+    websocket: websocket.hooks(),
     routes: (app) =>
       mountHttpRoutes(app, env.HTTP_ROUTES, (name) => urls[name] ?? composedUrls[name], logger, env.TRUST_PROXY),
     sandbox: env.SANDBOX ?? dev,

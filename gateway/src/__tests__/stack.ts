@@ -77,9 +77,12 @@ export function useStack(): Running & { sql: pg.Client } {
   return running;
 }
 
-/** How many SQL statements a service has sent so far (db_queries_total on its /metrics). */
-export async function statementsSoFar(service: Service): Promise<number> {
+/** A metric without labels, as the service's /metrics shows it now. */
+export async function metricOf(service: Service, name: string): Promise<number> {
   const text = await (await fetch(`${new URL(service.url).origin}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('db_queries_total'));
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return Number(line?.split(' ').at(-1));
 }
+
+/** How many SQL statements a service has sent so far (db_queries_total on its /metrics). */
+export const statementsSoFar = (service: Service) => metricOf(service, 'db_queries_total');

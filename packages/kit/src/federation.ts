@@ -2,7 +2,7 @@ import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
-import { buildSchema, type BuildSchemaOptions, createResolversMap } from 'type-graphql';
+import { buildSchema, type BuildSchemaOptions, createResolversMap, type PubSub } from 'type-graphql';
 import { authChecker } from './auth.js';
 
 /** `{ Type: { field: resolver } }`, as @apollo/subgraph takes it (its type is not exported). */
@@ -20,12 +20,26 @@ export interface SubgraphOptions {
   references?: GraphQLResolverMap<unknown>;
 }
 
+/**
+ * Subscriptions here name their source with `subscribe` (an `eventStream` on the event bus), never
+ * type-graphql topics; type-graphql still asks for a PubSub once a subscription exists.
+ */
+const topicsUnused: PubSub = {
+  publish: () => {
+    throw new Error('publish on the event bus (kit events)');
+  },
+  subscribe: () => {
+    throw new Error('give @Subscription a `subscribe` (kit eventStream)');
+  },
+};
+
 /** Builds a federation v2 subgraph schema from type-graphql classes. */
 export async function buildFederatedSchema(options: SubgraphOptions): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,
     authChecker,
+    pubSub: topicsUnused,
     validate: false,
     // A subgraph may have no Query of its own (it only extends entities).
     skipCheck: true,

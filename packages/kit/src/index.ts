@@ -12,6 +12,7 @@ export * from './loaders.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './paging.js';
+export * from './push-iterator.js';
 export * from './routes.js';
 export * from './server.js';
 export * from './subgraph.js';

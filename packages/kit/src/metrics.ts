@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
@@ -6,6 +6,7 @@ export interface Metrics {
   duration: Histogram<'operation'>;
   errors: Counter<'code'>;
   dbQueries: Counter;
+  subscriptions: Gauge;
 }
 
 /** One registry per service, so several services can share a process (as in tests). */
@@ -37,6 +38,11 @@ export function createMetrics(service: string): Metrics {
     dbQueries: new Counter({
       name: 'db_queries_total',
       help: 'SQL statements sent to PostgreSQL.',
+      registers: [registry],
+    }),
+    subscriptions: new Gauge({
+      name: 'graphql_subscriptions_active',
+      help: 'GraphQL subscriptions running over WebSocket.',
       registers: [registry],
     }),
   };

@@ -11,12 +11,14 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { ServerOptions as WsOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { formatError, isClientError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import type { Gauge } from 'prom-client';
 
 /** What every request context carries. */
 export interface RequestContext extends BaseContext {
@@ -39,6 +41,8 @@ export interface ServiceOptions<C extends RequestContext> {
   production: boolean;
   /** A subgraph passes its schema (also served over graphql-ws); the gateway passes its gateway. */
   graphql: { schema: GraphQLSchema } | { gateway: NonNullable<ApolloServerOptions<C>['gateway']> };
+  /** GraphQL over WebSocket (graphql-ws): a subgraph serves its schema; the gateway brings its own execution. */
+  websocket?: Pick<WsOptions, 'schema' | 'onSubscribe' | 'execute' | 'subscribe'>;
   context: (info: RequestInfo) => Promise<C>;
   /** Readiness probe: resolves when the service can serve, throws why it cannot. */
   ready: () => Promise<void>;
@@ -77,13 +81,34 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
     ...(options.plugins ?? []),
   ];
 
+  const format = formatError(options.production);
+  const formatErrors = (errors: readonly unknown[]) =>
+    errors.map((error) => {
+      const formatted =
+        error instanceof GraphQLError
+          ? error.toJSON()
+          : error instanceof Error
+            ? new GraphQLError(error.message, { originalError: error }).toJSON()
+            : (error as GraphQLFormattedError);
+      const code = formatted.extensions?.code;
+      metrics.errors.inc({ code: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR' });
+      if (!isClientError(code)) logger.error({ err: error, path: formatted.path }, 'unexpected error over WebSocket');
+      return format(formatted);
+    });
   let wsCleanup: { dispose(): void | Promise<void> } | undefined;
   let wsServer: WebSocketServer | undefined;
-  if ('schema' in options.graphql) {
+  const websocket = options.websocket ?? ('schema' in options.graphql ? { schema: options.graphql.schema } : undefined);
+  if (websocket) {
     wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
     wsCleanup = useServer(
       {
-        schema: options.graphql.schema,
+        ...websocket,
+        onOperation: (_ctx, _id, _payload, _args, result) =>
+          isAsyncIterable(result) ? counted(result, metrics.subscriptions) : result,
+        // The same error shapes (and production masking) as over HTTP.
+        onNext: (_ctx, _id, _payload, _args, result) =>
+          result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined,
+        onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
         context: async (ctx) => {
           const params = Object.fromEntries(
             Object.entries(ctx.connectionParams ?? {}).map(([key, value]) => [key.toLowerCase(), value]),
@@ -175,6 +200,40 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
         logger.info(`${options.name} stopped`);
       })()),
   };
+}
+
+const isAsyncIterable = (value: unknown): value is AsyncIterableIterator<unknown> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+
+/**
+ * The subscription, counted in `gauge` while it runs. A plain object rather than an async
+ * generator: a generator cannot be returned while it awaits the next event.
+ */
+function counted<T>(source: AsyncIterableIterator<T>, gauge: Gauge): AsyncIterableIterator<T> {
+  gauge.inc();
+  let open = true;
+  const close = () => {
+    if (open) gauge.dec();
+    open = false;
+  };
+  const iterator: AsyncIterableIterator<T> = {
+    next: async () => {
+      try {
+        const result = await source.next();
+        if (result.done) close();
+        return result;
+      } catch (error) {
+        close();
+        throw error;
+      }
+    },
+    return: async (value?: unknown) => {
+      close();
+      return source.return ? source.return(value) : { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 /** Counts requests by operation and outcome, times them, and logs unexpected errors with the request id. */

@@ -3,3 +3,4 @@ export * from './database.js';
 export * from './services.js';
 export * from './schema.js';
 export * from './yahoo.js';
+export * from './subscription.js';

@@ -23,3 +23,9 @@ function createLoaders(em: EntityManager) {
 export function usersContext(base: SubgraphContext, auth: Auth): UsersContext {
   return { ...base, auth, loaders: createLoaders(base.em) };
 }
+
+/** A subscription resolves each event like a request of its own: loaders must not cache across events. */
+export function freshForEvent(ctx: UsersContext): void {
+  ctx.em = ctx.em.fork();
+  ctx.loaders = createLoaders(ctx.em);
+}

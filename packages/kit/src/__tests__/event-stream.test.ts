@@ -50,7 +50,7 @@ describe('eventStream', () => {
     await publish(1, 2, 3);
     await new Promise((r) => setTimeout(r, 300));
     for (const n of [1, 2]) await expect(slow.next()).resolves.toEqual({ value: { n }, done: false });
-    await expect(slow.next()).rejects.toThrow('subscriber fell 2 events behind on prices');
+    await expect(slow.next()).rejects.toThrow('subscriber to prices: the reader fell 2 values behind');
     await expect(slow.next()).resolves.toMatchObject({ done: true });
     await expect(refusing.next()).resolves.toEqual({ value: { n: 1 }, done: false });
     await expect(refusing.next()).rejects.toThrow('token expired');

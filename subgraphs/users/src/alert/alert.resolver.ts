@@ -1,9 +1,9 @@
 import { connectionType } from '@switchyard/kit';
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { UsersContext } from '../context.js';
 import { User } from '../user/user.entity.js';
 import { Alert } from './alert.entity.js';
-import { listAlerts } from './alert.service.js';
+import { type AlertEvent, alertFeed, alertOfEvent, listAlerts } from './alert.service.js';
 
 const AlertConnection = connectionType(Alert);
 
@@ -18,6 +18,19 @@ export class AlertResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
     return listAlerts(ctx, { userId, first, after });
+  }
+
+  @Subscription(() => Alert, {
+    description: "Alerts as they are raised. Users get their own; admins everyone's, or one user's.",
+    subscribe: ({ args, context }) => alertFeed(context as UsersContext, args),
+  })
+  alertTriggered(
+    @Root() event: AlertEvent,
+    @Ctx() ctx: UsersContext,
+    @Arg('userId', () => ID, { nullable: true }) _userId?: string,
+    @Arg('symbol', () => String, { nullable: true }) _symbol?: string,
+  ): Alert {
+    return alertOfEvent(ctx, event);
   }
 
   @FieldResolver(() => User)

@@ -1,18 +1,39 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { ForbiddenError, isAdmin, keysetAfter, type Page, pageSize, requireUser, toPage } from '@switchyard/kit';
-import type { UsersContext } from '../context.js';
+import {
+  eventStream,
+  ForbiddenError,
+  isAdmin,
+  keysetAfter,
+  type Page,
+  pageSize,
+  requireUser,
+  toPage,
+  UnauthenticatedError,
+  type Viewer,
+  type z,
+} from '@switchyard/kit';
+import { freshForEvent, type UsersContext } from '../context.js';
+import { alertRaised } from '../events.js';
+import { Ticker } from '../ticker/ticker.entity.js';
+import { User } from '../user/user.entity.js';
 import { Alert } from './alert.entity.js';
+
+export type AlertEvent = z.infer<typeof alertRaised.schema>;
+
+/** Whose alerts a caller may see: their own; an admin everyone's (undefined), or one user's. */
+function alertOwner(viewer: Viewer, userId: string | undefined): string | undefined {
+  if (userId && userId !== viewer.id && !isAdmin(viewer)) {
+    throw new ForbiddenError("not allowed to read another user's alerts");
+  }
+  return userId ?? (isAdmin(viewer) ? undefined : viewer.id);
+}
 
 /** Newest first: one's own alerts; an admin sees everyone's, or one user's with `userId`. */
 export async function listAlerts(
   ctx: UsersContext,
   args: { userId?: string; first?: number; after?: string },
 ): Promise<Page<Alert>> {
-  const viewer = requireUser(ctx);
-  if (args.userId && args.userId !== viewer.id && !isAdmin(viewer)) {
-    throw new ForbiddenError("not allowed to read another user's alerts");
-  }
-  const userId = args.userId ?? (isAdmin(viewer) ? undefined : viewer.id);
+  const userId = alertOwner(requireUser(ctx), args.userId);
   const size = pageSize(args.first);
   const where: FilterQuery<Alert> = {
     $and: [
@@ -29,4 +50,40 @@ export async function listAlerts(
   };
   const rows = await ctx.em.find(Alert, where, { orderBy: { triggeredAt: 'desc', id: 'desc' }, limit: size + 1 });
   return toPage(rows, size, (a) => [a.triggeredAt.toISOString(), a.id]);
+}
+
+/**
+ * Alerts as the collector raises them (topic `alerts`), for the caller as `listAlerts` scopes
+ * them, optionally for one symbol. The caller's token is confirmed again before each delivery,
+ * so a subscription ends when its session does (expiry, password change, deletion) and follows
+ * role changes.
+ */
+export async function alertFeed(
+  ctx: UsersContext,
+  args: { userId?: string | null; symbol?: string | null },
+): Promise<AsyncIterableIterator<AlertEvent>> {
+  const owner = alertOwner(requireUser(ctx), args.userId ?? undefined);
+  return eventStream(ctx.events, alertRaised, {
+    filter: async (alert) => {
+      if ((owner && alert.userId !== owner) || (args.symbol && alert.symbol !== args.symbol)) return false;
+      const { viewer, authError } = await ctx.auth.authenticate(ctx.headers.authorization);
+      if (!viewer) throw authError ?? new UnauthenticatedError('sign in to follow alerts');
+      return alert.userId === viewer.id || isAdmin(viewer);
+    },
+  });
+}
+
+/** One event as an Alert, resolved like a request of its own (fresh entity manager and loaders). */
+export function alertOfEvent(ctx: UsersContext, event: AlertEvent): Alert {
+  freshForEvent(ctx);
+  return Object.assign(new Alert(), {
+    id: event.id,
+    user: ctx.em.getReference(User, event.userId),
+    ticker: ctx.em.getReference(Ticker, event.symbol),
+    kind: event.kind,
+    price: event.price,
+    threshold: event.threshold,
+    triggeredAt: new Date(event.triggeredAt),
+    emailedAt: null,
+  });
 }
