@@ -1,6 +1,7 @@
 import { commonEnv, z } from '@switchyard/kit';
 import { parseRoutes } from './routes.js';
 
+const count = z.coerce.number().int().min(1);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const gatewayEnv = {
@@ -47,6 +48,24 @@ export const gatewayEnv = {
   INTROSPECT_POLL_MS: z.coerce.number().int().min(0).default(10000),
   SANDBOX: flag.optional(),
   INTROSPECTION: flag.optional(),
+  /** Identifies callers (for rate limits) by their token's signature; unset in dev: DATA_DIR/jwt-secret. */
+  JWT_SECRET: commonEnv.JWT_SECRET,
+  DATA_DIR: commonEnv.DATA_DIR,
+  /** Rate limits shared by every gateway replica when set, else counted per process. */
+  REDIS_URL: commonEnv.REDIS_URL,
+  /** Operation limits: nesting depth, aliases, directives, estimated cost (about the objects it can return), tokens. */
+  MAX_DEPTH: count.default(12),
+  MAX_ALIASES: count.default(30),
+  MAX_DIRECTIVES: count.default(50),
+  MAX_COST: count.default(20_000),
+  MAX_TOKENS: count.default(2000),
+  /** Largest request body, in bytes. */
+  MAX_BODY_BYTES: count.default(1_048_576),
+  /** Operations in one batched HTTP request; 0 turns batching off. */
+  MAX_BATCH: z.coerce.number().int().min(0).default(10),
+  /** Operations per caller (user, API token, else IP address) per RATE_WINDOW_SEC. */
+  RATE_LIMIT: count.default(600),
+  RATE_WINDOW_SEC: count.default(60),
 };
 
 export type GatewayEnv = z.infer<z.ZodObject<typeof gatewayEnv>>;

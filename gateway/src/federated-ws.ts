@@ -1,16 +1,20 @@
 import { operationFromDocument, type Schema, Supergraph } from '@apollo/federation-internals';
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
 import { type FetchNode, type QueryPlan, QueryPlanner } from '@apollo/query-planner';
-import { type Logger, pushIterator } from '@switchyard/kit';
+import { pushIterator } from '@switchyard/kit';
 import {
   type ExecutionArgs,
+  type DocumentNode,
   type ExecutionResult,
   getOperationAST,
   getVariableValues,
   GraphQLError,
   type GraphQLSchema,
   parse,
+  type ParseOptions,
+  specifiedRules,
   validate,
+  type ValidationRule,
 } from 'graphql';
 import { createClient } from 'graphql-ws';
 import type { ServerOptions as WsOptions } from 'graphql-ws';
@@ -44,7 +48,21 @@ export class FederatedWebSocket {
 
   constructor(
     private readonly sources: ReadonlyMap<string, ForwardingDataSource>,
-    private readonly logger: Logger,
+    private readonly limits: {
+      /** Validation rules beyond the specification's (the gateway's operation limits). */
+      rules: readonly ValidationRule[];
+      /** Throws when the operation, with its variables, would cost too much. */
+      checkCost: (op: {
+        schema: GraphQLSchema;
+        document: DocumentNode;
+        operationName?: string | null;
+        variables?: Record<string, unknown>;
+      }) => void;
+      /** Parser settings (the token limit). */
+      parseOptions: ParseOptions;
+      /** Throws when the caller has spent their rate. */
+      spend: (ctx: GatewayContext) => Promise<void>;
+    },
   ) {}
 
   /** For `gateway.onSchemaLoadOrUpdate`: plans follow the served supergraph. */
@@ -79,22 +97,43 @@ export class FederatedWebSocket {
       return [new GraphQLError('the gateway has no supergraph yet', { extensions: { code: 'UNAVAILABLE' } })];
     let document;
     try {
-      document = parse(payload.query);
+      document = parse(payload.query, this.limits.parseOptions);
     } catch (error) {
       return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
     }
-    const invalid = validate(loaded.schema, document);
+    const invalid = validate(loaded.schema, document, [...specifiedRules, ...this.limits.rules]);
     if (invalid.length) return invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) return [new GraphQLError('name the operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];
     const variables = getVariableValues(loaded.schema, operation.variableDefinitions ?? [], payload.variables ?? {});
     if (variables.errors) return variables.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
+    try {
+      this.limits.checkCost({
+        schema: loaded.schema,
+        document,
+        operationName: payload.operationName,
+        variables: variables.coerced,
+      });
+    } catch (error) {
+      return [error as GraphQLError];
+    }
     return {
       schema: loaded.schema,
       document,
       operationName: payload.operationName,
       variableValues: variables.coerced,
     };
+  }
+
+  /** Each operation over the socket spends a point of the caller's rate, as over HTTP. */
+  private async refusal(ctx: GatewayContext): Promise<ExecutionResult | undefined> {
+    try {
+      await this.limits.spend(ctx);
+      return undefined;
+    } catch (error) {
+      if (error instanceof GraphQLError) return { errors: [error] };
+      throw error;
+    }
   }
 
   private plan(args: ExecutionArgs): { plan: QueryPlan; loaded: Loaded } {
@@ -106,6 +145,8 @@ export class FederatedWebSocket {
   }
 
   private async execute(args: ExecutionArgs & { contextValue: GatewayContext }): Promise<ExecutionResult> {
+    const refused = await this.refusal(args.contextValue);
+    if (refused) return refused;
     const { plan, loaded } = this.plan(args);
     return this.run(plan, loaded, args);
   }
@@ -142,6 +183,8 @@ export class FederatedWebSocket {
   private async subscribe(
     args: ExecutionArgs & { contextValue: GatewayContext },
   ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const refused = await this.refusal(args.contextValue);
+    if (refused) return refused;
     const { plan, loaded } = this.plan(args);
     const node = plan.node;
     if (node?.kind !== 'Subscription') return this.run(plan, loaded, args);

@@ -1,9 +1,18 @@
 import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
 import type { ApolloServerOptions } from '@apollo/server';
-import { createLogger, createMetrics, type Logger, type Service, startService } from '@switchyard/kit';
-import { type GatewayContext, gatewayContext } from './context.js';
+import {
+  Auth,
+  createLogger,
+  createMetrics,
+  type Logger,
+  resolveJwtSecret,
+  type Service,
+  startService,
+} from '@switchyard/kit';
+import { callerKey, type GatewayContext, gatewayContext } from './context.js';
 import { ForwardingDataSource } from './datasource.js';
 import { FederatedWebSocket } from './federated-ws.js';
+import { checkCost, costLimitPlugin, limitRequests, operationLimits, parseLimits, RateLimit } from './limits.js';
 import type { GatewayEnv } from './env.js';
 import { mountHttpRoutes, subgraphUrls } from './routes.js';
 import { supergraphFile } from './supergraph-file.js';
@@ -22,7 +31,15 @@ export async function startGateway(
   // servers at start; a self-hosted gateway phones nobody unless asked to.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const sources = new Map<string, ForwardingDataSource>();
-  const websocket = new FederatedWebSocket(sources, logger);
+  const caller = callerKey(new Auth(resolveJwtSecret(env), '1h'), env.TRUST_PROXY);
+  const rate = new RateLimit(env, env.REDIS_URL, logger);
+  const rules = operationLimits(env);
+  const websocket = new FederatedWebSocket(sources, {
+    rules,
+    parseOptions: parseLimits(env),
+    checkCost: (op) => checkCost(env, op),
+    spend: (ctx) => rate.spend(ctx.caller),
+  });
   const gateway = new ApolloGateway({
     supergraphSdl:
       env.SUPERGRAPH_SOURCE === 'file'
@@ -52,8 +69,13 @@ export async function startGateway(
     metrics: createMetrics('gateway'),
     production: !dev,
     graphql: { gateway: gateway as unknown as NonNullable<ApolloServerOptions<GatewayContext>['gateway']> },
-    context: gatewayContext(env.TRUST_PROXY),
+    context: gatewayContext(env.TRUST_PROXY, caller),
     websocket: websocket.hooks(),
+    apollo: { validationRules: rules, parseOptions: parseLimits(env), allowBatchedHttpRequests: env.MAX_BATCH > 0 },
+    plugins: [costLimitPlugin(env)],
+    bodyLimit: env.MAX_BODY_BYTES,
+    beforeGraphql: [limitRequests(env, rate, (req) => caller(req.headers, req.socket.remoteAddress))],
+    onClose: async () => rate.close(),
     routes: (app) =>
       mountHttpRoutes(app, env.HTTP_ROUTES, (name) => urls[name] ?? composedUrls[name], logger, env.TRUST_PROXY),
     sandbox: env.SANDBOX ?? dev,

@@ -71,6 +71,24 @@ export class Auth {
     return jwt.sign(claims, this.secret, { jwtid: id, algorithm: 'HS256' });
   }
 
+  /**
+   * Who a header claims to be, from the token's signature alone (no lookup): `user:<id>` or
+   * `token:<id>`, or null. For keying limits and idempotency at the gateway; the subgraphs still
+   * confirm every token.
+   */
+  callerOf(header: string | undefined): string | null {
+    const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+    if (!token) return null;
+    try {
+      const claims = jwt.verify(token, this.secret, { algorithms: ['HS256'] }) as jwt.JwtPayload & { typ?: string };
+      if (claims.typ === 'user' && claims.sub) return `user:${claims.sub}`;
+      if (claims.typ === 'api' && claims.jti) return `token:${claims.jti}`;
+    } catch {
+      // an invalid or expired token identifies nobody
+    }
+    return null;
+  }
+
   /** Reads `Authorization: Bearer <token>`; never throws, so public fields keep working. */
   async authenticate(header: string | undefined): Promise<AuthContext> {
     if (!header) return { viewer: null };

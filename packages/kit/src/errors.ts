@@ -59,6 +59,7 @@ const CLIENT_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
+  'PAYLOAD_TOO_LARGE',
 ]);
 
 export function isClientError(code: unknown): boolean {

@@ -28,6 +28,8 @@ export interface RequestContext extends BaseContext {
 
 export interface RequestInfo {
   headers: IncomingHttpHeaders;
+  /** The peer's address (a proxy's, behind one). */
+  remoteAddress?: string;
   requestId: string;
   log: Logger;
 }
@@ -50,9 +52,13 @@ export interface ServiceOptions<C extends RequestContext> {
   sandbox?: boolean;
   introspection?: boolean;
   plugins?: ApolloServerPlugin<C>[];
+  /** Apollo Server settings a service may add (the gateway's limits). */
+  apollo?: Pick<ApolloServerOptions<C>, 'validationRules' | 'parseOptions' | 'allowBatchedHttpRequests'>;
+  /** Express middleware between the parsed body and GraphQL (rate limits). */
+  beforeGraphql?: express.RequestHandler[];
   /** Extra HTTP routes, mounted before GraphQL. */
   routes?: (app: express.Express) => void;
-  bodyLimit?: string;
+  bodyLimit?: string | number;
   /** On close, how long /ready reports 503 before the listener stops, so balancers move away first. */
   shutdownDelayMs?: number;
   onClose?: () => Promise<void>;
@@ -118,6 +124,7 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
           const requestId = randomUUID();
           return options.context({
             headers: { ...ctx.extra.request.headers, authorization },
+            remoteAddress: ctx.extra.request.socket.remoteAddress,
             requestId,
             log: logger.child({ requestId }),
           });
@@ -129,6 +136,7 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
 
   const apollo = new ApolloServer<C>({
     ...options.graphql,
+    ...options.apollo,
     introspection: options.introspection ?? !options.production,
     includeStacktraceInErrorResponses: !options.production,
     formatError: formatError(options.production),
@@ -168,12 +176,35 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
     // Bearer tokens, not cookies: Sandbox needs any origin, never credentials.
     cors<cors.CorsRequest>(options.sandbox ? { origin: true } : { origin: false }),
     express.json({ limit: options.bodyLimit ?? '10mb' }),
+    ...(options.beforeGraphql ?? []),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
-        return options.context({ headers: req.headers, requestId, log: logger.child({ requestId }) });
+        return options.context({
+          headers: req.headers,
+          remoteAddress: req.socket.remoteAddress,
+          requestId,
+          log: logger.child({ requestId }),
+        });
       },
     }),
+  );
+
+  // A body too large or not JSON gets a GraphQL-shaped answer, not express's HTML page.
+  app.use(
+    '/graphql',
+    (error: Error & { status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if (res.headersSent) return next(error);
+      const status = error.status ?? 500;
+      const [code, message] =
+        status === 413
+          ? ['PAYLOAD_TOO_LARGE', `request body over ${options.bodyLimit ?? '10mb'}`]
+          : status < 500
+            ? ['BAD_REQUEST', error.message]
+            : ['INTERNAL_SERVER_ERROR', 'internal server error'];
+      if (status >= 500) logger.error({ err: error }, 'request failed');
+      res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    },
   );
 
   await new Promise<void>((resolve, reject) => {

@@ -85,6 +85,7 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
     const gateway = await startGateway(
       parseEnv(gatewayEnv, {
         NODE_ENV: common.NODE_ENV,
+        JWT_SECRET: options.jwtSecret,
         HOST: '127.0.0.1',
         PORT: '0',
         SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
