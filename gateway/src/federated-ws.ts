@@ -1,23 +1,23 @@
 import { operationFromDocument, type Schema, Supergraph } from '@apollo/federation-internals';
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
 import { type FetchNode, type QueryPlan, QueryPlanner } from '@apollo/query-planner';
-import { pushIterator } from '@switchyard/kit';
+import { type Logger, pushIterator } from '@switchyard/kit';
 import {
-  type ExecutionArgs,
   type DocumentNode,
+  type ExecutionArgs,
   type ExecutionResult,
   getOperationAST,
   getVariableValues,
   GraphQLError,
   type GraphQLSchema,
+  NoSchemaIntrospectionCustomRule,
   parse,
   type ParseOptions,
   specifiedRules,
   validate,
   type ValidationRule,
 } from 'graphql';
-import { createClient } from 'graphql-ws';
-import type { ServerOptions as WsOptions } from 'graphql-ws';
+import { createClient, type ServerOptions as WsOptions } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { GatewayContext } from './context.js';
 import type { ForwardingDataSource } from './datasource.js';
@@ -29,43 +29,63 @@ interface Loaded {
   planner: QueryPlanner;
 }
 
+type Args = ExecutionArgs & { contextValue: GatewayContext };
+
+export interface WebSocketLimits {
+  /** Validation rules beyond the specification's (the gateway's operation limits). */
+  rules: readonly ValidationRule[];
+  /** Whether `__schema`/`__type` may be asked for, as over HTTP (INTROSPECTION). */
+  introspection: boolean;
+  /** Throws when the operation, with its variables, would cost too much. */
+  checkCost: (op: {
+    schema: GraphQLSchema;
+    document: DocumentNode;
+    operationName?: string | null;
+    variables?: Record<string, unknown>;
+  }) => void;
+  /** Parser settings (the token limit). */
+  parseOptions: ParseOptions;
+  /** Throws when the caller has spent their rate. */
+  spend: (ctx: GatewayContext) => Promise<void>;
+}
+
 /** The plan's stand-in for the subgraph that produced an event: it answers with the event. */
 const EVENT_SOURCE = '__event';
-
-/** Results held for a subscriber that reads slower than its events come. */
+/** Results held, and events waiting to be completed, for one subscriber. */
 const BUFFER = 100;
+/** How long a subgraph has to accept a subscription's socket. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** `ws` with a handshake deadline, so a subgraph that never answers cannot hold a socket open. */
+class TimedWebSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols, { handshakeTimeout: CONNECT_TIMEOUT_MS });
+  }
+}
+
+const unavailable = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAVAILABLE' } });
 
 /**
- * GraphQL over WebSocket at the gateway, executed federated: an operation is planned over the
- * supergraph like any other. For a subscription, the plan's first fetch is subscribed to on the
- * subgraph that owns the root field (over graphql-ws, with the caller's credentials), and each
- * event it sends is completed by the rest of the plan, so fields of other subgraphs resolve as
- * in a query; a subgraph that fails costs its fields, not the event. Queries and mutations sent
- * over the socket run their plan once.
+ * GraphQL over WebSocket at the gateway, executed federated: an operation is checked like one
+ * over HTTP (the same validation rules and limits) and planned over the supergraph. For a
+ * subscription, the plan's first fetch is subscribed to on the subgraph that owns the root field
+ * (over graphql-ws, with the caller's credentials), and each event it sends is completed by the
+ * rest of the plan, so fields of other subgraphs resolve as in a query; a subgraph that fails
+ * costs its fields, not the event. Queries and mutations sent over the socket run their plan
+ * once. Nothing an operation does closes the caller's socket: failures are GraphQL errors.
  */
 export class FederatedWebSocket {
   private loaded?: Loaded;
+  /** The supergraph each prepared document was checked against, so a reload cannot split them. */
+  private readonly checkedAgainst = new WeakMap<DocumentNode, Loaded>();
 
   constructor(
     private readonly sources: ReadonlyMap<string, ForwardingDataSource>,
-    private readonly limits: {
-      /** Validation rules beyond the specification's (the gateway's operation limits). */
-      rules: readonly ValidationRule[];
-      /** Throws when the operation, with its variables, would cost too much. */
-      checkCost: (op: {
-        schema: GraphQLSchema;
-        document: DocumentNode;
-        operationName?: string | null;
-        variables?: Record<string, unknown>;
-      }) => void;
-      /** Parser settings (the token limit). */
-      parseOptions: ParseOptions;
-      /** Throws when the caller has spent their rate. */
-      spend: (ctx: GatewayContext) => Promise<void>;
-    },
+    private readonly limits: WebSocketLimits,
+    private readonly logger: Logger,
   ) {}
 
-  /** For `gateway.onSchemaLoadOrUpdate`: plans follow the served supergraph. */
+  /** For `gateway.onSchemaLoadOrUpdate`: new operations are planned over the served supergraph. */
   load(coreSupergraphSdl: string): void {
     const supergraph = Supergraph.build(coreSupergraphSdl);
     const apiSchema = supergraph.apiSchema();
@@ -80,10 +100,23 @@ export class FederatedWebSocket {
   /** graphql-ws hooks (kit's server adds the context). */
   hooks(): Pick<WsOptions, 'onSubscribe' | 'execute' | 'subscribe'> {
     return {
-      onSubscribe: (_ctx, _id, payload) => this.prepare(payload),
-      execute: (args) => this.execute(args as ExecutionArgs & { contextValue: GatewayContext }),
-      subscribe: (args) => this.subscribe(args as ExecutionArgs & { contextValue: GatewayContext }),
+      onSubscribe: (_ctx, _id, payload) => {
+        try {
+          return this.prepare(payload);
+        } catch (error) {
+          return this.failure(error).errors;
+        }
+      },
+      execute: (args) => this.execute(args as Args).catch((error: unknown) => this.failure(error)),
+      subscribe: (args) => this.subscribe(args as Args).catch((error: unknown) => this.failure(error)),
     };
+  }
+
+  /** Whatever goes wrong becomes a GraphQL error for this operation, never a closed socket. */
+  private failure(error: unknown): { errors: GraphQLError[] } {
+    if (error instanceof GraphQLError) return { errors: [error] };
+    this.logger.error({ err: error }, 'WebSocket operation failed');
+    return { errors: [new GraphQLError('internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
   }
 
   /** Parses, validates and coerces variables against the API schema, as HTTP requests are. */
@@ -93,70 +126,55 @@ export class FederatedWebSocket {
     variables?: Record<string, unknown> | null;
   }): ExecutionArgs | GraphQLError[] {
     const loaded = this.loaded;
-    if (!loaded)
-      return [new GraphQLError('the gateway has no supergraph yet', { extensions: { code: 'UNAVAILABLE' } })];
+    if (!loaded) return [unavailable('the gateway has no supergraph yet')];
     let document;
     try {
       document = parse(payload.query, this.limits.parseOptions);
     } catch (error) {
       return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
     }
-    const invalid = validate(loaded.schema, document, [...specifiedRules, ...this.limits.rules]);
+    const rules = [
+      ...specifiedRules,
+      ...this.limits.rules,
+      ...(this.limits.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+    ];
+    let invalid: readonly GraphQLError[];
+    try {
+      invalid = validate(loaded.schema, document, rules);
+    } catch (error) {
+      // graphql-js throws on some documents (a subscription root under @include) instead of reporting.
+      invalid = [new GraphQLError((error as Error).message)];
+    }
     if (invalid.length) return invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) return [new GraphQLError('name the operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];
     const variables = getVariableValues(loaded.schema, operation.variableDefinitions ?? [], payload.variables ?? {});
     if (variables.errors) return variables.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
-    try {
-      this.limits.checkCost({
-        schema: loaded.schema,
-        document,
-        operationName: payload.operationName,
-        variables: variables.coerced,
-      });
-    } catch (error) {
-      return [error as GraphQLError];
-    }
-    return {
+    this.limits.checkCost({
       schema: loaded.schema,
       document,
       operationName: payload.operationName,
-      variableValues: variables.coerced,
-    };
-  }
-
-  /** Each operation over the socket spends a point of the caller's rate, as over HTTP. */
-  private async refusal(ctx: GatewayContext): Promise<ExecutionResult | undefined> {
-    try {
-      await this.limits.spend(ctx);
-      return undefined;
-    } catch (error) {
-      if (error instanceof GraphQLError) return { errors: [error] };
-      throw error;
-    }
+      variables: variables.coerced,
+    });
+    this.checkedAgainst.set(document, loaded);
+    return { schema: loaded.schema, document, operationName: payload.operationName, variableValues: variables.coerced };
   }
 
   private plan(args: ExecutionArgs): { plan: QueryPlan; loaded: Loaded } {
-    const loaded = this.loaded!;
+    const loaded = this.checkedAgainst.get(args.document)!;
     const operation = operationFromDocument(loaded.apiSchema, args.document, {
       operationName: args.operationName ?? undefined,
     });
     return { plan: loaded.planner.buildQueryPlan(operation), loaded };
   }
 
-  private async execute(args: ExecutionArgs & { contextValue: GatewayContext }): Promise<ExecutionResult> {
-    const refused = await this.refusal(args.contextValue);
-    if (refused) return refused;
+  private async execute(args: Args): Promise<ExecutionResult> {
+    await this.limits.spend(args.contextValue);
     const { plan, loaded } = this.plan(args);
     return this.run(plan, loaded, args);
   }
 
-  private run(
-    plan: QueryPlan,
-    loaded: Loaded,
-    args: ExecutionArgs & { contextValue: GatewayContext },
-    event?: ExecutionResult,
-  ): Promise<ExecutionResult> {
+  private run(plan: QueryPlan, loaded: Loaded, args: Args, event?: ExecutionResult): Promise<ExecutionResult> {
     const serviceMap: Record<string, GraphQLDataSource<GatewayContext>> = Object.fromEntries(this.sources);
     if (event) serviceMap[EVENT_SOURCE] = { process: async () => ({ data: event.data, errors: event.errors }) };
     const requestContext = {
@@ -180,16 +198,14 @@ export class FederatedWebSocket {
     ) as Promise<ExecutionResult>;
   }
 
-  private async subscribe(
-    args: ExecutionArgs & { contextValue: GatewayContext },
-  ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-    const refused = await this.refusal(args.contextValue);
-    if (refused) return refused;
+  private async subscribe(args: Args): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    await this.limits.spend(args.contextValue);
     const { plan, loaded } = this.plan(args);
     const node = plan.node;
     if (node?.kind !== 'Subscription') return this.run(plan, loaded, args);
-    const source = this.sources.get(node.primary.serviceName);
-    if (!source) return { errors: [new GraphQLError(`no subgraph named ${node.primary.serviceName}`)] };
+    const service = node.primary.serviceName;
+    const source = this.sources.get(service);
+    if (!source) throw unavailable(`the ${service} subgraph is not known here`);
 
     // The rest of the plan, run per event, starts from the event as if fetched.
     const perEvent: QueryPlan = {
@@ -199,22 +215,39 @@ export class FederatedWebSocket {
         nodes: [{ ...node.primary, serviceName: EVENT_SOURCE } as FetchNode, ...(node.rest ? [node.rest] : [])],
       },
     };
+    const ctx = args.contextValue;
     const client = createClient({
       url: source.url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: args.contextValue.authorization ? { authorization: args.contextValue.authorization } : {},
+      webSocketImpl: TimedWebSocket,
+      connectionParams: {
+        ...(ctx.authorization && { authorization: ctx.authorization }),
+        'x-request-id': ctx.requestId,
+      },
+      connectionAckWaitTimeout: CONNECT_TIMEOUT_MS,
       retryAttempts: 0,
     });
     const stream = pushIterator<ExecutionResult>({
       buffer: BUFFER,
       name: 'subscription',
-      onEnd: async () => {
+      // Closed at once, even while it is still connecting (dispose would wait for the handshake).
+      onEnd: () => {
         stopUpstream();
-        await client.dispose();
+        client.terminate();
       },
     });
     // Events are completed one after another, so they reach the caller in order.
     let completing = Promise.resolve();
+    let waiting = 0;
+    const enqueue = (work: () => void | Promise<void>) => {
+      waiting++;
+      completing = completing
+        .then(() => (stream.ended ? undefined : work()))
+        .catch((error: unknown) => {
+          ctx.log.error({ err: error }, 'could not complete a subscription event');
+          stream.push({ errors: [new GraphQLError('could not complete this event')] });
+        })
+        .finally(() => waiting--);
+    };
     const stopUpstream = client.subscribe(
       {
         query: node.primary.operation,
@@ -223,30 +256,24 @@ export class FederatedWebSocket {
       },
       {
         next: (event) => {
-          completing = completing
-            .then(async () => {
-              if (!event.data) return stream.push({ errors: event.errors as GraphQLError[] });
-              stream.push(await this.run(perEvent, loaded, args, event as ExecutionResult));
-            })
-            .catch((error: unknown) => {
-              args.contextValue.log.error({ err: error }, 'could not complete a subscription event');
-              stream.push({
-                errors: [
-                  new GraphQLError('could not complete this event', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
-                ],
-              });
-            });
-        },
-        // The subgraph refused or went away: the caller gets why, then the end.
-        error: (error) => {
-          completing = completing.then(() => {
-            stream.push({ errors: upstreamErrors(error, node.primary.serviceName) });
-            stream.end();
+          if (waiting >= BUFFER) {
+            stream.fail(
+              new GraphQLError(`subscriber fell ${BUFFER} events behind`, { extensions: { code: 'UNAVAILABLE' } }),
+            );
+            return;
+          }
+          enqueue(async () => {
+            if (!event.data) return stream.push({ errors: event.errors as GraphQLError[] });
+            stream.push(await this.run(perEvent, loaded, args, event as ExecutionResult));
           });
         },
-        complete: () => {
-          completing = completing.then(() => stream.end());
-        },
+        // The subgraph refused or went away: the caller gets why, then the end.
+        error: (error) =>
+          enqueue(() => {
+            stream.push({ errors: upstreamErrors(error, service) });
+            stream.end();
+          }),
+        complete: () => enqueue(() => stream.end()),
       },
     );
     return stream.iterator;
@@ -257,13 +284,12 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
   return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code } });
 }
 
-/** What the subgraph's socket said: its own GraphQL errors as they came, or why it closed. */
+/** What the subgraph's socket said: its own GraphQL errors as they came, or that it went away. */
 function upstreamErrors(error: unknown, service: string): GraphQLError[] {
   if (Array.isArray(error)) {
-    return (error as Array<{ message: string; extensions?: Record<string, unknown> }>).map(
-      (e) => new GraphQLError(e.message, { extensions: e.extensions }),
+    return (error as Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>).map(
+      (e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions }),
     );
   }
-  const reason = (error as { reason?: string }).reason || (error as Error).message || 'connection closed';
-  return [new GraphQLError(`subscription to ${service} ended: ${reason}`, { extensions: { code: 'UNAVAILABLE' } })];
+  return [unavailable(`the ${service} subgraph ended this subscription; subscribe again`)];
 }

@@ -34,12 +34,17 @@ export async function startGateway(
   const caller = callerKey(new Auth(resolveJwtSecret(env), '1h'), env.TRUST_PROXY);
   const rate = new RateLimit(env, env.REDIS_URL, logger);
   const rules = operationLimits(env);
-  const websocket = new FederatedWebSocket(sources, {
-    rules,
-    parseOptions: parseLimits(env),
-    checkCost: (op) => checkCost(env, op),
-    spend: (ctx) => rate.spend(ctx.caller),
-  });
+  const websocket = new FederatedWebSocket(
+    sources,
+    {
+      rules,
+      parseOptions: parseLimits(env),
+      checkCost: (op) => checkCost(env, op),
+      spend: (ctx) => rate.spend(ctx.caller),
+      introspection: env.INTROSPECTION ?? dev,
+    },
+    logger,
+  );
   const gateway = new ApolloGateway({
     supergraphSdl:
       env.SUPERGRAPH_SOURCE === 'file'

@@ -65,7 +65,7 @@ const counts = async () =>
 
 beforeAll(async () => {
   storage = await mkdtemp(join(tmpdir(), 'documents-'));
-  run = await startStack(stack, {}, { STORAGE_DIR: storage, MAX_UPLOAD_BYTES: '100000' });
+  run = await startStack(stack, { benchmarks: { STORAGE_DIR: storage, MAX_UPLOAD_BYTES: '100000' } });
   sql = await sqlClient(run.db);
   admin = run.client.as(await loginAdmin(run.client));
   const { createApiToken } = await admin.data(

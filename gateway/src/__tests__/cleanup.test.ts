@@ -8,7 +8,10 @@ let sql: pg.Client;
 
 beforeAll(async () => {
   // No mailer here: it would send (and so change) the outbox rows the retention test plants.
-  run = await startStack(stack, {}, {}, { MAILER: 'false' }, { CLEANUP_BATCH: '3', PRICE_RETENTION_DAYS: '14' });
+  run = await startStack(stack, {
+    ingestion: { MAILER: 'false' },
+    cleanup: { CLEANUP_BATCH: '3', PRICE_RETENTION_DAYS: '14' },
+  });
   sql = await sqlClient(run.db);
 });
 afterAll(async () => {

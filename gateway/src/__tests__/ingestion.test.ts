@@ -63,7 +63,7 @@ describe('the market collector, replaying a known series', () => {
       ['BETA', beta],
     ]);
     smtp = await startSmtp();
-    run = await startStack(stack, {}, {}, { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, SMTP_URL: smtp.url });
+    run = await startStack(stack, { ingestion: { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, SMTP_URL: smtp.url } });
   });
   afterAll(async () => {
     await stack.close();
@@ -146,12 +146,9 @@ describe('a failing provider', () => {
 
   beforeAll(async () => {
     file = join(await mkdtemp(join(tmpdir(), 'replay-')), 'late.csv');
-    run = await startStack(
-      stack,
-      {},
-      {},
-      { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, BREAKER_FAILURES: '5', BREAKER_RESET_SEC: '1' },
-    );
+    run = await startStack(stack, {
+      ingestion: { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, BREAKER_FAILURES: '5', BREAKER_RESET_SEC: '1' },
+    });
   });
   afterAll(() => stack.close());
 
@@ -232,7 +229,7 @@ describe('the mail outbox', () => {
     smtp = await startSmtp({ refuse: (to) => to.startsWith('unlucky') });
     const file = await replayFile([['MAIL', [10, 20, 10, 20, 10, 20]]]);
     // This collector stores alerts but sends nothing, as if killed before mailing.
-    run = await startStack(stack, {}, {}, { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAILER: 'false' });
+    run = await startStack(stack, { ingestion: { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAILER: 'false' } });
   });
   afterAll(async () => {
     for (const s of extra) await s.close();
@@ -288,7 +285,7 @@ describe('a mail worker killed in the middle of a send', () => {
   beforeAll(async () => {
     [hanging, smtp] = await Promise.all([startSmtp({ hold: true }), startSmtp()]);
     const file = await replayFile([['KILL', [10, 20]]]);
-    run = await startStack(stack, {}, {}, { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAILER: 'false' });
+    run = await startStack(stack, { ingestion: { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAILER: 'false' } });
   });
   afterAll(async () => {
     await replacement?.close();
@@ -343,7 +340,7 @@ describe('without SMTP_URL', () => {
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), 'mail-'));
     const file = await replayFile([['DEV', [1, 30]]]);
-    run = await startStack(stack, {}, {}, { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAIL_FOLDER: folder });
+    run = await startStack(stack, { ingestion: { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAIL_FOLDER: folder } });
   });
   afterAll(() => stack.close());
 
@@ -373,17 +370,14 @@ describe('several providers', () => {
 
   beforeAll(async () => {
     const missing = join(await mkdtemp(join(tmpdir(), 'replay-')), 'never.csv');
-    run = await startStack(
-      stack,
-      {},
-      {},
-      {
+    run = await startStack(stack, {
+      ingestion: {
         MARKET_PROVIDER: 'simulated',
         MARKET_ROUTES: '^BAD=replay',
         REPLAY_FILE: missing,
         BREAKER_FAILURES: '3',
       },
-    );
+    });
   });
   afterAll(() => stack.close());
 

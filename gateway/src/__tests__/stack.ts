@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { type RunningStack, startAll } from '@switchyard/stack';
+import { join } from 'node:path';
+import { gatewayEnv, startGateway } from '@switchyard/gateway';
+import { parseEnv } from '@switchyard/kit';
+import { ROOT, type RunningStack, type StackOptions, startAll } from '@switchyard/stack';
 import type { Service } from '@switchyard/kit';
 import type pg from 'pg';
 import { freshDatabase, GraphQLClient, sqlClient, Stack } from '@switchyard/testing';
@@ -16,10 +19,7 @@ export interface Running extends RunningStack {
 /** Every subgraph and the real gateway on free ports, over a fresh database. */
 export async function startStack(
   stack: Stack,
-  gatewayOverrides: Record<string, string> = {},
-  benchmarksOverrides: Record<string, string> = {},
-  ingestionOverrides: Record<string, string> = {},
-  cleanupOverrides: Record<string, string> = {},
+  overrides: Pick<StackOptions, 'gateway' | 'users' | 'benchmarks' | 'ingestion' | 'cleanup'> = {},
 ): Promise<Running> {
   const db = await freshDatabase();
   const secret = randomBytes(32).toString('hex');
@@ -28,13 +28,37 @@ export async function startStack(
       databaseUrl: db,
       jwtSecret: secret,
       admin: ADMIN,
-      gateway: gatewayOverrides,
-      benchmarks: benchmarksOverrides,
-      ingestion: ingestionOverrides,
-      cleanup: cleanupOverrides,
+      ...overrides,
     }),
   );
   return { ...running, db, secret, client: new GraphQLClient(running.gateway.url) };
+}
+
+/**
+ * Another gateway over the running stack's subgraphs (or others, by SUBGRAPH_URLS), with its
+ * own settings; the stack closes it.
+ */
+export async function extraGateway(
+  stack: Stack,
+  run: Running,
+  overrides: Record<string, string> = {},
+): Promise<Service & { client: GraphQLClient }> {
+  const gateway = await stack.add(
+    startGateway(
+      parseEnv(gatewayEnv, {
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        JWT_SECRET: run.secret,
+        SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
+        SUBGRAPH_URLS: ['users', 'sessions', 'benchmarks', 'ingestion', 'cleanup']
+          .map((name) => `${name}=${run[name as 'users'].url}`)
+          .join(','),
+        ...overrides,
+      }),
+    ),
+  );
+  return Object.assign(gateway, { client: new GraphQLClient(gateway.url) });
 }
 
 let counter = 0;

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEventBus, type EventBus } from '@switchyard/kit';
 import { alertRaised } from '@switchyard/users/events';
-import { Stack, TestSubscription, waitFor } from '@switchyard/testing';
-import { loginAdmin, metricOf, newUser, type Running, startStack } from './stack.js';
+import { freePort, Stack, TestSubscription, waitFor } from '@switchyard/testing';
+import { WebSocket, WebSocketServer } from 'ws';
+import { extraGateway, loginAdmin, metricOf, newUser, type Running, startStack } from './stack.js';
 
 const WATCH = 'mutation($s: String!, $h: Float!, $l: Float!) { watch(symbol: $s, high: $h, low: $l) { high } }';
 const FULL = `subscription { alertTriggered {
@@ -29,7 +30,10 @@ describe('alertTriggered through the gateway', () => {
     const file = join(await mkdtemp(join(tmpdir(), 'replay-')), 'prices.csv');
     const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
     await writeFile(file, ['date,symbol,price', ...[100, 120, 80, 100].map((p, i) => `${at(i)},ACME,${p}`)].join('\n'));
-    run = await startStack(stack, {}, {}, { MARKET_PROVIDER: 'replay', REPLAY_FILE: file });
+    run = await startStack(stack, {
+      ingestion: { MARKET_PROVIDER: 'replay', REPLAY_FILE: file },
+      users: { SUBSCRIPTION_RECHECK_SEC: '0.5' },
+    });
     bus = await createEventBus({ databaseUrl: run.db });
   });
   afterAll(async () => {
@@ -111,7 +115,8 @@ describe('alertTriggered through the gateway', () => {
       triggeredAt: new Date().toISOString(),
     });
     const daveSees = subscribe(FULL, dave.token);
-    await live(1);
+    const daveWaits = subscribe('subscription { alertTriggered(symbol: "QUIET") { kind } }', dave.token);
+    await live(2);
 
     await run.ingestion.close();
     await bus.publish(alertRaised, event('LOW'));
@@ -141,6 +146,47 @@ describe('alertTriggered through the gateway', () => {
     await bus.publish(alertRaised, event('HIGH'));
     await daveSees.untilEnded();
     expect(daveSees.results.slice(1).map((r) => r.errors?.[0]?.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    // No event for this one: the periodic check ends it.
+    await daveWaits.untilEnded();
+    expect(daveWaits.results.map((r) => r.errors?.[0]?.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     await live(0);
+  });
+
+  it('answers a bad operation with an error, not a closed socket, and survives callers leaving mid-connect', async () => {
+    const erin = await newUser(run.client, 'erin');
+    const conditional = subscribe(
+      'subscription($x: Boolean!) { alertTriggered @include(if: $x) { kind } }',
+      erin.token,
+      {
+        x: true,
+      },
+    );
+    await conditional.untilEnded();
+    expect((conditional.error as Array<{ extensions: { code: string } }>)[0]!.extensions.code).toBe(
+      'GRAPHQL_VALIDATION_FAILED',
+    );
+
+    // A users subgraph that takes the socket and never answers.
+    const port = await freePort();
+    const hung = new WebSocketServer({ port, host: '127.0.0.1' });
+    const upstream: WebSocket[] = [];
+    hung.on('connection', (socket) => upstream.push(socket));
+    const gateway = await extraGateway(stack, run, {
+      SUBGRAPH_URLS: `users=http://127.0.0.1:${port}/graphql,ingestion=${run.ingestion.url}`,
+    });
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const leaving = new TestSubscription(gateway.url, 'subscription { alertTriggered { kind } }', {}, erin.token);
+      await waitFor(async () => upstream.length === 1, 5_000, 'the upstream socket');
+      await leaving.close();
+      await waitFor(async () => upstream[0]!.readyState === WebSocket.CLOSED, 5_000, 'the upstream socket to close');
+      expect((await fetch(`${new URL(gateway.url).origin}/health`)).status).toBe(200);
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      hung.close();
+    }
   });
 });

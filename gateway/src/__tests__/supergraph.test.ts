@@ -59,7 +59,7 @@ describe('the gateway', () => {
     const original = await readFile(join(ROOT, 'supergraph.graphql'), 'utf8');
     expect(original).toContain('"""The signed-in user."""');
     await writeFile(file, original);
-    const { client } = await startStack(stack, { SUPERGRAPH_FILE: file });
+    const { client } = await startStack(stack, { gateway: { SUPERGRAPH_FILE: file } });
     expect(await describeMe(client)).toBe('The signed-in user.');
 
     let stop = false;

@@ -12,7 +12,7 @@ describe('the yahoo provider, against a Yahoo over HTTP', () => {
 
   beforeAll(async () => {
     yahoo = await startFakeYahoo();
-    run = await startStack(stack, {}, {}, { MARKET_PROVIDER: 'yahoo', YAHOO_BASE_URL: yahoo.url });
+    run = await startStack(stack, { ingestion: { MARKET_PROVIDER: 'yahoo', YAHOO_BASE_URL: yahoo.url } });
   });
   afterAll(async () => {
     await stack.close();

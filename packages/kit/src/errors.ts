@@ -60,6 +60,8 @@ const CLIENT_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
   'PAYLOAD_TOO_LARGE',
+  // Not the caller's fault, but meant for them: a subgraph went away, try again.
+  'UNAVAILABLE',
 ]);
 
 export function isClientError(code: unknown): boolean {

@@ -6,6 +6,8 @@ export interface EventStreamOptions<T> {
   filter?: (payload: T) => boolean | Promise<boolean>;
   /** Events held for a subscriber that reads slower than they come; past it the stream ends. */
   buffer?: number;
+  /** Run every `everyMs` while the stream lives; a throw ends it with that error (a revoked session). */
+  recheck?: { everyMs: number; check: () => Promise<void> };
 }
 
 /**
@@ -17,9 +19,17 @@ export interface EventStreamOptions<T> {
 export async function eventStream<T>(
   bus: EventBus,
   topic: Topic<T>,
-  { filter = () => true, buffer = 1000 }: EventStreamOptions<T> = {},
+  { filter = () => true, buffer = 1000, recheck }: EventStreamOptions<T> = {},
 ): Promise<AsyncIterableIterator<T>> {
-  const stream = pushIterator<T>({ buffer, name: `subscriber to ${topic.name}`, onEnd: () => unsubscribe() });
+  let timer: NodeJS.Timeout | undefined;
+  const stream = pushIterator<T>({
+    buffer,
+    name: `subscriber to ${topic.name}`,
+    onEnd: () => {
+      clearInterval(timer);
+      return unsubscribe();
+    },
+  });
   // Filters run one after another, so events keep their order even when a filter awaits.
   let filtering = Promise.resolve();
   const unsubscribe = await bus.subscribe(topic, (payload) => {
@@ -29,5 +39,9 @@ export async function eventStream<T>(
         if (keep) stream.push(payload);
       }, stream.fail);
   });
+  if (recheck) {
+    timer = setInterval(() => void recheck.check().catch(stream.fail), recheck.everyMs);
+    timer.unref();
+  }
   return stream.iterator;
 }

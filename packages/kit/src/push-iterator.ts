@@ -30,7 +30,10 @@ export function pushIterator<T>(options: {
   const stop = async () => {
     if (ended) return;
     ended = true;
-    await options.onEnd?.();
+    // Cleanup that fails (its own to log) must not reach the consumer, nor end the process.
+    await Promise.resolve()
+      .then(options.onEnd)
+      .catch(() => undefined);
   };
   const fail = (error: unknown) => {
     if (ended) return;

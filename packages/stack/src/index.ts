@@ -15,6 +15,8 @@ export interface StackOptions {
   databaseUrl: string;
   jwtSecret: string;
   admin: { email: string; password: string };
+  /** Extra users settings (SUBSCRIPTION_RECHECK_SEC, ...). */
+  users?: Record<string, string>;
   /** Extra gateway settings (SUPERGRAPH_FILE, ...). */
   gateway?: Record<string, string>;
   /** Extra benchmarks settings (MAX_UPLOAD_BYTES, STORAGE_DIR, ...). */
@@ -55,6 +57,7 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
         ...common,
         ADMIN_EMAIL: options.admin.email,
         ADMIN_PASSWORD: options.admin.password,
+        ...options.users,
       }) as Parameters<typeof startUsers>[0],
     );
     started.push(users);

@@ -7,6 +7,8 @@ import { createWatchLoaders } from './watch/watch.loader.js';
 
 export interface UsersContext extends SubgraphContext {
   auth: Auth;
+  /** How often a subscription confirms its caller's session while no event comes. */
+  recheckMs: number;
   loaders: ReturnType<typeof createLoaders>;
 }
 
@@ -20,8 +22,8 @@ function createLoaders(em: EntityManager) {
 }
 
 /** One set of DataLoaders per request; `auth` issues tokens on sign-in. */
-export function usersContext(base: SubgraphContext, auth: Auth): UsersContext {
-  return { ...base, auth, loaders: createLoaders(base.em) };
+export function usersContext(base: SubgraphContext, auth: Auth, recheckMs: number): UsersContext {
+  return { ...base, auth, recheckMs, loaders: createLoaders(base.em) };
 }
 
 /** A subscription resolves each event like a request of its own: loaders must not cache across events. */

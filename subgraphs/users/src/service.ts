@@ -12,7 +12,7 @@ export async function startUsers(env: UsersEnv & { DATABASE_URL: string }, logge
     entities,
     migrations,
     schema: buildUsersSchema,
-    context: usersContext,
+    context: (base, auth) => usersContext(base, auth, env.SUBSCRIPTION_RECHECK_SEC * 1000),
     tokenChecks,
     prepare: ({ orm, logger: log }) => ensureAdmin(orm, env, log),
   };

@@ -31,12 +31,46 @@ describe('eventStream', () => {
   });
 
   it('stops listening at once when returned while a read waits', async () => {
-    const stream = await eventStream(bus, prices);
+    // The real bus, watched: how many handlers it holds.
+    let handlers = 0;
+    const watched: EventBus = {
+      ...bus,
+      publish: bus.publish.bind(bus),
+      close: bus.close.bind(bus),
+      subscribe: async (topic, handler) => {
+        const unsubscribe = await bus.subscribe(topic, handler);
+        handlers++;
+        return async () => {
+          handlers--;
+          await unsubscribe();
+        };
+      },
+    };
+    const stream = await eventStream(watched, prices);
+    expect(handlers).toBe(1);
     const read = stream.next();
     await stream.return!();
     await expect(read).resolves.toEqual({ value: undefined, done: true });
+    expect(handlers).toBe(0);
     await publish(1);
     await expect(stream.next()).resolves.toEqual({ value: undefined, done: true });
+  });
+
+  it('ends with the error of a periodic check that fails, without any event', async () => {
+    let valid = true;
+    const stream = await eventStream(bus, prices, {
+      recheck: {
+        everyMs: 50,
+        check: async () => {
+          if (!valid) throw new Error('session ended');
+        },
+      },
+    });
+    const read = stream.next();
+    await new Promise((r) => setTimeout(r, 150));
+    valid = false;
+    await expect(read).rejects.toThrow('session ended');
+    await expect(stream.next()).resolves.toMatchObject({ done: true });
   });
 
   it('ends a subscriber that falls too far behind, and one whose filter throws, with the error after what it had', async () => {

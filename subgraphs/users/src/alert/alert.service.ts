@@ -54,22 +54,27 @@ export async function listAlerts(
 
 /**
  * Alerts as the collector raises them (topic `alerts`), for the caller as `listAlerts` scopes
- * them, optionally for one symbol. The caller's token is confirmed again before each delivery,
- * so a subscription ends when its session does (expiry, password change, deletion) and follows
- * role changes.
+ * them, optionally for one symbol. The caller's token is confirmed again before each delivery
+ * and every `recheckMs`, so a subscription ends when its session does (expiry, password change,
+ * deletion) and follows role changes.
  */
 export async function alertFeed(
   ctx: UsersContext,
   args: { userId?: string | null; symbol?: string | null },
 ): Promise<AsyncIterableIterator<AlertEvent>> {
   const owner = alertOwner(requireUser(ctx), args.userId ?? undefined);
+  const currentViewer = async () => {
+    const { viewer, authError } = await ctx.auth.authenticate(ctx.headers.authorization);
+    if (!viewer) throw authError ?? new UnauthenticatedError('sign in to follow alerts');
+    return viewer;
+  };
   return eventStream(ctx.events, alertRaised, {
     filter: async (alert) => {
       if ((owner && alert.userId !== owner) || (args.symbol && alert.symbol !== args.symbol)) return false;
-      const { viewer, authError } = await ctx.auth.authenticate(ctx.headers.authorization);
-      if (!viewer) throw authError ?? new UnauthenticatedError('sign in to follow alerts');
+      const viewer = await currentViewer();
       return alert.userId === viewer.id || isAdmin(viewer);
     },
+    recheck: { everyMs: ctx.recheckMs, check: async () => void (await currentViewer()) },
   });
 }
 
