@@ -32,7 +32,8 @@ export async function startGateway(
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const sources = new Map<string, ForwardingDataSource>();
   const caller = callerKey(new Auth(resolveJwtSecret(env), '1h'), env.TRUST_PROXY);
-  const rate = new RateLimit(env, env.REDIS_URL, logger);
+  const metrics = createMetrics('gateway');
+  const rate = new RateLimit(env, env.REDIS_URL, logger, metrics.registry);
   const rules = operationLimits(env);
   const websocket = new FederatedWebSocket(
     sources,
@@ -71,7 +72,7 @@ export async function startGateway(
     port: env.PORT,
     host: env.HOST,
     logger,
-    metrics: createMetrics('gateway'),
+    metrics,
     production: !dev,
     graphql: { gateway: gateway as unknown as NonNullable<ApolloServerOptions<GatewayContext>['gateway']> },
     context: gatewayContext(env.TRUST_PROXY, caller),

@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import { type ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { Redis } from 'ioredis';
+import { Counter, type Registry } from 'prom-client';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface Limits {
@@ -109,7 +110,14 @@ export class RateLimit {
   private readonly limiter: RateLimiterMemory | RateLimiterRedis;
   private readonly redis?: Redis;
 
-  constructor(limits: Limits, redisUrl: string | undefined, logger: Logger) {
+  private readonly refused: Counter;
+
+  constructor(limits: Limits, redisUrl: string | undefined, logger: Logger, registry: Registry) {
+    this.refused = new Counter({
+      name: 'gateway_rate_limited_total',
+      help: 'Operations refused because their caller spent the rate (RATE_LIMIT per RATE_WINDOW_SEC).',
+      registers: [registry],
+    });
     const options = { points: limits.RATE_LIMIT, duration: limits.RATE_WINDOW_SEC, keyPrefix: 'sy-rate' };
     if (redisUrl) {
       this.redis = new Redis(redisUrl, { enableOfflineQueue: false, lazyConnect: false });
@@ -130,6 +138,7 @@ export class RateLimit {
       await this.limiter.consume(caller, points);
     } catch (result) {
       if (!(result instanceof RateLimiterRes)) throw result;
+      this.refused.inc(points);
       const retryAfterSec = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
       throw new GraphQLError(`rate limit reached: try again in ${retryAfterSec} s`, {
         extensions: { code: 'RATE_LIMITED', retryAfterSec },

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CSV_COLUMNS, simulate } from '@switchyard/simulator';
 import { freePort } from '@switchyard/testing';
-import { loginAdmin, ROOT, useStack } from './stack.js';
+import { extraGateway, loginAdmin, metricOf, ROOT, useStack } from './stack.js';
 
 const run = useStack();
 
@@ -68,6 +68,22 @@ describe('the session simulator', () => {
     expect(again).toMatchObject({ users: 4, imported: 203, failures: [] });
     const doubled = (await readFile(out, 'utf8')).trim().split('\n').slice(1);
     expect(doubled.reduce((sum, l) => sum + Number(l.split(',')[3]), 0)).toBe(406);
+  });
+
+  it("waits out the gateway's rate limit instead of failing", async () => {
+    const gateway = await extraGateway(run.stack, run, { RATE_LIMIT: '2', RATE_WINDOW_SEC: '1' });
+    const out = join(await mkdtemp(join(tmpdir(), 'sim-')), 'stats.csv');
+    const report = await simulate({
+      ...options(out),
+      url: gateway.url,
+      users: 2,
+      sessions: 40,
+      batch: 10,
+      concurrency: 2,
+      emailPrefix: 'simrate',
+    });
+    expect(report).toMatchObject({ users: 2, imported: 40, failures: [] });
+    expect(await metricOf(gateway, 'gateway_rate_limited_total')).toBeGreaterThan(0);
   });
 
   it('exits non-zero and says why when the gateway cannot be reached', async () => {

@@ -85,11 +85,12 @@ export async function loginAdmin(client: GraphQLClient): Promise<string> {
 
 /**
  * For a test file: the whole stack over a fresh database, started before its tests and closed
- * after them, with a plain SQL client for independent checks. Fields are filled in beforeAll.
+ * after them, with a plain SQL client for independent checks and the Stack that closes it (for
+ * extra services). Fields are filled in beforeAll.
  */
-export function useStack(): Running & { sql: pg.Client } {
+export function useStack(): Running & { sql: pg.Client; stack: Stack } {
   const stack = new Stack();
-  const running = {} as Running & { sql: pg.Client };
+  const running = { stack } as Running & { sql: pg.Client; stack: Stack };
   beforeAll(async () => {
     Object.assign(running, await startStack(stack));
     running.sql = await sqlClient(running.db);

@@ -1,0 +1,132 @@
+import { codes, TestSubscription } from '@switchyard/testing';
+import { getIntrospectionQuery } from 'graphql';
+import { extraGateway, loginAdmin, newUser, useStack } from './stack.js';
+
+const run = useStack();
+
+const post = (url: string, body: unknown, token?: string) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+/** The first error's code of what a subscription over the socket got. */
+async function overSocket(url: string, query: string, token?: string, variables: Record<string, unknown> = {}) {
+  const subscription = new TestSubscription(url, query, variables, token);
+  await subscription.untilEnded();
+  await subscription.close();
+  const errors =
+    (subscription.error as Array<{ extensions?: { code?: string } }> | undefined) ?? subscription.results[0]?.errors;
+  return errors?.[0]?.extensions?.code;
+}
+
+describe('operation limits', () => {
+  it('refuse operations too deep, with too many aliases or tokens, or too costly, over HTTP and WebSocket', async () => {
+    const gateway = await extraGateway(run.stack, run, {
+      MAX_DEPTH: '3',
+      MAX_ALIASES: '2',
+      MAX_TOKENS: '60',
+      MAX_COST: '300',
+    });
+    const admin = gateway.client.as(await loginAdmin(run.client));
+
+    const deep = '{ me { watchlist { ticker { symbol } } } }';
+    let result = await admin.request(deep);
+    expect(result.status).toBe(400);
+    expect(codes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(result.errors![0]!.message).toMatch(/depth limit of 3/i);
+    expect((await admin.request('{ me { watchlist { high } } }')).errors).toBeUndefined();
+
+    result = await admin.request('{ a: me { id } b: me { id } c: me { id } }');
+    expect(codes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(result.errors![0]!.message).toMatch(/aliases limit of 2/i);
+    expect((await admin.request('{ a: me { id } b: me { id } }')).errors).toBeUndefined();
+
+    result = await admin.request(`{ me { ${'id '.repeat(60)}} }`);
+    expect(codes(result)).toEqual(['GRAPHQL_PARSE_FAILED']);
+    expect(result.errors![0]!.message).toMatch(/60 tokens/);
+
+    // Cost counts pages by their size, from literals or variables.
+    const USERS = 'query($n: Int) { users(first: $n) { nodes { id email role } } }';
+    result = await admin.request(USERS, { n: 100 });
+    expect(codes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(result.errors![0]!.message).toMatch(/cost \d+ is over the limit of 300/);
+    expect((await admin.request(USERS, { n: 10 })).errors).toBeUndefined();
+
+    const token = await loginAdmin(run.client);
+    expect(await overSocket(gateway.url, deep, token)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await overSocket(gateway.url, USERS, token, { n: 100 })).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('let the full introspection query through by default, as Sandbox sends it', async () => {
+    const query = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+    });
+    const result = await run.client.request(query);
+    expect(result.errors).toBeUndefined();
+    expect((result.data as any).__schema.queryType.name).toBe('Query');
+  });
+
+  it('refuse introspection over HTTP and WebSocket when it is off', async () => {
+    const gateway = await extraGateway(run.stack, run, { INTROSPECTION: 'false' });
+    const result = await gateway.client.request('{ __schema { types { name } } }');
+    expect(codes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(await overSocket(gateway.url, '{ __schema { types { name } } }')).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await gateway.client.request('{ __typename }')).data).toEqual({ __typename: 'Query' });
+  });
+});
+
+describe('request limits', () => {
+  it('refuse bodies over MAX_BODY_BYTES and batches over MAX_BATCH, and run smaller batches', async () => {
+    const gateway = await extraGateway(run.stack, run, { MAX_BODY_BYTES: '2000', MAX_BATCH: '2' });
+    const big = await post(gateway.url, { query: `{ __typename }`, variables: { pad: 'x'.repeat(3000) } });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({
+      errors: [{ message: 'request body over 2000', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
+
+    const two = await post(gateway.url, [{ query: '{ __typename }' }, { query: '{ a: __typename }' }]);
+    expect(two.status).toBe(200);
+    expect(await two.json()).toEqual([{ data: { __typename: 'Query' } }, { data: { a: 'Query' } }]);
+    const three = await post(
+      gateway.url,
+      [1, 2, 3].map(() => ({ query: '{ __typename }' })),
+    );
+    expect(three.status).toBe(400);
+    expect((await three.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('give each caller RATE_LIMIT operations per window, then 429 with Retry-After, on HTTP and WebSocket', async () => {
+    const gateway = await extraGateway(run.stack, run, { RATE_LIMIT: '3', RATE_WINDOW_SEC: '60' });
+    const alice = await newUser(run.client, 'alice');
+    const bob = await newUser(run.client, 'bob');
+    const asAlice = gateway.client.as(alice.token);
+    for (let i = 0; i < 3; i++) expect((await asAlice.request('{ me { id } }')).status).toBe(200);
+    const refused = await post(gateway.url, { query: '{ me { id } }' }, alice.token);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await refused.json()).errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(await overSocket(gateway.url, '{ me { id } }', alice.token)).toBe('RATE_LIMITED');
+
+    // Another user, and callers without a token (by address), have their own allowance.
+    expect((await gateway.client.as(bob.token).request('{ me { id } }')).status).toBe(200);
+    expect((await gateway.client.request('{ __typename }')).status).toBe(200);
+  });
+
+  const withRedis = process.env.REDIS_URL ? it : it.skip;
+  withRedis('share one allowance across gateway replicas through Redis', async () => {
+    const settings = { RATE_LIMIT: '4', RATE_WINDOW_SEC: '60', REDIS_URL: process.env.REDIS_URL! };
+    const replicas = [await extraGateway(run.stack, run, settings), await extraGateway(run.stack, run, settings)];
+    const carol = await newUser(run.client, 'carol');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      statuses.push((await post(replicas[i % 2]!.url, { query: '{ me { id } }' }, carol.token)).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+});
