@@ -20,6 +20,7 @@ module.exports = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@switchyard/(kit|testing|stack)$': '<rootDir>/packages/$1/src',
     '^@switchyard/gateway$': '<rootDir>/gateway/src',
+    '^@switchyard/gateway/(.+)$': '<rootDir>/gateway/src/$1',
     '^@switchyard/simulator$': '<rootDir>/clients/simulator/src',
     '^@switchyard/bench-client$': '<rootDir>/clients/bench/src',
     '^@switchyard/(users|sessions|benchmarks|sensors|ingestion|cleanup)$': '<rootDir>/subgraphs/$1/src',

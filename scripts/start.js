@@ -130,7 +130,7 @@ async function main() {
 
   const gatewayPort = Number(process.env.GATEWAY_PORT ?? 4000);
   run('gateway', join('gateway', 'dist', 'main.js'), {
-    NODE_ENV: env.NODE_ENV,
+    ...shared,
     PORT: String(gatewayPort),
     SUBGRAPH_URLS: urls.join(','),
   });

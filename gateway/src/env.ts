@@ -51,6 +51,12 @@ export const gatewayEnv = {
   /** Identifies callers (for rate limits) by their token's signature; unset in dev: DATA_DIR/jwt-secret. */
   JWT_SECRET: commonEnv.JWT_SECRET,
   DATA_DIR: commonEnv.DATA_DIR,
+  /** Idempotency keys live here (schema `gateway`); unset: embedded PostgreSQL under DATA_DIR. */
+  DATABASE_URL: commonEnv.DATABASE_URL,
+  EMBEDDED_PG_PORT: commonEnv.EMBEDDED_PG_PORT,
+  /** How long an Idempotency-Key and its response are kept, and how long a duplicate waits. */
+  IDEMPOTENCY_TTL_HOURS: count.default(24),
+  IDEMPOTENCY_WAIT_SEC: count.default(30),
   /** Rate limits shared by every gateway replica when set, else counted per process. */
   REDIS_URL: commonEnv.REDIS_URL,
   /** Operation limits: nesting depth, aliases, directives, estimated cost (about the objects it can return), tokens. */

@@ -5,6 +5,8 @@ import {
   createLogger,
   createMetrics,
   type Logger,
+  openDatabase,
+  pingDatabase,
   resolveJwtSecret,
   type Service,
   startService,
@@ -12,6 +14,8 @@ import {
 import { callerKey, type GatewayContext, gatewayContext } from './context.js';
 import { ForwardingDataSource } from './datasource.js';
 import { FederatedWebSocket } from './federated-ws.js';
+import { idempotencyPlugin } from './idempotency.js';
+import { Migration20261123500000 } from './migrations/Migration20261123500000.js';
 import { checkCost, costLimitPlugin, limitRequests, operationLimits, parseLimits, RateLimit } from './limits.js';
 import type { GatewayEnv } from './env.js';
 import { mountHttpRoutes, subgraphUrls } from './routes.js';
@@ -19,7 +23,7 @@ import { supergraphFile } from './supergraph-file.js';
 
 /** The federated gateway over whatever supergraph the configuration names. */
 export async function startGateway(
-  env: GatewayEnv,
+  env: GatewayEnv & { DATABASE_URL: string },
   logger: Logger = createLogger('gateway', env.LOG_LEVEL),
 ): Promise<Service> {
   const dev = env.NODE_ENV !== 'production';
@@ -30,6 +34,13 @@ export async function startGateway(
   // @apollo/gateway otherwise reports usage to Apollo every hour and probes cloud metadata
   // servers at start; a self-hosted gateway phones nobody unless asked to.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  const orm = await openDatabase({
+    url: env.DATABASE_URL,
+    schema: 'gateway',
+    entities: [],
+    migrations: [{ name: 'Migration20261123500000', class: Migration20261123500000 }],
+    logger,
+  });
   const sources = new Map<string, ForwardingDataSource>();
   const caller = callerKey(new Auth(resolveJwtSecret(env), '1h'), env.TRUST_PROXY);
   const metrics = createMetrics('gateway');
@@ -78,17 +89,21 @@ export async function startGateway(
     context: gatewayContext(env.TRUST_PROXY, caller),
     websocket: websocket.hooks(),
     apollo: { validationRules: rules, parseOptions: parseLimits(env), allowBatchedHttpRequests: env.MAX_BATCH > 0 },
-    plugins: [costLimitPlugin(env)],
+    plugins: [costLimitPlugin(env), idempotencyPlugin(orm, env)],
     bodyLimit: env.MAX_BODY_BYTES,
     beforeGraphql: [limitRequests(env, rate, (req) => caller(req.headers, req.socket.remoteAddress))],
-    onClose: async () => rate.close(),
+    onClose: async () => {
+      rate.close();
+      await orm.close();
+    },
     routes: (app) =>
       mountHttpRoutes(app, env.HTTP_ROUTES, (name) => urls[name] ?? composedUrls[name], logger, env.TRUST_PROXY),
     sandbox: env.SANDBOX ?? dev,
     introspection: env.INTROSPECTION ?? dev,
     shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
-    // Ready when every subgraph answers a health-check query.
+    // Ready when its database and every subgraph answer.
     ready: async () => {
+      await pingDatabase(orm);
       await gateway.serviceHealthCheck();
     },
   });

@@ -22,14 +22,20 @@ export default async function globalSetup() {
   globalThis.__SWITCHYARD_PG__ = pg;
 }
 
-/** Test databases of earlier runs on a shared server (each test file makes its own). */
+/** Test databases of earlier runs on a shared server (each test file makes its own), two hours old. */
 async function dropLeftovers(url) {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query("select datname from pg_database where datname like 'switchyard\\_test\\_%'");
-    for (const { datname } of rows) await client.query(`drop database if exists "${datname}" with (force)`);
+    const { rows } = await client.query(
+      `select datname, shobj_description(oid, 'pg_database') as made from pg_database
+       where datname like 'switchyard\\_test\\_%'`,
+    );
+    const old = Date.now() - 2 * 3600_000;
+    for (const { datname, made } of rows) {
+      if (!(Number(made) > old)) await client.query(`drop database if exists "${datname}" with (force)`);
+    }
   } finally {
     await client.end();
   }

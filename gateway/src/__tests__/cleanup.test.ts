@@ -83,6 +83,26 @@ describe('cleanup', () => {
 
   it('puts every job on its schedule', async () => {
     const schedules = await sql.query('select name, cron from sy_jobs.schedule order by name');
-    expect(schedules.rows.map((r) => r.name)).toEqual(['cleanup-outbox', 'cleanup-prices', 'cleanup-tickers']);
+    expect(schedules.rows.map((r) => r.name)).toEqual([
+      'cleanup-idempotency',
+      'cleanup-outbox',
+      'cleanup-prices',
+      'cleanup-tickers',
+    ]);
+  });
+
+  it('drops idempotency keys past their expiry, and only those', async () => {
+    await sql.query(
+      `insert into gateway.idempotency_keys (caller, key, request_hash, status, expires_at)
+       values ('ip:1', 'old-1', 'h', 'DONE', now() - interval '1 hour'),
+              ('ip:1', 'old-2', 'h', 'RUNNING', now() - interval '1 minute'),
+              ('ip:1', 'fresh', 'h', 'DONE', now() + interval '1 hour')`,
+    );
+    const admin = run.client.as(await loginAdmin(run.client));
+    expect((await admin.data(RUN, { j: 'IDEMPOTENCY' })).runCleanup.deleted).toEqual([
+      { reason: 'idempotency key past its expiry', count: 2 },
+    ]);
+    const left = await sql.query("select key from gateway.idempotency_keys where caller = 'ip:1'");
+    expect(left.rows).toEqual([{ key: 'fresh' }]);
   });
 });

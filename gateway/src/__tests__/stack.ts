@@ -50,12 +50,13 @@ export async function extraGateway(
         HOST: '127.0.0.1',
         PORT: '0',
         JWT_SECRET: run.secret,
+        DATABASE_URL: run.db,
         SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
         SUBGRAPH_URLS: ['users', 'sessions', 'benchmarks', 'ingestion', 'cleanup']
           .map((name) => `${name}=${run[name as 'users'].url}`)
           .join(','),
         ...overrides,
-      }),
+      }) as Parameters<typeof startGateway>[0],
     ),
   );
   return Object.assign(gateway, { client: new GraphQLClient(gateway.url) });

@@ -3,10 +3,9 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseEnv } from '@switchyard/kit';
 import { GraphQLClient, Stack, waitFor } from '@switchyard/testing';
-import { composeSupergraph, CompositionError, gatewayEnv, startGateway } from '../index.js';
-import { ROOT, startStack } from './stack.js';
+import { composeSupergraph, CompositionError } from '../index.js';
+import { extraGateway, ROOT, startStack } from './stack.js';
 
 const run = promisify(execFile);
 
@@ -88,18 +87,11 @@ describe('the gateway', () => {
 
   it('can compose from a list of subgraph URLs instead of a file', async () => {
     const first = await startStack(stack);
-    const introspecting = await stack.add(
-      startGateway(
-        parseEnv(gatewayEnv, {
-          NODE_ENV: 'test',
-          HOST: '127.0.0.1',
-          PORT: '0',
-          SUPERGRAPH_SOURCE: 'introspect',
-          SUBGRAPH_URLS: `users=${first.users.url}`,
-          INTROSPECT_POLL_MS: '0',
-        }),
-      ),
-    );
+    const introspecting = await extraGateway(stack, first, {
+      SUPERGRAPH_SOURCE: 'introspect',
+      SUBGRAPH_URLS: `users=${first.users.url}`,
+      INTROSPECT_POLL_MS: '0',
+    });
     const result = await new GraphQLClient(introspecting.url).request(
       'mutation { register(email: "introspected@example.com", password: "long-enough-pw") { user { email } } }',
     );

@@ -113,10 +113,10 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
 }
 
 /**
- * A subgraph's `main.ts`: reads its env (exiting on problems), starts embedded PostgreSQL when
- * DATABASE_URL is unset, starts the service and stops it on SIGTERM/SIGINT.
+ * A service's `main.ts` (a subgraph's, the gateway's): reads its env (exiting on problems), starts
+ * embedded PostgreSQL when DATABASE_URL is unset, starts the service and stops it on SIGTERM/SIGINT.
  */
-export function runSubgraph<S extends z.ZodRawShape>(
+export function runService<S extends z.ZodRawShape>(
   name: string,
   shape: S,
   start: (env: z.infer<z.ZodObject<S>> & { DATABASE_URL: string }, logger: Logger) => Promise<Service>,

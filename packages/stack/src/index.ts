@@ -89,12 +89,13 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
       parseEnv(gatewayEnv, {
         NODE_ENV: common.NODE_ENV,
         JWT_SECRET: options.jwtSecret,
+        DATABASE_URL: options.databaseUrl,
         HOST: '127.0.0.1',
         PORT: '0',
         SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
         SUBGRAPH_URLS: `users=${users.url},sessions=${sessions.url},benchmarks=${benchmarks.url},ingestion=${ingestion.url},cleanup=${cleanup.url}`,
         ...options.gateway,
-      }),
+      }) as Parameters<typeof startGateway>[0],
     );
     started.push(gateway);
     return { users, sessions, benchmarks, ingestion, cleanup, gateway, close };

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-/** Test databases are named so; global setup drops those a previous run left behind. */
+/**
+ * Test databases are named so, and carry their creation time as their comment: global setup drops
+ * those a previous run left behind, hours old, and never those of a run going on beside it.
+ */
 export const TEST_DATABASE_PREFIX = 'switchyard_test_';
 
 /**
@@ -17,6 +20,7 @@ export async function freshDatabase(label = 'db'): Promise<string> {
   await admin.connect();
   try {
     await admin.query(`create database "${name}"`);
+    await admin.query(`comment on database "${name}" is '${Date.now()}'`);
   } finally {
     await admin.end();
   }

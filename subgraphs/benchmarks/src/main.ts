@@ -1,5 +1,5 @@
-import { runSubgraph } from '@switchyard/kit';
+import { runService } from '@switchyard/kit';
 import { benchmarksEnv } from './env.js';
 import { startBenchmarks } from './service.js';
 
-runSubgraph('benchmarks', benchmarksEnv, startBenchmarks);
+runService('benchmarks', benchmarksEnv, startBenchmarks);

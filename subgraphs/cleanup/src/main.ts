@@ -1,5 +1,5 @@
-import { runSubgraph } from '@switchyard/kit';
+import { runService } from '@switchyard/kit';
 import { cleanupEnv } from './env.js';
 import { startCleanup } from './service.js';
 
-runSubgraph('cleanup', cleanupEnv, startCleanup);
+runService('cleanup', cleanupEnv, startCleanup);

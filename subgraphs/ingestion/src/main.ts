@@ -1,5 +1,5 @@
-import { runSubgraph } from '@switchyard/kit';
+import { runService } from '@switchyard/kit';
 import { ingestionEnv } from './env.js';
 import { startIngestion } from './service.js';
 
-runSubgraph('ingestion', ingestionEnv, startIngestion);
+runService('ingestion', ingestionEnv, startIngestion);

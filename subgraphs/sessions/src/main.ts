@@ -1,5 +1,5 @@
-import { runSubgraph } from '@switchyard/kit';
+import { runService } from '@switchyard/kit';
 import { sessionsEnv } from './env.js';
 import { startSessions } from './service.js';
 
-runSubgraph('sessions', sessionsEnv, startSessions);
+runService('sessions', sessionsEnv, startSessions);

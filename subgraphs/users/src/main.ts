@@ -1,5 +1,5 @@
-import { runSubgraph } from '@switchyard/kit';
+import { runService } from '@switchyard/kit';
 import { usersEnv } from './env.js';
 import { startUsers } from './service.js';
 
-runSubgraph('users', usersEnv, startUsers);
+runService('users', usersEnv, startUsers);

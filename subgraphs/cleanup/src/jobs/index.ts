@@ -1,3 +1,4 @@
+import { idempotencyJob } from './idempotency.job.js';
 import type { CleanupJob } from './job.js';
 import { outboxJob } from './outbox.job.js';
 import { pricesJob } from './prices.job.js';
@@ -7,4 +8,5 @@ export const CLEANUP_JOBS: Record<CleanupJob['name'], CleanupJob> = {
   PRICES: pricesJob,
   TICKERS: tickersJob,
   OUTBOX: outboxJob,
+  IDEMPOTENCY: idempotencyJob,
 };

@@ -1,10 +1,15 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
-export const CleanupJobName = { PRICES: 'PRICES', TICKERS: 'TICKERS', OUTBOX: 'OUTBOX' } as const;
+export const CleanupJobName = {
+  PRICES: 'PRICES',
+  TICKERS: 'TICKERS',
+  OUTBOX: 'OUTBOX',
+  IDEMPOTENCY: 'IDEMPOTENCY',
+} as const;
 registerEnumType(CleanupJobName, {
   name: 'CleanupJob',
   description:
-    'PRICES: past PRICE_RETENTION_DAYS; TICKERS: followed by nobody; OUTBOX: mail done past OUTBOX_RETENTION_DAYS.',
+    'PRICES: past PRICE_RETENTION_DAYS; TICKERS: followed by nobody; OUTBOX: mail done past OUTBOX_RETENTION_DAYS; IDEMPOTENCY: idempotency keys past their expiry.',
 });
 
 export const RunTrigger = { SCHEDULE: 'SCHEDULE', ADMIN: 'ADMIN' } as const;
