@@ -1,4 +1,4 @@
-import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GatewayContext } from './context.js';
 
 /** Forwards the caller's credentials and request id; every subgraph verifies the token itself. */
@@ -12,5 +12,18 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
     if (context.forwardedHost) request.http?.headers.set('x-forwarded-host', context.forwardedHost);
     request.http?.headers.set('x-forwarded-proto', context.forwardedProto);
+  }
+
+  /** Counts mutation requests, and those refused at connect, for at-most-once (idempotency.ts). */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const counts = (options.context as GatewayContext | undefined)?.mutations;
+    const mutation = counts && /^\s*mutation\b/.test(options.request.query ?? '');
+    if (mutation) counts.sent++;
+    try {
+      return await super.process(options);
+    } catch (error) {
+      if (mutation && (error as { code?: string }).code === 'ECONNREFUSED') counts.refused++;
+      throw error;
+    }
   }
 }

@@ -1,7 +1,8 @@
 import { operationFromDocument, type Schema, Supergraph } from '@apollo/federation-internals';
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
 import { type FetchNode, type QueryPlan, QueryPlanner } from '@apollo/query-planner';
-import { type Logger, pushIterator } from '@switchyard/kit';
+import type { IncomingHttpHeaders } from 'node:http';
+import { type Logger, pushIterator, socketCaller } from '@switchyard/kit';
 import {
   type DocumentNode,
   type ExecutionArgs,
@@ -45,8 +46,8 @@ export interface WebSocketLimits {
   }) => void;
   /** Parser settings (the token limit). */
   parseOptions: ParseOptions;
-  /** Throws when the caller has spent their rate. */
-  spend: (ctx: GatewayContext) => Promise<void>;
+  /** Throws when the caller on this socket has spent their rate. */
+  spend: (caller: { headers: IncomingHttpHeaders; remoteAddress?: string }) => Promise<void>;
 }
 
 /** The plan's stand-in for the subgraph that produced an event: it answers with the event. */
@@ -100,8 +101,10 @@ export class FederatedWebSocket {
   /** graphql-ws hooks (kit's server adds the context). */
   hooks(): Pick<WsOptions, 'onSubscribe' | 'execute' | 'subscribe'> {
     return {
-      onSubscribe: (_ctx, _id, payload) => {
+      // Every operation spends a point of its caller's rate before any work, as over HTTP.
+      onSubscribe: async (ctx, _id, payload) => {
         try {
+          await this.limits.spend(socketCaller(ctx));
           return this.prepare(payload);
         } catch (error) {
           return this.failure(error).errors;
@@ -169,7 +172,6 @@ export class FederatedWebSocket {
   }
 
   private async execute(args: Args): Promise<ExecutionResult> {
-    await this.limits.spend(args.contextValue);
     const { plan, loaded } = this.plan(args);
     return this.run(plan, loaded, args);
   }
@@ -199,7 +201,6 @@ export class FederatedWebSocket {
   }
 
   private async subscribe(args: Args): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-    await this.limits.spend(args.contextValue);
     const { plan, loaded } = this.plan(args);
     const node = plan.node;
     if (node?.kind !== 'Subscription') return this.run(plan, loaded, args);

@@ -42,7 +42,8 @@ export async function startGateway(
     logger,
   });
   const sources = new Map<string, ForwardingDataSource>();
-  const caller = callerKey(new Auth(resolveJwtSecret(env), '1h'), env.TRUST_PROXY);
+  const secret = resolveJwtSecret(env);
+  const caller = callerKey(new Auth(secret, '1h'), env.TRUST_PROXY);
   const metrics = createMetrics('gateway');
   const rate = new RateLimit(env, env.REDIS_URL, logger, metrics.registry);
   const rules = operationLimits(env);
@@ -52,7 +53,7 @@ export async function startGateway(
       rules,
       parseOptions: parseLimits(env),
       checkCost: (op) => checkCost(env, op),
-      spend: (ctx) => rate.spend(ctx.caller),
+      spend: ({ headers, remoteAddress }) => rate.spend(caller(headers, remoteAddress)),
       introspection: env.INTROSPECTION ?? dev,
     },
     logger,
@@ -89,7 +90,7 @@ export async function startGateway(
     context: gatewayContext(env.TRUST_PROXY, caller),
     websocket: websocket.hooks(),
     apollo: { validationRules: rules, parseOptions: parseLimits(env), allowBatchedHttpRequests: env.MAX_BATCH > 0 },
-    plugins: [costLimitPlugin(env), idempotencyPlugin(orm, env)],
+    plugins: [costLimitPlugin(env), idempotencyPlugin(orm, env, secret)],
     bodyLimit: env.MAX_BODY_BYTES,
     beforeGraphql: [limitRequests(env, rate, (req) => caller(req.headers, req.socket.remoteAddress))],
     onClose: async () => {

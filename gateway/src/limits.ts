@@ -1,12 +1,16 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import type { Logger } from '@switchyard/kit';
+import { type Logger, MAX_PAGE, RateLimitedError } from '@switchyard/kit';
 import type { NextFunction, Request, Response } from 'express';
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   type DocumentNode,
+  getNullableType,
+  getOperationAST,
+  getVariableValues,
   GraphQLError,
+  isListType,
   type GraphQLSchema,
   type ValidationContext,
   type ValidationRule,
@@ -33,10 +37,25 @@ const report = {
   onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
 };
 
-/** A page of `first` items costs `first` times its items (20, the subgraphs' default, without it). */
-const pageCost: ComplexityEstimator = ({ field, args, childComplexity }) => {
-  if (!field.args.some((a) => a.name === 'first')) return undefined;
-  return 1 + (typeof args.first === 'number' ? args.first : 20) * childComplexity;
+/** Items assumed in a list nothing bounds (a device's links, say), and in a page without `first`. */
+const ASSUMED_ITEMS = 20;
+
+/**
+ * A page of `first` items costs `first` times its items (held to 1..MAX_PAGE, as the subgraphs
+ * hold it); any other list costs ASSUMED_ITEMS times its items, except a connection's `nodes`,
+ * which its page already counted.
+ */
+const itemsCost: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  // Introspection (Sandbox's schema query) is bounded by the schema, and by graphql's own depth rule.
+  if (type.name.startsWith('__') || field.name.startsWith('__')) return undefined;
+  if (field.args.some((a) => a.name === 'first')) {
+    const first = typeof args.first === 'number' ? Math.min(Math.max(args.first, 1), MAX_PAGE) : ASSUMED_ITEMS;
+    return 1 + first * childComplexity;
+  }
+  if (isListType(getNullableType(field.type)) && !type.name.endsWith('Connection')) {
+    return 1 + ASSUMED_ITEMS * childComplexity;
+  }
+  return undefined;
 };
 
 /**
@@ -65,6 +84,10 @@ export function checkCost(
     variables?: Record<string, unknown>;
   },
 ): void {
+  const operation = getOperationAST(op.document, op.operationName);
+  if (!operation) return; // execution names the problem
+  // Variables that do not fit are execution's to refuse, with the field named.
+  if (getVariableValues(op.schema, operation.variableDefinitions ?? [], op.variables ?? {}).errors) return;
   let cost: number;
   try {
     cost = getComplexity({
@@ -72,10 +95,13 @@ export function checkCost(
       query: op.document,
       operationName: op.operationName ?? undefined,
       variables: op.variables,
-      estimators: [pageCost, simpleEstimator({ defaultComplexity: 1 })],
+      estimators: [itemsCost, simpleEstimator({ defaultComplexity: 1 })],
     });
-  } catch {
-    return; // variables that do not fit: execution refuses them, with the field named
+  } catch (error) {
+    // Too large to estimate (a fragment bomb passes the library's node limit): refused as too costly.
+    throw new GraphQLError(`operation too large to estimate: ${(error as Error).message}`, {
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+    });
   }
   if (cost > limits.MAX_COST) {
     throw new GraphQLError(`operation cost ${cost} is over the limit of ${limits.MAX_COST}: ask for smaller pages`, {
@@ -139,10 +165,7 @@ export class RateLimit {
     } catch (result) {
       if (!(result instanceof RateLimiterRes)) throw result;
       this.refused.inc(points);
-      const retryAfterSec = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
-      throw new GraphQLError(`rate limit reached: try again in ${retryAfterSec} s`, {
-        extensions: { code: 'RATE_LIMITED', retryAfterSec },
-      });
+      throw new RateLimitedError(Math.max(1, Math.ceil(result.msBeforeNext / 1000)));
     }
   }
 
@@ -157,12 +180,18 @@ export class RateLimit {
  */
 export function limitRequests(limits: Limits, rate: RateLimit, callerOf: (req: Request) => string) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const operations = Array.isArray(req.body) ? req.body.length : 1;
-    if (Array.isArray(req.body) && operations > limits.MAX_BATCH) {
-      const message =
-        limits.MAX_BATCH === 0 ? 'batched requests are off' : `at most ${limits.MAX_BATCH} operations per batch`;
+    const batch = Array.isArray(req.body);
+    const operations = batch ? (req.body as unknown[]).length : 1;
+    const refuse = (message: string) =>
       res.status(400).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
-      return;
+    if (batch && operations > limits.MAX_BATCH) {
+      return refuse(
+        limits.MAX_BATCH === 0 ? 'batched requests are off' : `at most ${limits.MAX_BATCH} operations per batch`,
+      );
+    }
+    // One key cannot stand for several operations (nor one HTTP status answer for them all).
+    if (batch && req.headers['idempotency-key'] !== undefined) {
+      return refuse('Idempotency-Key applies to one operation: send keyed mutations one per request');
     }
     try {
       await rate.spend(callerOf(req), operations);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { extraGateway, newUser, useStack } from './stack.js';
 
 const run = useStack();
@@ -8,12 +8,12 @@ const session = (durationSec: number) => ({
   i: { activity: 'RUN', startedAt: '2026-03-01T07:00:00.000Z', durationSec },
 });
 
-/** A mutation through a gateway with an Idempotency-Key. */
-async function send(url: string, token: string, key: string, variables = session(1800)) {
+/** A mutation (by default CREATE, or any body) through a gateway with an Idempotency-Key. */
+async function send(url: string, token: string, key: string, variables = session(1800), body?: unknown) {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key },
-    body: JSON.stringify({ query: CREATE, variables }),
+    body: JSON.stringify(body ?? { query: CREATE, variables }),
   });
   return {
     status: response.status,
@@ -21,6 +21,8 @@ async function send(url: string, token: string, key: string, variables = session
     body: await response.json(),
   };
 }
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const sessionsOf = async (userId: string) =>
   (await run.sql.query('select count(*)::int as n from sessions.sessions where user_id = $1', [userId])).rows[0].n;
@@ -94,6 +96,81 @@ describe('Idempotency-Key', () => {
     });
     expect(first.status).toBe(200);
     expect(await sessionsOf(user.id)).toBe(1);
+  });
+
+  it('recognises a retry of a persisted query sent by its hash alone, and refuses keyed batches', async () => {
+    const user = await newUser(run.client);
+    const key = randomUUID();
+    const persisted = { version: 1, sha256Hash: sha256(CREATE) };
+    const first = await send(run.gateway.url, user.token, key, undefined, {
+      query: CREATE,
+      variables: session(1800),
+      extensions: { persistedQuery: persisted },
+    });
+    expect(first.status).toBe(200);
+    const retry = await send(run.gateway.url, user.token, key, undefined, {
+      variables: session(1800),
+      extensions: { persistedQuery: persisted },
+    });
+    expect(retry).toEqual({ status: 200, replayed: 'true', body: first.body });
+
+    // Another persisted mutation with the same variables and key is another request.
+    const other = 'mutation($i: SessionInput!) { createSession(input: $i) { id } }';
+    const reused = await send(run.gateway.url, user.token, key, undefined, {
+      query: other,
+      variables: session(1800),
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256(other) } },
+    });
+    expect(reused.status).toBe(422);
+
+    const batch = await send(run.gateway.url, user.token, randomUUID(), undefined, [
+      { query: CREATE, variables: session(1) },
+      { query: CREATE, variables: session(2) },
+    ]);
+    expect(batch.status).toBe(400);
+    expect(batch.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(await sessionsOf(user.id)).toBe(1);
+  });
+
+  it('keeps responses sealed, answers even when the key cannot be settled, and reuses expired keys', async () => {
+    const user = await newUser(run.client);
+    const key = randomUUID();
+    const login = await send(run.gateway.url, user.token, key, undefined, {
+      query: 'mutation($e: String!) { login(email: $e, password: "correct-horse-battery") { token } }',
+      variables: { e: user.email },
+    });
+    const token = login.body.data.login.token as string;
+    const stored = await run.sql.query('select response::text as r from gateway.idempotency_keys where key = $1', [
+      key,
+    ]);
+    expect(stored.rows[0].r).not.toContain(token);
+    expect(stored.rows[0].r).not.toContain(user.email);
+
+    // The database refuses to store the response: the caller still gets it, duplicates get 409.
+    const stuck = randomUUID();
+    const gateway = await extraGateway(run.stack, run, { IDEMPOTENCY_WAIT_SEC: '1' });
+    await run.sql.query(`create function gateway.refuse() returns trigger language plpgsql as
+      $$ begin raise exception 'disk full'; end $$`);
+    await run.sql.query(
+      'create trigger refuse before update on gateway.idempotency_keys for each row execute function gateway.refuse()',
+    );
+    try {
+      const answered = await send(gateway.url, user.token, stuck);
+      expect(answered.status).toBe(200);
+      expect(answered.body.data.createSession.durationSec).toBe(1800);
+    } finally {
+      await run.sql.query('drop trigger refuse on gateway.idempotency_keys; drop function gateway.refuse()');
+    }
+    expect((await send(gateway.url, user.token, stuck)).status).toBe(409);
+    expect(await sessionsOf(user.id)).toBe(1);
+
+    // Past its expiry a key is new again, whatever the cleanup worker has not yet removed.
+    await run.sql.query("update gateway.idempotency_keys set expires_at = now() - interval '1 second' where key = $1", [
+      stuck,
+    ]);
+    const again = await send(gateway.url, user.token, stuck);
+    expect(again.replayed).toBeNull();
+    expect(await sessionsOf(user.id)).toBe(2);
   });
 
   it('stores refusals the mutation gave, but frees the key when it could not run', async () => {

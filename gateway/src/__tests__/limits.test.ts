@@ -54,6 +54,24 @@ describe('operation limits', () => {
     expect(result.errors![0]!.message).toMatch(/cost \d+ is over the limit of 300/);
     expect((await admin.request(USERS, { n: 10 })).errors).toBeUndefined();
 
+    // Pages held to 1..100 (a negative page cannot cancel the others), lists without `first`
+    // counted as 20 items, and a fragment bomb refused rather than waved through.
+    const negative = '{ a: users(first: 100) { nodes { id email role } } b: users(first: -100000) { nodes { id } } }';
+    const costly = (await extraGateway(run.stack, run, { MAX_COST: '300' })).client.as(await loginAdmin(run.client));
+    expect((await costly.request(negative)).errors![0]!.message).toMatch(/over the limit of 300/);
+    const lists = '{ devices(first: 5) { nodes { links { url } documents { id } snapshots { id } } } }';
+    expect((await costly.request(lists)).errors![0]!.message).toMatch(/cost \d+ is over the limit of 300/);
+    const bomb = [
+      '{ me { id ...F3 } }',
+      `fragment F3 on User { ${Array.from({ length: 25 }, () => '...F2').join(' ')} }`,
+      `fragment F2 on User { ${Array.from({ length: 25 }, () => '...F1').join(' ')} }`,
+      `fragment F1 on User { ${Array.from({ length: 25 }, () => 'id').join(' ')} }`,
+    ].join('\n');
+    result = await costly.request(bomb);
+    expect(result.status).toBe(400);
+    expect(codes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(result.errors![0]!.message).toMatch(/too large to estimate/);
+
     const token = await loginAdmin(run.client);
     expect(await overSocket(gateway.url, deep, token)).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(await overSocket(gateway.url, USERS, token, { n: 100 })).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -99,6 +117,11 @@ describe('request limits', () => {
     );
     expect(three.status).toBe(400);
     expect((await three.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+
+    // A WebSocket message is held to the same size: the server closes the socket (1009).
+    const huge = new TestSubscription(gateway.url, `{ __typename ${'#'.repeat(3000)}\n }`);
+    await huge.untilEnded();
+    expect((huge.error as { code?: number }).code).toBe(1009);
   });
 
   it('give each caller RATE_LIMIT operations per window, then 429 with Retry-After, on HTTP and WebSocket', async () => {
@@ -116,6 +139,20 @@ describe('request limits', () => {
     // Another user, and callers without a token (by address), have their own allowance.
     expect((await gateway.client.as(bob.token).request('{ me { id } }')).status).toBe(200);
     expect((await gateway.client.request('{ __typename }')).status).toBe(200);
+  });
+
+  it('count a caller behind a trusted proxy by the address the proxy appended, not what the caller wrote', async () => {
+    const gateway = await extraGateway(run.stack, run, { RATE_LIMIT: '2', TRUST_PROXY: 'true' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.0.0.${i}, 203.0.113.7` },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
   });
 
   const withRedis = process.env.REDIS_URL ? it : it.skip;

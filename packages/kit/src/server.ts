@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -105,7 +105,12 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
   let wsServer: WebSocketServer | undefined;
   const websocket = options.websocket ?? ('schema' in options.graphql ? { schema: options.graphql.schema } : undefined);
   if (websocket) {
-    wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+    wsServer = new WebSocketServer({
+      server: httpServer,
+      path: '/graphql',
+      // A message may be as large as a request body, not ws's default of 100 MiB.
+      maxPayload: typeof options.bodyLimit === 'number' ? options.bodyLimit : 10 * 1024 * 1024,
+    });
     wsCleanup = useServer(
       {
         ...websocket,
@@ -116,18 +121,8 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
           result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined,
         onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
         context: async (ctx) => {
-          const params = Object.fromEntries(
-            Object.entries(ctx.connectionParams ?? {}).map(([key, value]) => [key.toLowerCase(), value]),
-          );
-          const authorization =
-            typeof params.authorization === 'string' ? params.authorization : ctx.extra.request.headers.authorization;
           const requestId = randomUUID();
-          return options.context({
-            headers: { ...ctx.extra.request.headers, authorization },
-            remoteAddress: ctx.extra.request.socket.remoteAddress,
-            requestId,
-            log: logger.child({ requestId }),
-          });
+          return options.context({ ...socketCaller(ctx), requestId, log: logger.child({ requestId }) });
         },
       },
       wsServer,
@@ -231,6 +226,22 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
         logger.info(`${options.name} stopped`);
       })()),
   };
+}
+
+/**
+ * Who is on a graphql-ws socket: the upgrade request's headers, with the `authorization` of the
+ * connection's parameters (any case) in place of the header's when given.
+ */
+export function socketCaller(ctx: { connectionParams?: Readonly<Record<string, unknown>>; extra: unknown }): {
+  headers: IncomingHttpHeaders;
+  remoteAddress?: string;
+} {
+  const request = (ctx.extra as { request: IncomingMessage }).request;
+  const params = Object.fromEntries(
+    Object.entries(ctx.connectionParams ?? {}).map(([key, value]) => [key.toLowerCase(), value]),
+  );
+  const authorization = typeof params.authorization === 'string' ? params.authorization : request.headers.authorization;
+  return { headers: { ...request.headers, authorization }, remoteAddress: request.socket.remoteAddress };
 }
 
 const isAsyncIterable = (value: unknown): value is AsyncIterableIterator<unknown> =>

@@ -11,6 +11,8 @@ type Result = ExecutionResult<Record<string, any>, Record<string, unknown>>;
  */
 export class TestSubscription {
   readonly results: Result[] = [];
+  /** When each result came (performance.now()). */
+  readonly receivedAt: number[] = [];
   ended = false;
   error?: unknown;
   private readonly client: Client;
@@ -25,7 +27,10 @@ export class TestSubscription {
     this.client.subscribe(
       { query, variables },
       {
-        next: (result) => void this.results.push(result as Result),
+        next: (result) => {
+          this.receivedAt.push(performance.now());
+          this.results.push(result as Result);
+        },
         error: (error) => {
           this.error = error;
           this.ended = true;
