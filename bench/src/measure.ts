@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { startEmbeddedPostgres } from '@switchyard/kit';
+import { type RunningStack, startAll } from '@switchyard/stack';
 import { freePort } from '@switchyard/testing';
 import pg from 'pg';
 
@@ -53,4 +55,33 @@ export async function latency(call: () => Promise<unknown>, runs: number, warmup
   times.sort((a, b) => a - b);
   const at = (p: number) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)]!;
   return { runs, p50: at(50), p99: at(99), max: times.at(-1)! };
+}
+
+/**
+ * Every service and the gateway in this process over a fresh bench database. One machine plays
+ * many users, so the per-caller rate limit (not what is measured) is lifted.
+ */
+export async function benchStack(name: string): Promise<{
+  stack: RunningStack;
+  admin: { email: string; password: string };
+  db: string;
+  close(): Promise<void>;
+}> {
+  const db = await benchDatabase(name);
+  const admin = { email: 'bench-admin@switchyard.local', password: randomBytes(12).toString('hex') };
+  const stack = await startAll({
+    databaseUrl: db.url,
+    jwtSecret: randomBytes(32).toString('hex'),
+    admin,
+    gateway: { RATE_LIMIT: '1000000000' },
+  });
+  return {
+    stack,
+    admin,
+    db: db.url,
+    close: async () => {
+      await stack.close();
+      await db.drop();
+    },
+  };
 }

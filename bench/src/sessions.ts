@@ -2,12 +2,10 @@
 // importSessions, then p50/p99 of `user { stats }` for a user with 1,000 sessions and of
 // filtered `sessions` pages (one user's, and an admin's across everyone's).
 // Scale with BENCH_USERS, BENCH_SESSIONS_PER_USER (at most 10,000) and BENCH_RUNS.
-import { randomBytes } from 'node:crypto';
 import { generateSessions, pool } from '@switchyard/simulator';
-import { startAll } from '@switchyard/stack';
 import { GraphQLClient } from '@switchyard/testing';
 import pg from 'pg';
-import { benchDatabase, latency } from './measure.js';
+import { benchStack, latency } from './measure.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 1000);
 const PER_USER = Math.min(Number(process.env.BENCH_SESSIONS_PER_USER ?? 1000), 10_000);
@@ -15,15 +13,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 300);
 const CONCURRENCY = 4;
 
 async function main() {
-  const db = await benchDatabase('switchyard_bench_sessions');
-  const admin = { email: 'bench-admin@switchyard.local', password: randomBytes(12).toString('hex') };
-  const stack = await startAll({
-    databaseUrl: db.url,
-    jwtSecret: randomBytes(32).toString('hex'),
-    admin,
-    // One machine plays 1,000 users and a reader: the per-caller rate limit is not what is measured.
-    gateway: { RATE_LIMIT: '1000000000' },
-  });
+  const { stack, admin, db, close } = await benchStack('switchyard_bench_sessions');
   const client = new GraphQLClient(stack.gateway.url);
   try {
     let started = Date.now();
@@ -47,7 +37,7 @@ async function main() {
       if (importSessions.imported !== rows.length) throw new Error('rows were rejected');
     });
     const loadSec = (Date.now() - started) / 1000;
-    const sql = new pg.Client({ connectionString: db.url });
+    const sql = new pg.Client({ connectionString: db });
     await sql.connect();
     await sql.query('analyze sessions.sessions');
     const total = (await sql.query('select count(*)::int as n from sessions.sessions')).rows[0].n as number;
@@ -97,8 +87,7 @@ async function main() {
       `  filtered page, everyone's (admin)     p50 ${ms(everyone.p50)}  p99 ${ms(everyone.p99)}  (${everyone.runs} runs)`,
     );
   } finally {
-    await stack.close();
-    await db.drop();
+    await close();
   }
 }
 

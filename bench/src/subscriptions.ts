@@ -3,13 +3,12 @@
 // of users (user.email) and of ingestion (ticker.feed); BENCH_ROUNDS rounds (default 10) publish
 // one alert per user on the event bus. Prints the time to subscribe everyone, and the p50/p99 of
 // publish-to-delivery latency and the delivered events per second.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createEventBus } from '@switchyard/kit';
 import { pool } from '@switchyard/simulator';
-import { startAll } from '@switchyard/stack';
 import { GraphQLClient, TestSubscription, waitFor } from '@switchyard/testing';
 import { alertRaised } from '@switchyard/users/events';
-import { benchDatabase } from './measure.js';
+import { benchStack } from './measure.js';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -23,15 +22,8 @@ async function activeSubscriptions(url: string): Promise<number> {
 }
 
 async function main() {
-  const db = await benchDatabase('switchyard_bench_subscriptions');
-  const admin = { email: 'bench-admin@switchyard.local', password: randomBytes(12).toString('hex') };
-  const stack = await startAll({
-    databaseUrl: db.url,
-    jwtSecret: randomBytes(32).toString('hex'),
-    admin,
-    gateway: { RATE_LIMIT: '1000000000' },
-  });
-  const bus = await createEventBus({ databaseUrl: db.url });
+  const { stack, db, close } = await benchStack('switchyard_bench_subscriptions');
+  const bus = await createEventBus({ databaseUrl: db });
   const client = new GraphQLClient(stack.gateway.url);
   const subscriptions: TestSubscription[] = [];
   try {
@@ -92,8 +84,7 @@ async function main() {
   } finally {
     await Promise.all(subscriptions.map((s) => s.close()));
     await bus.close();
-    await stack.close();
-    await db.drop();
+    await close();
   }
 }
 
