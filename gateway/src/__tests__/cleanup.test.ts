@@ -85,10 +85,31 @@ describe('cleanup', () => {
     const schedules = await sql.query('select name, cron from sy_jobs.schedule order by name');
     expect(schedules.rows.map((r) => r.name)).toEqual([
       'cleanup-idempotency',
+      'cleanup-orphans',
       'cleanup-outbox',
       'cleanup-prices',
       'cleanup-tickers',
     ]);
+  });
+
+  it("drops the sessions of users deleted while sessions was down, and nobody else's", async () => {
+    const admin = run.client.as(await loginAdmin(run.client));
+    const kept = await newUser(run.client, 'kept');
+    const gone = await Promise.all([1, 2, 3, 4].map(() => newUser(run.client, 'gone')));
+    const create = 'mutation($i: SessionInput!) { createSession(input: $i) { id } }';
+    for (const user of [kept, ...gone]) {
+      for (const minute of [0, 1]) {
+        await run.client.as(user.token).data(create, {
+          i: { activity: 'RUN', startedAt: `2026-03-01T07:0${minute}:00.000Z`, durationSec: 600 },
+        });
+      }
+    }
+    // As if the user.deleted event never reached sessions.
+    await sql.query('delete from users.users where id = any($1::uuid[])', [gone.map((u) => u.id)]);
+    const { runCleanup } = await admin.data(RUN, { j: 'ORPHANS' });
+    expect(runCleanup.deleted).toEqual([{ reason: 'session of a deleted user', count: 8 }]);
+    const left = await sql.query('select distinct user_id from sessions.sessions');
+    expect(left.rows.map((r) => r.user_id)).toEqual([kept.id]);
   });
 
   it('drops idempotency keys past their expiry, and only those', async () => {

@@ -1,5 +1,6 @@
 import { idempotencyJob } from './idempotency.job.js';
 import type { CleanupJob } from './job.js';
+import { orphansJob } from './orphans.job.js';
 import { outboxJob } from './outbox.job.js';
 import { pricesJob } from './prices.job.js';
 import { tickersJob } from './tickers.job.js';
@@ -9,4 +10,5 @@ export const CLEANUP_JOBS: Record<CleanupJob['name'], CleanupJob> = {
   TICKERS: tickersJob,
   OUTBOX: outboxJob,
   IDEMPOTENCY: idempotencyJob,
+  ORPHANS: orphansJob,
 };

@@ -5,11 +5,12 @@ export const CleanupJobName = {
   TICKERS: 'TICKERS',
   OUTBOX: 'OUTBOX',
   IDEMPOTENCY: 'IDEMPOTENCY',
+  ORPHANS: 'ORPHANS',
 } as const;
 registerEnumType(CleanupJobName, {
   name: 'CleanupJob',
   description:
-    'PRICES: past PRICE_RETENTION_DAYS; TICKERS: followed by nobody; OUTBOX: mail done past OUTBOX_RETENTION_DAYS; IDEMPOTENCY: idempotency keys past their expiry.',
+    'PRICES: past PRICE_RETENTION_DAYS; TICKERS: followed by nobody; OUTBOX: mail done past OUTBOX_RETENTION_DAYS; IDEMPOTENCY: idempotency keys past their expiry; ORPHANS: sessions of users deleted while sessions was down.',
 });
 
 export const RunTrigger = { SCHEDULE: 'SCHEDULE', ADMIN: 'ADMIN' } as const;
