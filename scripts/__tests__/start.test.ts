@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, GraphQLClient } from '@switchyard/testing';
+import { freePort, freshDatabase, GraphQLClient, waitFor } from '@switchyard/testing';
 
 // `npm start` on an empty data directory with no database server configured: it must bring up
 // embedded PostgreSQL, every service and the gateway, stop cleanly on Ctrl-C, and keep the data.
@@ -83,4 +84,82 @@ it('starts everything on embedded PostgreSQL, stops on Ctrl-C and keeps the data
   );
   expect(again.login.user.email).toBe('kept@example.com');
   expect(await stop(second)).toBe(0);
+});
+
+interface ExportedSpan {
+  service: string;
+  traceId: string;
+  name: string;
+}
+
+/** An OTLP/HTTP receiver (JSON): keeps every span exported to it, with its service's name. */
+async function startCollector() {
+  const spans: ExportedSpan[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') {
+        const { resourceSpans = [] } = JSON.parse(body || '{}') as {
+          resourceSpans?: Array<{
+            resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
+            scopeSpans: Array<{ spans: Array<{ traceId: string; name: string }> }>;
+          }>;
+        };
+        for (const { resource, scopeSpans } of resourceSpans) {
+          const service = resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
+          for (const scope of scopeSpans) for (const span of scope.spans) spans.push({ service, ...span });
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}`, spans, close: () => new Promise((r) => server.close(r)) };
+}
+
+it('traces one request across the gateway, the subgraphs and their SQL when an OTLP endpoint is set', async () => {
+  const collector = await startCollector();
+  const env = {
+    DATA_DIR: await mkdtemp(join(tmpdir(), 'switchyard-otel-')),
+    DATABASE_URL: await freshDatabase('otel'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+    OTEL_BSP_SCHEDULE_DELAY: '200',
+    GATEWAY_PORT: String(await freePort()),
+    USERS_PORT: String(await freePort()),
+    SESSIONS_PORT: String(await freePort()),
+    BENCHMARKS_PORT: String(await freePort()),
+    INGESTION_PORT: String(await freePort()),
+    CLEANUP_PORT: String(await freePort()),
+  };
+  const started = await start(env);
+  try {
+    const client = new GraphQLClient(`http://127.0.0.1:${env.GATEWAY_PORT}/graphql`);
+    const { register } = await client.data(
+      'mutation { register(email: "traced@example.com", password: "traced-password") { token } }',
+    );
+    await client.as(register.token).data('query Traced { me { email sessions(first: 1) { nodes { id } } } }');
+
+    // One of the gateway's traces holds the users and sessions subgraphs' spans of `Traced`, with their SQL.
+    const traced = await waitFor(
+      async () => {
+        for (const traceId of new Set(collector.spans.filter((s) => s.service === 'gateway').map((s) => s.traceId))) {
+          const trace = collector.spans.filter((s) => s.traceId === traceId);
+          const services = new Set(trace.map((s) => s.service));
+          const named = trace.some((s) => s.service === 'sessions' && /Traced|_entities|query/.test(s.name));
+          if (services.has('users') && services.has('sessions') && named && trace.some((s) => /^pg\./.test(s.name))) {
+            return trace;
+          }
+        }
+        return undefined;
+      },
+      30_000,
+      'a trace across gateway, users and sessions',
+    );
+    expect(new Set(traced.map((s) => s.service))).toEqual(new Set(['gateway', 'users', 'sessions']));
+  } finally {
+    expect(await stop(started)).toBe(0);
+    await collector.close();
+  }
 });
