@@ -41,6 +41,15 @@ async function start(env: Record<string, string>): Promise<Started> {
   return { child, output: () => text };
 }
 
+/** A free port for the gateway and each subgraph (`<NAME>_PORT`, as npm start reads them). */
+async function servicePorts(): Promise<Record<string, string>> {
+  const ports: Record<string, string> = {};
+  for (const name of ['GATEWAY', 'USERS', 'SESSIONS', 'BENCHMARKS', 'INGESTION', 'CLEANUP']) {
+    ports[`${name}_PORT`] = String(await freePort());
+  }
+  return ports;
+}
+
 async function stop({ child }: Started): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.kill('SIGINT');
@@ -52,12 +61,7 @@ it('starts everything on embedded PostgreSQL, stops on Ctrl-C and keeps the data
   const env = {
     DATA_DIR: dataDir,
     EMBEDDED_PG_PORT: String(await freePort()),
-    GATEWAY_PORT: String(await freePort()),
-    USERS_PORT: String(await freePort()),
-    SESSIONS_PORT: String(await freePort()),
-    BENCHMARKS_PORT: String(await freePort()),
-    INGESTION_PORT: String(await freePort()),
-    CLEANUP_PORT: String(await freePort()),
+    ...(await servicePorts()),
   };
   const client = new GraphQLClient(`http://127.0.0.1:${env.GATEWAY_PORT}/graphql`);
 
@@ -126,12 +130,7 @@ it('traces one request across the gateway, the subgraphs and their SQL when an O
     DATABASE_URL: await freshDatabase('otel'),
     OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
     OTEL_BSP_SCHEDULE_DELAY: '200',
-    GATEWAY_PORT: String(await freePort()),
-    USERS_PORT: String(await freePort()),
-    SESSIONS_PORT: String(await freePort()),
-    BENCHMARKS_PORT: String(await freePort()),
-    INGESTION_PORT: String(await freePort()),
-    CLEANUP_PORT: String(await freePort()),
+    ...(await servicePorts()),
   };
   const started = await start(env);
   try {
