@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ingestionEnv, startIngestion } from '@switchyard/ingestion';
 import { createEventBus, parseEnv, type Service } from '@switchyard/kit';
 import { alertRaised } from '@switchyard/users/events';
-import { freePort, sqlClient, Stack, waitFor } from '@switchyard/testing';
+import { freePort, GraphQLClient, sqlClient, Stack, waitFor } from '@switchyard/testing';
 import { startSmtp } from './smtp.js';
 import { loginAdmin, newUser, ROOT, type Running, startStack } from './stack.js';
 
@@ -23,8 +23,8 @@ async function replayFile(rows: Array<[string, number[]]>): Promise<string> {
   return file;
 }
 
-/** Settings for an ingestion process that only mails (no schedule), over the stack's database. */
-function mailerEnv(run: Running, smtpUrl: string, extra: Record<string, string> = {}) {
+/** Settings for another ingestion replica over the stack's database (no schedule). */
+function replicaEnv(run: Running, extra: Record<string, string> = {}) {
   return parseEnv(ingestionEnv, {
     NODE_ENV: 'test',
     DATABASE_URL: run.db,
@@ -32,11 +32,14 @@ function mailerEnv(run: Running, smtpUrl: string, extra: Record<string, string> 
     PORT: '0',
     JWT_SECRET: run.secret,
     COLLECT_INTERVAL: '0',
-    SMTP_URL: smtpUrl,
     MAIL_POLL_MS: '50',
     ...extra,
   }) as Parameters<typeof startIngestion>[0];
 }
+
+/** A replica that only mails, through `smtpUrl`. */
+const mailerEnv = (run: Running, smtpUrl: string, extra: Record<string, string> = {}) =>
+  replicaEnv(run, { SMTP_URL: smtpUrl, ...extra });
 
 /** The alerts a watch must raise over a series, worked out here without the collector's code. */
 function expectedAlerts(series: number[], high: number, low: number) {
@@ -173,6 +176,44 @@ describe('a failing provider', () => {
     ({ ticker } = await admin.data(FEED));
     expect(ticker.feed).toMatchObject({ circuit: 'CLOSED', consecutiveFailures: 0, lastError: null });
     expect(ticker.feed.lastSuccessAt).not.toBeNull();
+  });
+});
+
+describe('a failing provider on two replicas', () => {
+  const stack = new Stack();
+  let run: Running;
+  let other: Service | undefined;
+
+  beforeAll(async () => {
+    const missing = join(await mkdtemp(join(tmpdir(), 'replay-')), 'never.csv');
+    const settings = {
+      MARKET_PROVIDER: 'replay',
+      REPLAY_FILE: missing,
+      BREAKER_FAILURES: '4',
+      BREAKER_RESET_SEC: '60',
+    };
+    run = await startStack(stack, { ingestion: settings });
+    other = await startIngestion(replicaEnv(run, { ...settings, MAILER: 'false' }));
+  });
+  afterAll(async () => {
+    await other?.close();
+    await stack.close();
+  });
+
+  it('opens after as many failed rounds as one replica would need, wherever they ran, and both refuse', async () => {
+    const user = await newUser(run.client);
+    await run.client.as(user.token).data(WATCH, { s: 'ACME', h: 2, l: 1 });
+    const token = await loginAdmin(run.client);
+    const replicas = [run.client.as(token), new GraphQLClient(other!.url).as(token)];
+    const collect = async (i: number) =>
+      (await replicas[i % 2]!.data('mutation { collectNow { error } }')).collectNow.error as string;
+
+    for (let i = 0; i < 4; i++) expect(await collect(i)).toMatch(/ENOENT/);
+    // The fourth failure (on the second replica) opened it; each replica now refuses at once.
+    expect(await collect(4)).toMatch(/open/i);
+    expect(await collect(5)).toMatch(/open/i);
+    const { ticker } = await replicas[0]!.data(FEED);
+    expect(ticker.feed.circuit).toBe('OPEN');
   });
 });
 

@@ -14,7 +14,10 @@ export interface SourceMetrics {
 /**
  * One provider behind its own circuit breaker (opossum): after `failures` failed calls in a row
  * the circuit opens and calls are refused at once; after `resetSec` one call is let through
- * (half-open) and a success closes it. One failing provider never stops the others.
+ * (half-open) and a success closes it. One failing provider never stops the others. The count
+ * of failures in a row, and an open circuit, are shared by every replica through
+ * `ingestion.providers`: rounds go to whichever replica claims them, and a provider must open
+ * after `failures` failed rounds, not `failures` per replica.
  */
 export class Source {
   private readonly breaker: CircuitBreaker<[string[], Date], Quote[]>;
@@ -24,7 +27,7 @@ export class Source {
     private readonly orm: Orm,
     private readonly logger: Logger,
     private readonly measure: SourceMetrics,
-    options: { failures: number; resetSec: number },
+    private readonly options: { failures: number; resetSec: number },
   ) {
     this.breaker = new CircuitBreaker((symbols: string[], at: Date) => provider.quote(symbols, at), {
       timeout: 10_000,
@@ -32,17 +35,12 @@ export class Source {
       volumeThreshold: Number.MAX_SAFE_INTEGER,
       resetTimeout: options.resetSec * 1000,
     });
-    let failuresInRow = 0;
     const observe = (latencyMs: number) => measure.latency.observe({ provider: provider.name }, latencyMs / 1000);
-    this.breaker.on('success', (_result, latencyMs) => {
-      failuresInRow = 0;
-      observe(latencyMs);
+    this.breaker.on('success', (_result, latencyMs) => observe(latencyMs));
+    this.breaker.on('failure', (_error, latencyMs) => observe(latencyMs));
+    this.breaker.on('open', () => {
+      if (!this.following) void this.circuitChanged();
     });
-    this.breaker.on('failure', (_error, latencyMs) => {
-      observe(latencyMs);
-      if (++failuresInRow >= options.failures && !this.breaker.opened) this.breaker.open();
-    });
-    this.breaker.on('open', () => void this.circuitChanged());
     this.breaker.on('halfOpen', () => void this.circuitChanged());
     this.breaker.on('close', () => void this.circuitChanged());
   }
@@ -58,15 +56,48 @@ export class Source {
 
   /** Quotes for `symbols`, or the provider's (or the open circuit's) error. */
   async quote(symbols: string[], at: Date): Promise<Quote[]> {
+    await this.followSharedCircuit();
     try {
       const quotes = await this.breaker.fire(symbols, at);
       this.measure.calls.inc({ provider: this.name, outcome: 'success' });
+      await this.countFailure(false);
       return quotes;
     } catch (error) {
       const rejected = (error as { code?: string }).code === 'EOPENBREAKER';
       this.measure.calls.inc({ provider: this.name, outcome: rejected ? 'rejected' : 'failure' });
+      if (!rejected) await this.countFailure(true);
       throw error;
     }
+  }
+
+  /** Set while this replica opens its breaker because another one opened the shared circuit. */
+  private following = false;
+
+  /** Another replica opened the circuit less than `resetSec` ago: refuse here too. */
+  private async followSharedCircuit(): Promise<void> {
+    if (this.breaker.opened) return;
+    const [shared] = await sqlRows<{ open: boolean }>(
+      this.orm.em.fork(),
+      `/* sharedCircuit */ select circuit = 'OPEN' and changed_at > now() - (? * interval '1 second') as open
+       from ingestion.providers where name = ?`,
+      [this.options.resetSec, this.name],
+    );
+    if (!shared?.open) return;
+    this.following = true;
+    this.breaker.open();
+    this.following = false;
+  }
+
+  /** Failures in a row across replicas; the one that reaches `failures` opens the circuit. */
+  private async countFailure(failed: boolean): Promise<void> {
+    const [row] = await sqlRows<{ failures: number }>(
+      this.orm.em.fork(),
+      `/* countFailure */ insert into ingestion.providers as p (name, circuit, failures) values (?, 'CLOSED', ?)
+       on conflict (name) do update set failures = case when ? then p.failures + 1 else 0 end
+       returning failures`,
+      [this.name, failed ? 1 : 0, failed],
+    );
+    if (failed && row && row.failures >= this.options.failures && !this.breaker.opened) this.breaker.open();
   }
 
   shutdown(): void {
