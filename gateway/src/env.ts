@@ -63,7 +63,7 @@ export const gatewayEnv = {
   MAX_DEPTH: count.default(12),
   MAX_ALIASES: count.default(30),
   MAX_DIRECTIVES: count.default(50),
-  MAX_COST: count.default(20_000),
+  MAX_COST: count.default(50_000),
   MAX_TOKENS: count.default(2000),
   /** Largest request body, in bytes. */
   MAX_BODY_BYTES: count.default(1_048_576),

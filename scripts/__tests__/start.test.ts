@@ -44,7 +44,7 @@ async function start(env: Record<string, string>): Promise<Started> {
 /** A free port for the gateway and each subgraph (`<NAME>_PORT`, as npm start reads them). */
 async function servicePorts(): Promise<Record<string, string>> {
   const ports: Record<string, string> = {};
-  for (const name of ['GATEWAY', 'USERS', 'SESSIONS', 'BENCHMARKS', 'INGESTION', 'CLEANUP']) {
+  for (const name of ['GATEWAY', 'USERS', 'SESSIONS', 'BENCHMARKS', 'INGESTION', 'CLEANUP', 'SENSORS']) {
     ports[`${name}_PORT`] = String(await freePort());
   }
   return ports;

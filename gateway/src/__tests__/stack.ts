@@ -52,7 +52,7 @@ export async function extraGateway(
         JWT_SECRET: run.secret,
         DATABASE_URL: run.db,
         SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
-        SUBGRAPH_URLS: ['users', 'sessions', 'benchmarks', 'ingestion', 'cleanup']
+        SUBGRAPH_URLS: ['users', 'sessions', 'benchmarks', 'ingestion', 'cleanup', 'sensors']
           .map((name) => `${name}=${run[name as 'users'].url}`)
           .join(','),
         ...overrides,

@@ -18,3 +18,18 @@ export function byIdLoader<T extends { id: string }>(
     return wanted.map((id) => (id ? (found.get(id) ?? null) : null));
   });
 }
+
+/** Children by their parent's id (a site's equipment, say), in `orderBy` order; one query per batch. */
+export function byParentLoader<T extends object>(
+  em: EntityManager,
+  entity: new () => T,
+  parentKey: keyof T & string,
+  orderBy: Partial<Record<keyof T & string, 'asc' | 'desc'>>,
+): DataLoader<string, T[]> {
+  return new DataLoader<string, T[]>(async (ids) => {
+    const rows = await em.find(entity, { [parentKey]: { $in: [...ids] } } as never, { orderBy } as never);
+    const groups = new Map<string, T[]>(ids.map((id) => [id, []]));
+    for (const row of rows) groups.get(row[parentKey] as string)?.push(row);
+    return ids.map((id) => groups.get(id)!);
+  });
+}

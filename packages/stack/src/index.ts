@@ -5,6 +5,7 @@ import { gatewayEnv, startGateway } from '@switchyard/gateway';
 import { parseEnv, type Service } from '@switchyard/kit';
 import { benchmarksEnv, startBenchmarks } from '@switchyard/benchmarks';
 import { cleanupEnv, startCleanup } from '@switchyard/cleanup';
+import { sensorsEnv, startSensors } from '@switchyard/sensors';
 import { ingestionEnv, startIngestion } from '@switchyard/ingestion';
 import { sessionsEnv, startSessions } from '@switchyard/sessions';
 import { startUsers, usersEnv } from '@switchyard/users';
@@ -34,6 +35,7 @@ export interface RunningStack {
   benchmarks: Service;
   ingestion: Service;
   cleanup: Service;
+  sensors: Service;
   gateway: Service;
   close(): Promise<void>;
 }
@@ -85,6 +87,8 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
       parseEnv(cleanupEnv, { ...common, ...options.cleanup }) as Parameters<typeof startCleanup>[0],
     );
     started.push(cleanup);
+    const sensors = await startSensors(parseEnv(sensorsEnv, common) as Parameters<typeof startSensors>[0]);
+    started.push(sensors);
     const gateway = await startGateway(
       parseEnv(gatewayEnv, {
         NODE_ENV: common.NODE_ENV,
@@ -93,12 +97,12 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
         HOST: '127.0.0.1',
         PORT: '0',
         SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
-        SUBGRAPH_URLS: `users=${users.url},sessions=${sessions.url},benchmarks=${benchmarks.url},ingestion=${ingestion.url},cleanup=${cleanup.url}`,
+        SUBGRAPH_URLS: `users=${users.url},sessions=${sessions.url},benchmarks=${benchmarks.url},ingestion=${ingestion.url},cleanup=${cleanup.url},sensors=${sensors.url}`,
         ...options.gateway,
       }) as Parameters<typeof startGateway>[0],
     );
     started.push(gateway);
-    return { users, sessions, benchmarks, ingestion, cleanup, gateway, close };
+    return { users, sessions, benchmarks, ingestion, cleanup, sensors, gateway, close };
   } catch (error) {
     await close();
     throw error;

@@ -7,6 +7,7 @@ import type { IngestionEnv, ProviderName } from './env.js';
 import { Migration20261123300000 } from './migrations/Migration20261123300000.js';
 import { Migration20261123310000 } from './migrations/Migration20261123310000.js';
 import { Migration20261123320000 } from './migrations/Migration20261123320000.js';
+import { Migration20261123330000 } from './migrations/Migration20261123330000.js';
 import { Mailer } from './email/mailer.js';
 import type { PriceProvider } from './providers/provider.js';
 import { ReplayProvider } from './providers/replay.js';
@@ -37,6 +38,7 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
         { name: 'Migration20261123300000', class: Migration20261123300000 },
         { name: 'Migration20261123310000', class: Migration20261123310000 },
         { name: 'Migration20261123320000', class: Migration20261123320000 },
+        { name: 'Migration20261123330000', class: Migration20261123330000 },
       ],
       schema: buildIngestionSchema,
       context: ingestionContext(() => collector!),

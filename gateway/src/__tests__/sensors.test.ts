@@ -1,0 +1,172 @@
+import { codes } from '@switchyard/testing';
+import { loginAdmin, newUser, statementsSoFar, useStack } from './stack.js';
+
+const run = useStack();
+
+const INGEST = `mutation($b: ID!, $r: [ReadingInput!]!) {
+  ingestReadings(batchId: $b, readings: $r) { batchId accepted duplicates replayed rejected { index field reason } } }`;
+const at = (minute: number) => new Date(Date.UTC(2026, 10, 1, 8, minute)).toISOString();
+
+describe('sensors through the gateway', () => {
+  it('keeps a catalogue of sites, equipment and sensors that admins change and signed-in callers read', async () => {
+    const admin = run.client.as(await loginAdmin(run.client));
+    const { createSite: site } = await admin.data(
+      'mutation { createSite(code: "FPSO-1", name: "North Star", kind: VESSEL) { id code kind } }',
+    );
+    const { createEquipment: pump } = await admin.data(
+      'mutation($s: ID!) { createEquipment(siteId: $s, code: "PUMP-1", name: "Export pump", location: "deck 2") { id active } }',
+      { s: site.id },
+    );
+    await admin.data(
+      'mutation($e: ID!) { createSensor(input: { equipmentId: $e, code: "CAT-T1", kind: "temperature", unit: "°C", normalMin: 10, normalMax: 90 }) { id } }',
+      { e: pump.id },
+    );
+
+    const dup = await admin.request('mutation { createSite(code: "FPSO-1", name: "Again", kind: VESSEL) { id } }');
+    expect(codes(dup)).toEqual(['CONFLICT']);
+    const bad = await admin.request('mutation { createSite(code: "has spaces", name: "x", kind: FACTORY) { id } }');
+    expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+    const range = await admin.request(
+      'mutation($e: ID!) { createSensor(input: { equipmentId: $e, code: "CAT-X", kind: "t", unit: "K", normalMin: 5, normalMax: 1 }) { id } }',
+      { e: pump.id },
+    );
+    expect(codes(range)).toEqual(['BAD_USER_INPUT']);
+
+    const user = await newUser(run.client);
+    const forbidden = await run.client
+      .as(user.token)
+      .request('mutation { createSite(code: "X", name: "x", kind: FACTORY) { id } }');
+    expect(codes(forbidden)).toEqual(['FORBIDDEN']);
+    expect(codes(await run.client.request('{ sites { code } }'))).toEqual(['UNAUTHENTICATED']);
+    const { sites } = await run.client
+      .as(user.token)
+      .data('{ sites { code kind equipment { code location sensors { code unit normalMax } } } }');
+    expect(sites).toEqual([
+      {
+        code: 'FPSO-1',
+        kind: 'VESSEL',
+        equipment: [{ code: 'PUMP-1', location: 'deck 2', sensors: [{ code: 'CAT-T1', unit: '°C', normalMax: 90 }] }],
+      },
+    ]);
+  });
+
+  it('ingests batches once per batch id, reports every rejected reading, and serves them newest first', async () => {
+    const adminToken = await loginAdmin(run.client);
+    const admin = run.client.as(adminToken);
+    const { createSite: site } = await admin.data(
+      'mutation { createSite(code: "PLANT-A", name: "Plant A", kind: FACTORY) { id } }',
+    );
+    const { createEquipment: press } = await admin.data(
+      'mutation($s: ID!) { createEquipment(siteId: $s, code: "PRESS-1", name: "Press") { id } }',
+      { s: site.id },
+    );
+    const sensorIds: string[] = [];
+    for (const code of ['PA-P1', 'PA-V1']) {
+      const { createSensor } = await admin.data(
+        'mutation($e: ID!, $c: String!) { createSensor(input: { equipmentId: $e, code: $c, kind: "pressure", unit: "bar" }) { id } }',
+        { e: press.id, c: code },
+      );
+      sensorIds.push(createSensor.id);
+    }
+    const { createApiToken } = await admin.data(
+      'mutation { createApiToken(name: "platform", scopes: ["sensors:write"]) { token } }',
+    );
+    const platform = run.client.as(createApiToken.token);
+
+    const batch = [
+      { sensorCode: 'PA-P1', at: at(0), value: 1.5 },
+      { sensorCode: 'PA-P1', at: at(1), value: 1.75 },
+      { sensorCode: 'NOPE', at: at(1), value: 3 },
+      { sensorCode: 'PA-V1', at: at(0), value: 0.25 },
+      { sensorCode: 'PA-P1', at: at(1), value: 9 },
+      { sensorCode: 'PA-V1', at: new Date(Date.now() + 3_600_000).toISOString(), value: 1 },
+      { sensorCode: 'PA-P1', at: at(2), value: 2 },
+    ];
+    const { ingestReadings: report } = await platform.data(INGEST, { b: 'batch-1', r: batch });
+    expect(report).toEqual({
+      batchId: 'batch-1',
+      accepted: 4,
+      duplicates: 0,
+      replayed: false,
+      rejected: [
+        { index: 2, field: 'sensorCode', reason: 'is not a known sensor' },
+        { index: 4, field: 'at', reason: 'repeats an earlier reading of this batch' },
+        { index: 5, field: 'at', reason: 'must not be in the future' },
+      ],
+    });
+
+    // Sent again: the first report, nothing stored twice; other readings under that id: refused.
+    const again = (await platform.data(INGEST, { b: 'batch-1', r: batch })).ingestReadings;
+    expect(again).toEqual({ ...report, replayed: true });
+    expect(codes(await platform.request(INGEST, { b: 'batch-1', r: batch.slice(1) }))).toEqual(['CONFLICT']);
+    const overlap = await platform.data(INGEST, {
+      b: 'batch-2',
+      r: [
+        { sensorCode: 'PA-P1', at: at(2), value: 2 },
+        { sensorCode: 'PA-P1', at: at(3), value: 2.5 },
+      ],
+    });
+    expect(overlap.ingestReadings).toMatchObject({ accepted: 1, duplicates: 1, rejected: [] });
+    const stored = await run.sql.query(
+      'select count(*)::int as n from sensors.readings where sensor_id = any($1::uuid[])',
+      [sensorIds],
+    );
+    expect(stored.rows[0].n).toBe(5);
+
+    const user = await newUser(run.client);
+    expect(codes(await run.client.as(user.token).request(INGEST, { b: 'x', r: [] }))).toEqual(['FORBIDDEN']);
+    expect(codes(await run.client.request(INGEST, { b: 'x', r: [] }))).toEqual(['UNAUTHENTICATED']);
+
+    const SENSOR = `query($id: ID!, $after: String) { sensor(id: $id) { code latest { at value }
+      readings(first: 2, after: $after) { nodes { at value } pageInfo { hasNextPage endCursor } } } }`;
+    const first = (await run.client.as(user.token).data(SENSOR, { id: sensorIds[0] })).sensor;
+    expect(first.latest).toEqual({ at: at(3), value: 2.5 });
+    expect(first.readings.nodes).toEqual([
+      { at: at(3), value: 2.5 },
+      { at: at(2), value: 2 },
+    ]);
+    const rest = (
+      await run.client.as(user.token).data(SENSOR, { id: sensorIds[0], after: first.readings.pageInfo.endCursor })
+    ).sensor.readings;
+    expect(rest.nodes).toEqual([
+      { at: at(1), value: 1.75 },
+      { at: at(0), value: 1.5 },
+    ]);
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+
+    // Deactivated equipment keeps its readings and takes no new ones.
+    await admin.data('mutation($ids: [ID!]!) { deactivateEquipment(ids: $ids) { active } }', { ids: [press.id] });
+    const late = await platform.data(INGEST, { b: 'batch-3', r: [{ sensorCode: 'PA-V1', at: at(9), value: 1 }] });
+    expect(late.ingestReadings.rejected).toEqual([
+      { index: 0, field: 'sensorCode', reason: 'belongs to deactivated equipment' },
+    ]);
+  });
+
+  it('resolves sites down to each sensor’s latest reading in a bounded number of statements', async () => {
+    const admin = run.client.as(await loginAdmin(run.client));
+    const TREE = '{ sites { code equipment { code sensors { code latest { value } } } } }';
+    await admin.data(TREE);
+    const before = await statementsSoFar(run.sensors);
+    await admin.data(TREE);
+    const few = (await statementsSoFar(run.sensors)) - before;
+
+    const { createSite: site } = await admin.data(
+      'mutation { createSite(code: "MORE", name: "More", kind: FACTORY) { id } }',
+    );
+    for (let e = 0; e < 3; e++) {
+      const { createEquipment: eq } = await admin.data(
+        'mutation($s: ID!, $c: String!) { createEquipment(siteId: $s, code: $c, name: "x") { id } }',
+        { s: site.id, c: `MORE-E${e}` },
+      );
+      for (let s = 0; s < 3; s++) {
+        await admin.data(
+          'mutation($e: ID!, $c: String!) { createSensor(input: { equipmentId: $e, code: $c, kind: "k", unit: "u" }) { id } }',
+          { e: eq.id, c: `MORE-E${e}-S${s}` },
+        );
+      }
+    }
+    const start = await statementsSoFar(run.sensors);
+    await admin.data(TREE);
+    expect((await statementsSoFar(run.sensors)) - start).toBe(few);
+  });
+});

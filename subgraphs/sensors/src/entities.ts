@@ -1,0 +1,8 @@
+import { Equipment } from './equipment/equipment.entity.js';
+import { Migration20261123600000 } from './migrations/Migration20261123600000.js';
+import { Sensor } from './sensor/sensor.entity.js';
+import { Site } from './site/site.entity.js';
+
+export const entities = [Site, Equipment, Sensor];
+
+export const migrations = [{ name: 'Migration20261123600000', class: Migration20261123600000 }];

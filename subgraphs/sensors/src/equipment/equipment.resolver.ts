@@ -1,0 +1,37 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import * as catalog from '../catalog.service.js';
+import type { SensorsContext } from '../context.js';
+import { Sensor } from '../sensor/sensor.entity.js';
+import { Site } from '../site/site.entity.js';
+import { Equipment } from './equipment.entity.js';
+
+@Resolver(() => Equipment)
+export class EquipmentResolver {
+  @Authorized('ADMIN')
+  @Mutation(() => Equipment)
+  createEquipment(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('code') code: string,
+    @Arg('name') name: string,
+    @Arg('location', () => String, { nullable: true }) location: string | undefined,
+    @Ctx() ctx: SensorsContext,
+  ) {
+    return catalog.createEquipment(ctx, { siteId, code, name, location });
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => [Equipment], { description: 'Deactivates one or many; they keep their history.' })
+  deactivateEquipment(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: SensorsContext) {
+    return catalog.setEquipmentActive(ctx, ids, false);
+  }
+
+  @FieldResolver(() => Site)
+  site(@Root() equipment: Equipment, @Ctx() ctx: SensorsContext) {
+    return ctx.loaders.site.load(equipment.siteId);
+  }
+
+  @FieldResolver(() => [Sensor])
+  sensors(@Root() equipment: Equipment, @Ctx() ctx: SensorsContext) {
+    return ctx.loaders.sensorsOfEquipment.load(equipment.id);
+  }
+}

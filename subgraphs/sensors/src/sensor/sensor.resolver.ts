@@ -1,0 +1,45 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import * as catalog from '../catalog.service.js';
+import type { SensorsContext } from '../context.js';
+import { Equipment } from '../equipment/equipment.entity.js';
+import { readingsOf } from './reading.service.js';
+import { Reading, ReadingConnection } from './reading.types.js';
+import { Sensor } from './sensor.entity.js';
+import { SensorInput } from './sensor.inputs.js';
+
+@Resolver(() => Sensor)
+export class SensorResolver {
+  @Authorized()
+  @Query(() => Sensor, { nullable: true })
+  sensor(@Arg('id', () => ID) id: string, @Ctx() ctx: SensorsContext) {
+    return ctx.loaders.sensor.load(id);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Sensor)
+  createSensor(@Arg('input') input: SensorInput, @Ctx() ctx: SensorsContext) {
+    return catalog.createSensor(ctx, input);
+  }
+
+  @FieldResolver(() => Equipment)
+  equipment(@Root() sensor: Sensor, @Ctx() ctx: SensorsContext) {
+    return ctx.loaders.equipment.load(sensor.equipmentId);
+  }
+
+  @FieldResolver(() => Reading, { nullable: true, description: 'The newest reading.' })
+  latest(@Root() sensor: Sensor, @Ctx() ctx: SensorsContext) {
+    return ctx.loaders.latestReading.load(sensor.id);
+  }
+
+  @FieldResolver(() => ReadingConnection, { description: 'Readings in [from, to), newest first.' })
+  readings(
+    @Root() sensor: Sensor,
+    @Ctx() ctx: SensorsContext,
+    @Arg('from', () => Date, { nullable: true }) from?: Date,
+    @Arg('to', () => Date, { nullable: true }) to?: Date,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    return readingsOf(ctx.em, sensor.id, { from, to, first, after });
+  }
+}

@@ -1,0 +1,15 @@
+import { type Logger, type Service, startSubgraph } from '@switchyard/kit';
+import { tokenChecks } from '@switchyard/users/auth';
+import { sensorsContext } from './context.js';
+import { entities, migrations } from './entities.js';
+import type { SensorsEnv } from './env.js';
+import { buildSensorsSchema } from './schema.js';
+
+/** Sites, equipment, sensors and their readings (the read side; ingestion writes readings). */
+export function startSensors(env: SensorsEnv & { DATABASE_URL: string }, logger?: Logger): Promise<Service> {
+  return startSubgraph(
+    { name: 'sensors', entities, migrations, schema: buildSensorsSchema, context: sensorsContext, tokenChecks },
+    env,
+    logger,
+  );
+}
