@@ -88,6 +88,7 @@ describe('cleanup', () => {
       'cleanup-orphans',
       'cleanup-outbox',
       'cleanup-prices',
+      'cleanup-readings',
       'cleanup-tickers',
     ]);
   });

@@ -142,6 +142,71 @@ describe('sensors through the gateway', () => {
     ]);
   });
 
+  it('serves series from rollups that count each stored reading once, and outlive the raw readings', async () => {
+    const token = await loginAdmin(run.client);
+    const admin = run.client.as(token);
+    const { createSite: site } = await admin.data(
+      'mutation { createSite(code: "RIG-S", name: "Rig", kind: VESSEL) { id } }',
+    );
+    const { createEquipment: eq } = await admin.data(
+      'mutation($s: ID!) { createEquipment(siteId: $s, code: "RIG-S-E", name: "Engine") { id } }',
+      { s: site.id },
+    );
+    const { createSensor: sensor } = await admin.data(
+      'mutation($e: ID!) { createSensor(input: { equipmentId: $e, code: "RIG-S-T", kind: "t", unit: "C" }) { id } }',
+      { e: eq.id },
+    );
+    // Every 10 minutes for three hours, long past raw retention: 08:00 (value 0) to 10:50 (value 17).
+    const readings = Array.from({ length: 18 }, (_, i) => ({
+      sensorCode: 'RIG-S-T',
+      at: new Date(Date.UTC(2026, 0, 5, 8, i * 10)).toISOString(),
+      value: i * (i % 2 ? -1 : 1),
+    }));
+    await admin.data(INGEST, { b: 'series-1', r: readings.slice(0, 10) });
+    await admin.data(INGEST, { b: 'series-1', r: readings.slice(0, 10) }); // replayed: nothing new
+    await admin.data(INGEST, { b: 'series-2', r: readings.slice(8) }); // two already stored
+
+    /** What the buckets must hold, worked out here from the readings themselves. */
+    const expected = (widthMin: number) => {
+      const buckets = new Map<number, number[]>();
+      for (const r of readings) {
+        const start = Math.floor(Date.parse(r.at) / (widthMin * 60_000)) * widthMin * 60_000;
+        buckets.set(start, [...(buckets.get(start) ?? []), r.value]);
+      }
+      return [...buckets].map(([start, values]) => ({
+        start: new Date(start).toISOString(),
+        count: values.length,
+        avg: values.reduce((a, b) => a + b, 0) / values.length,
+        min: Math.min(...values),
+        max: Math.max(...values),
+      }));
+    };
+    const SERIES = `query($id: ID!, $b: String!) { sensor(id: $id) {
+      series(from: "2026-01-05T00:00:00Z", to: "2026-01-06T00:00:00Z", bucket: $b) { start count avg min max } } }`;
+    const series = async (b: string) => (await admin.data(SERIES, { id: sensor.id, b })).sensor.series;
+    for (const [bucket, minutes] of [
+      ['1h', 60],
+      ['30m', 30],
+      ['1d', 1440],
+    ] as const) {
+      expect(await series(bucket)).toEqual(expected(minutes));
+    }
+    expect(codes(await admin.request(SERIES, { id: sensor.id, b: '1s' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await admin.request(SERIES, { id: sensor.id, b: '0h' }))).toEqual(['BAD_USER_INPUT']);
+    const year =
+      'query($id: ID!) { sensor(id: $id) { series(from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z", bucket: "1m") { count } } }';
+    expect(codes(await admin.request(year, { id: sensor.id }))).toEqual(['BAD_USER_INPUT']);
+
+    // Raw readings past retention go; the series stays as it was.
+    const { runCleanup } = await admin.data('mutation { runCleanup(job: READINGS) { deleted { count } } }');
+    expect(runCleanup.deleted[0].count).toBeGreaterThanOrEqual(18);
+    const raw = await admin.data('query($id: ID!) { sensor(id: $id) { readings { nodes { at } } } }', {
+      id: sensor.id,
+    });
+    expect(raw.sensor.readings.nodes).toEqual([]);
+    expect(await series('1h')).toEqual(expected(60));
+  });
+
   it('resolves sites down to each sensor’s latest reading in a bounded number of statements', async () => {
     const admin = run.client.as(await loginAdmin(run.client));
     const TREE = '{ sites { code equipment { code sensors { code latest { value } } } } }';

@@ -5,6 +5,8 @@ export const cleanupEnv = {
   PORT: z.coerce.number().int().min(0).max(65535).default(4005),
   PRICE_RETENTION_DAYS: z.coerce.number().min(0).default(14),
   OUTBOX_RETENTION_DAYS: z.coerce.number().min(0).default(30),
+  /** Raw sensor readings are kept this long; their minute and hour rollups stay. */
+  READING_RETENTION_DAYS: z.coerce.number().min(0).default(30),
   /** Rows per delete statement: a large backlog goes in many short transactions, never one long lock. */
   CLEANUP_BATCH: z.coerce.number().int().min(1).default(5000),
   /** Whether this process runs the scheduled jobs (any number may; each run happens once). */

@@ -25,14 +25,27 @@ export interface NewReading {
   value: number;
 }
 
-/** One multi-row insert; a reading already stored (same sensor and instant) is kept as it was. Returns those stored now. */
+/**
+ * One statement: the readings (a reading already stored, same sensor and instant, is kept as it
+ * was) and, from those stored now only, the minute and hour rollups. Returns those stored now.
+ */
 export async function insertReadings(em: EntityManager, readings: NewReading[]): Promise<number> {
   if (!readings.length) return 0;
-  const rows = await sqlRows(
+  const rollup = (width: string, unit: string) => `
+    insert into sensors.rollups as r (sensor_id, width, bucket_start, count, sum, min, max)
+    select sensor_id, '${width}', date_trunc('${unit}', at), count(*), sum(value), min(value), max(value)
+    from stored group by sensor_id, date_trunc('${unit}', at)
+    on conflict (sensor_id, width, bucket_start) do update set count = r.count + excluded.count,
+      sum = r.sum + excluded.sum, min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)`;
+  const [row] = await sqlRows<{ stored: number }>(
     em,
-    `/* insertReadings */ insert into sensors.readings (sensor_id, at, value)
-     select * from unnest(?::uuid[], ?::timestamptz[], ?::float8[]) on conflict do nothing returning 1`,
+    `/* insertReadings */ with stored as (
+       insert into sensors.readings (sensor_id, at, value)
+       select * from unnest(?::uuid[], ?::timestamptz[], ?::float8[]) on conflict do nothing
+       returning sensor_id, at, value
+     ), minutes as (${rollup('1m', 'minute')}), hours as (${rollup('1h', 'hour')})
+     select count(*)::int as stored from stored`,
     columnsOf(readings, ['sensorId', 'at', 'value']),
   );
-  return rows.length;
+  return row!.stored;
 }

@@ -6,11 +6,12 @@ export const CleanupJobName = {
   OUTBOX: 'OUTBOX',
   IDEMPOTENCY: 'IDEMPOTENCY',
   ORPHANS: 'ORPHANS',
+  READINGS: 'READINGS',
 } as const;
 registerEnumType(CleanupJobName, {
   name: 'CleanupJob',
   description:
-    'PRICES: past PRICE_RETENTION_DAYS; TICKERS: followed by nobody; OUTBOX: mail done past OUTBOX_RETENTION_DAYS; IDEMPOTENCY: idempotency keys past their expiry; ORPHANS: sessions of users deleted while sessions was down.',
+    'PRICES: past PRICE_RETENTION_DAYS; TICKERS: followed by nobody; OUTBOX: mail done past OUTBOX_RETENTION_DAYS; IDEMPOTENCY: idempotency keys past their expiry; ORPHANS: sessions of users deleted while sessions was down; READINGS: raw sensor readings past READING_RETENTION_DAYS (rollups kept).',
 });
 
 export const RunTrigger = { SCHEDULE: 'SCHEDULE', ADMIN: 'ADMIN' } as const;

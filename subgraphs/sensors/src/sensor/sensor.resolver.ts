@@ -4,6 +4,7 @@ import type { SensorsContext } from '../context.js';
 import { Equipment } from '../equipment/equipment.entity.js';
 import { readingsOf } from './reading.service.js';
 import { Reading, ReadingConnection } from './reading.types.js';
+import { SeriesPoint, seriesOf } from './series.js';
 import { Sensor } from './sensor.entity.js';
 import { SensorInput } from './sensor.inputs.js';
 
@@ -29,6 +30,19 @@ export class SensorResolver {
   @FieldResolver(() => Reading, { nullable: true, description: 'The newest reading.' })
   latest(@Root() sensor: Sensor, @Ctx() ctx: SensorsContext) {
     return ctx.loaders.latestReading.load(sensor.id);
+  }
+
+  @FieldResolver(() => [SeriesPoint], {
+    description: 'Readings in [from, to) as buckets (15m, 1h, 1d...): count, avg, min, max, from rollups.',
+  })
+  series(
+    @Root() sensor: Sensor,
+    @Ctx() ctx: SensorsContext,
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+    @Arg('bucket', () => String, { defaultValue: '1h' }) bucket: string,
+  ) {
+    return seriesOf(ctx.em, sensor.id, { from, to, bucket });
   }
 
   @FieldResolver(() => ReadingConnection, { description: 'Readings in [from, to), newest first.' })

@@ -1,0 +1,15 @@
+// Retention of this domain's data, for the cleanup worker (`@switchyard/sensors/retention`).
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlRows } from '@switchyard/kit';
+
+/** Deletes up to `batch` raw readings taken before `before`; the rollups, and so series, stay. */
+export async function pruneReadings(em: EntityManager, before: Date, batch: number): Promise<number> {
+  const rows = await sqlRows(
+    em,
+    `/* pruneReadings */ delete from sensors.readings where ctid = any(array(
+       select ctid from sensors.readings where at < ? limit ?
+     )) returning 1`,
+    [before, batch],
+  );
+  return rows.length;
+}

@@ -1,0 +1,46 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { BadUserInputError, sqlRows } from '@switchyard/kit';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'Aggregates of one bucket of a series.' })
+export class SeriesPoint {
+  @Field({ description: 'Where the bucket starts.' }) start!: Date;
+  @Field(() => Int) count!: number;
+  @Field(() => Float) avg!: number;
+  @Field(() => Float) min!: number;
+  @Field(() => Float) max!: number;
+}
+
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** Points a series may have, so one request cannot ask for millions. */
+const MAX_POINTS = 10_000;
+
+/**
+ * A sensor's readings in [from, to) as buckets of `bucket` (15m, 1h, 1d...), empty buckets left
+ * out, computed from the rollups: minute rollups for buckets under an hour, hour rollups above.
+ * Buckets start at multiples of their width from the epoch (so 1d buckets are UTC days).
+ */
+export async function seriesOf(
+  em: EntityManager,
+  sensorId: string,
+  args: { from: Date; to: Date; bucket: string },
+): Promise<SeriesPoint[]> {
+  const match = /^(\d{1,4})([mhd])$/.exec(args.bucket);
+  if (!match || Number(match[1]) === 0) throw new BadUserInputError('bucket', 'must look like 15m, 1h or 1d');
+  const widthMs = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  if (args.from >= args.to) throw new BadUserInputError('to', 'must be after from');
+  if ((args.to.getTime() - args.from.getTime()) / widthMs > MAX_POINTS) {
+    throw new BadUserInputError('bucket', `makes more than ${MAX_POINTS} points for this range`);
+  }
+  const source = widthMs % UNIT_MS.h === 0 ? '1h' : '1m';
+  // Source buckets wholly inside [from, to): from and to are rounded to the source's width.
+  const rows = await sqlRows<{ start: string; count: string; avg: number; min: number; max: number }>(
+    em,
+    `/* series */ select date_bin(?::interval, bucket_start, 'epoch'::timestamptz) as start, sum(count) as count,
+       sum(sum) / sum(count) as avg, min(min) as min, max(max) as max
+     from sensors.rollups where sensor_id = ? and width = ? and bucket_start >= ? and bucket_start < ?
+     group by 1 order by 1`,
+    [`${widthMs / 1000} seconds`, sensorId, source, args.from, args.to],
+  );
+  return rows.map((r) => ({ ...r, start: new Date(r.start), count: Number(r.count) }));
+}
