@@ -33,6 +33,7 @@ function replicaEnv(run: Running, extra: Record<string, string> = {}) {
     JWT_SECRET: run.secret,
     COLLECT_INTERVAL: '0',
     MAIL_POLL_MS: '50',
+    MQTT_PORT: '0',
     ...extra,
   }) as Parameters<typeof startIngestion>[0];
 }
@@ -233,14 +234,7 @@ describe('two collectors at once', () => {
   it('never collect the same round twice', async () => {
     const user = await newUser(run.client);
     for (const s of ['ONE', 'TWO', 'THREE']) await run.client.as(user.token).data(WATCH, { s, h: 1e9, l: 0 });
-    const env = parseEnv(ingestionEnv, {
-      NODE_ENV: 'test',
-      DATABASE_URL: run.db,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      JWT_SECRET: run.secret,
-      COLLECT_INTERVAL: '1',
-    }) as Parameters<typeof startIngestion>[0];
+    const env = replicaEnv(run, { COLLECT_INTERVAL: '1' });
     collectors.push(await startIngestion(env), await startIngestion(env));
     await new Promise((r) => setTimeout(r, 3500));
     for (const c of collectors.splice(0)) await c.close();

@@ -91,7 +91,7 @@ describe('sensors through the gateway', () => {
       rejected: [
         { index: 2, field: 'sensorCode', reason: 'is not a known sensor' },
         { index: 4, field: 'at', reason: 'repeats an earlier reading of this batch' },
-        { index: 5, field: 'at', reason: 'must not be in the future' },
+        { index: 5, field: 'at', reason: 'must be a time, not in the future' },
       ],
     });
 

@@ -79,6 +79,8 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
         COLLECT_INTERVAL: '0',
         MAIL_FOLDER: join(tmpdir(), `switchyard-mail-${randomUUID()}`),
         MAIL_POLL_MS: '100',
+        // No MQTT broker unless a test asks for one (MQTT_PORT or MQTT_URL).
+        MQTT_PORT: '0',
         ...options.ingestion,
       }) as Parameters<typeof startIngestion>[0],
     );

@@ -56,6 +56,19 @@ export const ingestionEnv = {
   MAIL_POLL_MS: z.coerce.number().int().min(50).default(1000),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   MAIL_RETRY_BASE_SEC: z.coerce.number().min(0).default(30),
+  /** Readings over MQTT from this broker (mqtt://user:pass@host:1883); unset: a broker in this process. */
+  MQTT_URL: z.url({ protocol: /^mqtts?$/ }).optional(),
+  /** Where the in-process broker listens when MQTT_URL is unset; 0 turns MQTT readings off. */
+  MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+  /** The client id of the persistent MQTT session (default: per host and process). */
+  MQTT_CLIENT_ID: z.string().optional(),
+  /** Replicas of one group share the messages of an external broker (a shared subscription). */
+  MQTT_SHARE_GROUP: z
+    .string()
+    .regex(/^[\w-]{1,64}$/)
+    .default('switchyard-ingestion'),
+  /** How long the broker keeps a disconnected replica's session and its unacknowledged messages. */
+  MQTT_SESSION_EXPIRY_SEC: z.coerce.number().int().min(0).default(300),
 };
 
 export type IngestionEnv = z.infer<z.ZodObject<typeof ingestionEnv>>;

@@ -9,6 +9,7 @@ import { Migration20261123310000 } from './migrations/Migration20261123310000.js
 import { Migration20261123320000 } from './migrations/Migration20261123320000.js';
 import { Migration20261123330000 } from './migrations/Migration20261123330000.js';
 import { Mailer } from './email/mailer.js';
+import { ReadingStream } from './mqtt/stream.js';
 import type { PriceProvider } from './providers/provider.js';
 import { ReplayProvider } from './providers/replay.js';
 import { SimulatedProvider } from './providers/simulated.js';
@@ -77,9 +78,26 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
             )
           : undefined;
         mailer?.start();
+        const stream =
+          env.MQTT_URL || env.MQTT_PORT
+            ? new ReadingStream(
+                orm,
+                {
+                  url: env.MQTT_URL,
+                  port: env.MQTT_PORT,
+                  clientId: env.MQTT_CLIENT_ID,
+                  shareGroup: env.MQTT_SHARE_GROUP,
+                  sessionExpirySec: env.MQTT_SESSION_EXPIRY_SEC,
+                },
+                log,
+                metrics,
+              )
+            : undefined;
+        await stream?.start();
         return async () => {
           await collector!.stop();
           await mailer?.stop();
+          await stream?.stop();
         };
       },
     },

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { BadUserInputError, ConflictError, sqlRows } from '@switchyard/kit';
-import { insertReadings, type NewReading, sensorsByCode } from '@switchyard/sensors/readings';
+import { insertReadings } from '@switchyard/sensors/readings';
+import { checkReadings } from './check.js';
 import type { IngestionContext } from '../context.js';
-import type { IngestReport, ReadingInput, RejectedReading } from './readings.types.js';
+import type { IngestReport, ReadingInput } from './readings.types.js';
 
 const MAX_BATCH = 10_000;
-/** Clocks drift: a reading up to this far in the future is accepted. */
-const FUTURE_SLACK_MS = 5 * 60_000;
 
 /**
  * Stores a batch of readings once per batch id: in one transaction the batch is claimed, each
@@ -42,24 +41,7 @@ export async function ingestReadings(
       return { ...earlier!.report, replayed: true };
     }
 
-    const sensors = await sensorsByCode(em, [...new Set(readings.map((r) => r.sensorCode))]);
-    const rejected: RejectedReading[] = [];
-    const valid: NewReading[] = [];
-    const seen = new Set<string>();
-    const latest = Date.now() + FUTURE_SLACK_MS;
-    readings.forEach((reading, index) => {
-      const sensor = sensors.get(reading.sensorCode);
-      const at = new Date(reading.at);
-      const reject = (field: string, reason: string) => rejected.push({ index, field, reason });
-      if (!sensor) return reject('sensorCode', 'is not a known sensor');
-      if (!sensor.active) return reject('sensorCode', 'belongs to deactivated equipment');
-      if (!Number.isFinite(reading.value)) return reject('value', 'must be a finite number');
-      if (Number.isNaN(at.getTime()) || at.getTime() > latest) return reject('at', 'must not be in the future');
-      const key = `${sensor.id}@${at.getTime()}`;
-      if (seen.has(key)) return reject('at', 'repeats an earlier reading of this batch');
-      seen.add(key);
-      valid.push({ sensorId: sensor.id, at, value: reading.value });
-    });
+    const { valid, rejected } = await checkReadings(em, readings);
     const accepted = await insertReadings(em, valid);
     const report: IngestReport = { batchId, accepted, duplicates: valid.length - accepted, rejected, replayed: false };
     await sqlRows(em, '/* batchReport */ update ingestion.reading_batches set report = ? where batch_id = ?', [

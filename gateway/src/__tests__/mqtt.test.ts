@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { freePort, Stack, waitFor } from '@switchyard/testing';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { loginAdmin, metricOf, type Running, startStack } from './stack.js';
+
+/** A site, equipment and one sensor with a fresh code; returns the code and the sensor's id. */
+async function sensorIn(run: Running): Promise<{ code: string; id: string }> {
+  const admin = run.client.as(await loginAdmin(run.client));
+  const tag = randomBytes(3).toString('hex').toUpperCase();
+  const { createSite } = await admin.data(
+    'mutation($c: String!) { createSite(code: $c, name: "s", kind: FACTORY) { id } }',
+    {
+      c: `S-${tag}`,
+    },
+  );
+  const { createEquipment } = await admin.data(
+    'mutation($s: ID!, $c: String!) { createEquipment(siteId: $s, code: $c, name: "e") { id } }',
+    { s: createSite.id, c: `E-${tag}` },
+  );
+  const { createSensor } = await admin.data(
+    'mutation($e: ID!, $c: String!) { createSensor(input: { equipmentId: $e, code: $c, kind: "t", unit: "C" }) { id } }',
+    { e: createEquipment.id, c: `T-${tag}` },
+  );
+  return { code: `T-${tag}`, id: createSensor.id };
+}
+
+const at = (minute: number) => new Date(Date.UTC(2026, 10, 2, 6, minute)).toISOString();
+
+/** Publishes, as a sensor platform would (QoS 1), and checks what the sensor then holds. */
+async function publishAndRead(run: Running, brokerUrl: string) {
+  const { code, id } = await sensorIn(run);
+  const platform: MqttClient = await connectAsync(brokerUrl, {
+    clientId: `platform-${randomBytes(4).toString('hex')}`,
+  });
+  try {
+    const topic = `sensors/${code}/readings`;
+    await platform.publishAsync(topic, JSON.stringify({ at: at(0), value: 20.5 }), { qos: 1 });
+    await platform.publishAsync(
+      topic,
+      JSON.stringify([
+        { at: at(1), value: 21 },
+        { at: at(2), value: 'hot' },
+        { at: at(3), value: 22.25 },
+      ]),
+      { qos: 1 },
+    );
+    await platform.publishAsync(topic, JSON.stringify({ at: at(3), value: 22.25 }), { qos: 1 }); // sent twice
+    await platform.publishAsync(topic, 'not json', { qos: 1 });
+    await platform.publishAsync('sensors/NO-SUCH-SENSOR/readings', JSON.stringify({ at: at(4), value: 1 }), { qos: 1 });
+  } finally {
+    await platform.endAsync();
+  }
+  const admin = run.client.as(await loginAdmin(run.client));
+  const READ = 'query($id: ID!) { sensor(id: $id) { latest { at value } readings { nodes { value } } } }';
+  const sensor = await waitFor(
+    async () => {
+      const { sensor: s } = await admin.data(READ, { id });
+      return s.readings.nodes.length === 3 ? s : undefined;
+    },
+    10_000,
+    'the readings',
+  );
+  expect(sensor).toEqual({
+    latest: { at: at(3), value: 22.25 },
+    readings: { nodes: [{ value: 22.25 }, { value: 21 }, { value: 20.5 }] },
+  });
+}
+
+async function refusals(run: Running): Promise<string> {
+  const text = await (await fetch(`${new URL(run.ingestion.url).origin}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('mqtt_readings_refused_total{'))
+    .join('\n');
+}
+
+describe('readings over MQTT, through the broker in the ingestion process', () => {
+  const stack = new Stack();
+  let run: Running;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    run = await startStack(stack, { ingestion: { MQTT_PORT: String(port) } });
+  });
+  afterAll(() => stack.close());
+
+  it('stores what a platform publishes, each reading once, and counts what it refuses', async () => {
+    await publishAndRead(run, `mqtt://127.0.0.1:${port}`);
+    await waitFor(
+      async () => (await metricOf(run.ingestion, 'mqtt_readings_duplicate_total')) === 1,
+      5_000,
+      'the twin',
+    );
+    expect(await metricOf(run.ingestion, 'mqtt_readings_stored_total')).toBe(3);
+    const refused = await refusals(run);
+    expect(refused).toMatch(/reason="value must be a finite number".* 1/);
+    expect(refused).toMatch(/reason="not JSON".* 1/);
+    expect(refused).toMatch(/reason="sensorCode is not a known sensor".* 1/);
+  });
+});
+
+// An external broker (Mosquitto) where MQTT_URL is set; .ci/run sets it to the local one.
+const external = process.env.MQTT_URL ? describe : describe.skip;
+external('readings over MQTT, through an external broker', () => {
+  const stack = new Stack();
+  let run: Running;
+
+  beforeAll(async () => {
+    // A group and a session of this run's own, on a broker others may share.
+    run = await startStack(stack, {
+      ingestion: {
+        MQTT_URL: process.env.MQTT_URL!,
+        MQTT_CLIENT_ID: `switchyard-test-${randomBytes(4).toString('hex')}`,
+        MQTT_SHARE_GROUP: `switchyard-test-${randomBytes(4).toString('hex')}`,
+        MQTT_SESSION_EXPIRY_SEC: '5',
+      },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it('stores what a platform publishes through a shared subscription', async () => {
+    await publishAndRead(run, process.env.MQTT_URL!);
+  });
+});

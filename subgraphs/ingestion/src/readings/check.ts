@@ -1,0 +1,49 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type NewReading, sensorsByCode } from '@switchyard/sensors/readings';
+
+/** Clocks drift: a reading up to this far in the future is accepted. */
+const FUTURE_SLACK_MS = 5 * 60_000;
+
+export interface IncomingReading {
+  sensorCode: string;
+  at: Date | string;
+  value: number;
+}
+
+export interface Rejection {
+  index: number;
+  field: string;
+  reason: string;
+}
+
+/**
+ * Sorts readings into those to store and those refused, with why: an unknown sensor, one on
+ * deactivated equipment, a value that is not a finite number, a time not a time or in the
+ * future, a twin earlier in the same list. Used by ingestReadings and the MQTT stream alike.
+ */
+export async function checkReadings(
+  em: EntityManager,
+  readings: IncomingReading[],
+): Promise<{ valid: NewReading[]; rejected: Rejection[] }> {
+  const sensors = await sensorsByCode(em, [...new Set(readings.map((r) => r.sensorCode))]);
+  const rejected: Rejection[] = [];
+  const valid: NewReading[] = [];
+  const seen = new Set<string>();
+  const latest = Date.now() + FUTURE_SLACK_MS;
+  readings.forEach((reading, index) => {
+    const sensor = sensors.get(reading.sensorCode);
+    const at = new Date(reading.at);
+    const reject = (field: string, reason: string) => rejected.push({ index, field, reason });
+    if (!sensor) return reject('sensorCode', 'is not a known sensor');
+    if (!sensor.active) return reject('sensorCode', 'belongs to deactivated equipment');
+    if (typeof reading.value !== 'number' || !Number.isFinite(reading.value)) {
+      return reject('value', 'must be a finite number');
+    }
+    if (Number.isNaN(at.getTime()) || at.getTime() > latest) return reject('at', 'must be a time, not in the future');
+    const key = `${sensor.id}@${at.getTime()}`;
+    if (seen.has(key)) return reject('at', 'repeats an earlier reading of this batch');
+    seen.add(key);
+    valid.push({ sensorId: sensor.id, at, value: reading.value });
+  });
+  return { valid, rejected };
+}
