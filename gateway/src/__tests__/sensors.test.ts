@@ -1,5 +1,5 @@
-import { codes } from '@switchyard/testing';
-import { loginAdmin, newUser, statementsSoFar, useStack } from './stack.js';
+import { codes, TestSubscription, waitFor } from '@switchyard/testing';
+import { loginAdmin, metricOf, newUser, statementsSoFar, useStack } from './stack.js';
 
 const run = useStack();
 
@@ -205,6 +205,82 @@ describe('sensors through the gateway', () => {
     });
     expect(raw.sensor.readings.nodes).toEqual([]);
     expect(await series('1h')).toEqual(expected(60));
+  });
+
+  it('streams readings as they are stored, and alerts outside the normal range of one site, through the gateway', async () => {
+    const token = await loginAdmin(run.client);
+    const admin = run.client.as(token);
+    const ids: Record<string, string> = {};
+    const sites: string[] = [];
+    for (const site of ['LIVE-A', 'LIVE-B']) {
+      const { createSite } = await admin.data(
+        'mutation($c: String!) { createSite(code: $c, name: "x", kind: FACTORY) { id } }',
+        {
+          c: site,
+        },
+      );
+      sites.push(createSite.id);
+      const { createEquipment } = await admin.data(
+        'mutation($s: ID!, $c: String!) { createEquipment(siteId: $s, code: $c, name: "x") { id } }',
+        { s: createSite.id, c: `${site}-E` },
+      );
+      const { createSensor } = await admin.data(
+        'mutation($e: ID!, $c: String!) { createSensor(input: { equipmentId: $e, code: $c, kind: "t", unit: "C", normalMin: 0, normalMax: 100 }) { id } }',
+        { e: createEquipment.id, c: `${site}-T` },
+      );
+      ids[site] = createSensor.id;
+    }
+    const user = await newUser(run.client);
+    const tail = new TestSubscription(
+      run.gateway.url,
+      'subscription($ids: [ID!]!) { readings(sensorIds: $ids) { value sensor { code unit } } }',
+      { ids: [ids['LIVE-A']] },
+      user.token,
+    );
+    const alerts = new TestSubscription(
+      run.gateway.url,
+      'subscription($s: ID) { sensorAlert(siteId: $s) { kind value normalMax sensor { code equipment { code } } } }',
+      { s: sites[0] },
+      user.token,
+    );
+    const anonymous = new TestSubscription(run.gateway.url, 'subscription { sensorAlert { value } }');
+    try {
+      await waitFor(async () => (await metricOf(run.sensors, 'graphql_subscriptions_active')) === 2, 10_000, 'live');
+      const base = Date.now() - 60_000;
+      const now = (s: number) => new Date(base + s * 1000).toISOString();
+      const send = (b: string, r: unknown[]) => admin.data(INGEST, { b, r });
+      await send('live-1', [
+        { sensorCode: 'LIVE-A-T', at: now(1), value: 50 },
+        { sensorCode: 'LIVE-A-T', at: now(2), value: 150 },
+        { sensorCode: 'LIVE-B-T', at: now(1), value: -5 },
+      ]);
+      await send('live-1', [
+        { sensorCode: 'LIVE-A-T', at: now(1), value: 50 },
+        { sensorCode: 'LIVE-A-T', at: now(2), value: 150 },
+        { sensorCode: 'LIVE-B-T', at: now(1), value: -5 },
+      ]); // replayed: announced once
+      await send('live-2', [{ sensorCode: 'LIVE-A-T', at: now(3), value: -1 }]);
+
+      const batches = await tail.take(2);
+      expect(batches.map((b) => b.data!.readings)).toEqual([
+        [
+          { value: 50, sensor: { code: 'LIVE-A-T', unit: 'C' } },
+          { value: 150, sensor: { code: 'LIVE-A-T', unit: 'C' } },
+        ],
+        [{ value: -1, sensor: { code: 'LIVE-A-T', unit: 'C' } }],
+      ]);
+      const raised = await alerts.take(2);
+      expect(raised.map((r) => r.data!.sensorAlert)).toEqual([
+        { kind: 'HIGH', value: 150, normalMax: 100, sensor: { code: 'LIVE-A-T', equipment: { code: 'LIVE-A-E' } } },
+        { kind: 'LOW', value: -1, normalMax: 100, sensor: { code: 'LIVE-A-T', equipment: { code: 'LIVE-A-E' } } },
+      ]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect([tail.results.length, alerts.results.length]).toEqual([2, 2]);
+      await anonymous.untilEnded();
+      expect(anonymous.results[0]?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await Promise.all([tail.close(), alerts.close(), anonymous.close()]);
+    }
   });
 
   it('resolves sites down to each sensor’s latest reading in a bounded number of statements', async () => {

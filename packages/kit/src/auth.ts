@@ -118,6 +118,13 @@ export class Auth {
   }
 }
 
+/** For a long-lived subscription: the caller's token confirmed again now, or why it no longer holds. */
+export async function confirmViewer(auth: Auth, authorization: string | undefined): Promise<Viewer> {
+  const { viewer, authError } = await auth.authenticate(authorization);
+  if (!viewer) throw authError ?? new UnauthenticatedError('sign in again');
+  return viewer;
+}
+
 export function isAdmin(viewer: Viewer | null): boolean {
   return viewer?.role === 'ADMIN';
 }

@@ -82,6 +82,7 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
           env.MQTT_URL || env.MQTT_PORT
             ? new ReadingStream(
                 orm,
+                events,
                 {
                   url: env.MQTT_URL,
                   port: env.MQTT_PORT,

@@ -1,4 +1,4 @@
-import { byIdLoader, byParentLoader, type SubgraphContext } from '@switchyard/kit';
+import { type Auth, byIdLoader, byParentLoader, type SubgraphContext } from '@switchyard/kit';
 import { Equipment } from './equipment/equipment.entity.js';
 import { latestReadingLoader } from './sensor/reading.service.js';
 import { Sensor } from './sensor/sensor.entity.js';
@@ -17,9 +17,18 @@ function createLoaders(em: SubgraphContext['em']) {
 
 export interface SensorsContext extends SubgraphContext {
   loaders: ReturnType<typeof createLoaders>;
+  auth: Auth;
+  /** How often a live subscription confirms its caller's session. */
+  recheckMs: number;
 }
 
 /** One set of DataLoaders per request. */
-export function sensorsContext(base: SubgraphContext): SensorsContext {
-  return { ...base, loaders: createLoaders(base.em) };
+export function sensorsContext(base: SubgraphContext, auth: Auth, recheckMs: number): SensorsContext {
+  return { ...base, auth, recheckMs, loaders: createLoaders(base.em) };
+}
+
+/** A subscription resolves each event like a request of its own: loaders must not cache across events. */
+export function freshForEvent(ctx: SensorsContext): void {
+  ctx.em = ctx.em.fork();
+  ctx.loaders = createLoaders(ctx.em);
 }

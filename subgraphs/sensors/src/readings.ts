@@ -5,18 +5,22 @@ import { columnsOf, sqlRows } from '@switchyard/kit';
 export interface SensorTarget {
   id: string;
   active: boolean;
+  siteId: string;
+  normalMin: number | null;
+  normalMax: number | null;
 }
 
 /** Sensors by code, with whether their equipment still takes readings. */
 export async function sensorsByCode(em: EntityManager, codes: string[]): Promise<Map<string, SensorTarget>> {
   if (!codes.length) return new Map();
-  const rows = await sqlRows<{ code: string; id: string; active: boolean }>(
+  const rows = await sqlRows<SensorTarget & { code: string }>(
     em,
-    `/* sensorsByCode */ select s.code, s.id, e.active from sensors.sensors s
-     join sensors.equipment e on e.id = s.equipment_id where s.code = any(?::text[])`,
+    `/* sensorsByCode */ select s.code, s.id, e.active, e.site_id as "siteId", s.normal_min as "normalMin",
+       s.normal_max as "normalMax"
+     from sensors.sensors s join sensors.equipment e on e.id = s.equipment_id where s.code = any(?::text[])`,
     [codes],
   );
-  return new Map(rows.map((r) => [r.code, { id: r.id, active: r.active }]));
+  return new Map(rows.map(({ code, ...target }) => [code, target]));
 }
 
 export interface NewReading {
@@ -29,23 +33,23 @@ export interface NewReading {
  * One statement: the readings (a reading already stored, same sensor and instant, is kept as it
  * was) and, from those stored now only, the minute and hour rollups. Returns those stored now.
  */
-export async function insertReadings(em: EntityManager, readings: NewReading[]): Promise<number> {
-  if (!readings.length) return 0;
+export async function insertReadings(em: EntityManager, readings: NewReading[]): Promise<NewReading[]> {
+  if (!readings.length) return [];
   const rollup = (width: string, unit: string) => `
     insert into sensors.rollups as r (sensor_id, width, bucket_start, count, sum, min, max)
     select sensor_id, '${width}', date_trunc('${unit}', at), count(*), sum(value), min(value), max(value)
     from stored group by sensor_id, date_trunc('${unit}', at)
     on conflict (sensor_id, width, bucket_start) do update set count = r.count + excluded.count,
       sum = r.sum + excluded.sum, min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)`;
-  const [row] = await sqlRows<{ stored: number }>(
+  const rows = await sqlRows<{ sensor_id: string; at: string | Date; value: number }>(
     em,
     `/* insertReadings */ with stored as (
        insert into sensors.readings (sensor_id, at, value)
        select * from unnest(?::uuid[], ?::timestamptz[], ?::float8[]) on conflict do nothing
        returning sensor_id, at, value
      ), minutes as (${rollup('1m', 'minute')}), hours as (${rollup('1h', 'hour')})
-     select count(*)::int as stored from stored`,
+     select sensor_id, at, value from stored`,
     columnsOf(readings, ['sensorId', 'at', 'value']),
   );
-  return row!.stored;
+  return rows.map((r) => ({ sensorId: r.sensor_id, at: new Date(r.at), value: r.value }));
 }

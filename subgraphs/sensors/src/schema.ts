@@ -1,5 +1,6 @@
 import { buildFederatedSchema } from '@switchyard/kit';
 import { EquipmentResolver } from './equipment/equipment.resolver.js';
+import { LiveReadingResolver, SensorAlertResolver } from './sensor/live.resolver.js';
 import { SensorResolver } from './sensor/sensor.resolver.js';
 import { SiteResolver } from './site/site.resolver.js';
 import type { SensorsContext } from './context.js';
@@ -10,7 +11,7 @@ const byId = (loader: (ctx: SensorsContext) => { load(id: string): Promise<unkno
 
 export function buildSensorsSchema() {
   return buildFederatedSchema({
-    resolvers: [SiteResolver, EquipmentResolver, SensorResolver],
+    resolvers: [SiteResolver, EquipmentResolver, SensorResolver, LiveReadingResolver, SensorAlertResolver],
     references: {
       Site: byId((ctx) => ctx.loaders.site),
       Equipment: byId((ctx) => ctx.loaders.equipment),

@@ -8,7 +8,14 @@ import { buildSensorsSchema } from './schema.js';
 /** Sites, equipment, sensors and their readings (the read side; ingestion writes readings). */
 export function startSensors(env: SensorsEnv & { DATABASE_URL: string }, logger?: Logger): Promise<Service> {
   return startSubgraph(
-    { name: 'sensors', entities, migrations, schema: buildSensorsSchema, context: sensorsContext, tokenChecks },
+    {
+      name: 'sensors',
+      entities,
+      migrations,
+      schema: buildSensorsSchema,
+      context: (base, auth) => sensorsContext(base, auth, env.SUBSCRIPTION_RECHECK_SEC * 1000),
+      tokenChecks,
+    },
     env,
     logger,
   );

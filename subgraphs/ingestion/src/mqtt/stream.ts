@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:net';
 import { hostname } from 'node:os';
-import { type Logger, type Metrics, type Orm } from '@switchyard/kit';
+import type { EventBus, Logger, Metrics, Orm } from '@switchyard/kit';
 import { insertReadings } from '@switchyard/sensors/readings';
 import { createBroker } from 'aedes';
 import { connect, type MqttClient } from 'mqtt';
 import { Counter } from 'prom-client';
+import { announceReadings } from '../readings/announce.js';
 import { checkReadings, type IncomingReading } from '../readings/check.js';
 
 export interface StreamOptions {
@@ -37,6 +38,7 @@ export class ReadingStream {
 
   constructor(
     private readonly orm: Orm,
+    private readonly events: EventBus,
     private readonly options: StreamOptions,
     private readonly logger: Logger,
     metrics: Metrics,
@@ -123,14 +125,16 @@ export class ReadingStream {
       this.logger.warn({ topic }, 'MQTT message refused: not JSON');
       return;
     }
-    await this.orm.em.fork().transactional(async (em) => {
-      const { valid, rejected } = await checkReadings(em, readings);
+    const { stored, targets } = await this.orm.em.fork().transactional(async (em) => {
+      const { valid, rejected, targets } = await checkReadings(em, readings);
       const stored = await insertReadings(em, valid);
-      this.counted.stored.inc(stored);
-      this.counted.duplicate.inc(valid.length - stored);
+      this.counted.stored.inc(stored.length);
+      this.counted.duplicate.inc(valid.length - stored.length);
       for (const r of rejected) this.counted.refused.inc({ reason: `${r.field} ${r.reason}` });
       if (rejected.length) this.logger.warn({ topic, rejected }, 'MQTT readings refused');
+      return { stored, targets };
     });
+    await announceReadings(this.events, stored, targets, this.logger);
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type NewReading, sensorsByCode } from '@switchyard/sensors/readings';
+import { type NewReading, type SensorTarget, sensorsByCode } from '@switchyard/sensors/readings';
 
 /** Clocks drift: a reading up to this far in the future is accepted. */
 const FUTURE_SLACK_MS = 5 * 60_000;
@@ -24,7 +24,7 @@ export interface Rejection {
 export async function checkReadings(
   em: EntityManager,
   readings: IncomingReading[],
-): Promise<{ valid: NewReading[]; rejected: Rejection[] }> {
+): Promise<{ valid: NewReading[]; rejected: Rejection[]; targets: Map<string, SensorTarget> }> {
   const sensors = await sensorsByCode(em, [...new Set(readings.map((r) => r.sensorCode))]);
   const rejected: Rejection[] = [];
   const valid: NewReading[] = [];
@@ -45,5 +45,5 @@ export async function checkReadings(
     seen.add(key);
     valid.push({ sensorId: sensor.id, at, value: reading.value });
   });
-  return { valid, rejected };
+  return { valid, rejected, targets: new Map([...sensors.values()].map((t) => [t.id, t])) };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BadUserInputError, ConflictError, sqlRows } from '@switchyard/kit';
 import { insertReadings } from '@switchyard/sensors/readings';
+import { announceReadings } from './announce.js';
 import { checkReadings } from './check.js';
 import type { IngestionContext } from '../context.js';
 import type { IngestReport, ReadingInput } from './readings.types.js';
@@ -24,7 +25,8 @@ export async function ingestReadings(
   const hash = createHash('sha256')
     .update(JSON.stringify(readings.map((r) => [r.sensorCode, new Date(r.at).toISOString(), r.value])))
     .digest('hex');
-  return ctx.em.fork().transactional(async (em) => {
+  let announce = async () => {};
+  const report = await ctx.em.fork().transactional(async (em) => {
     const claimed = await sqlRows(
       em,
       `/* claimBatch */ insert into ingestion.reading_batches (batch_id, payload_hash) values (?, ?)
@@ -41,13 +43,17 @@ export async function ingestReadings(
       return { ...earlier!.report, replayed: true };
     }
 
-    const { valid, rejected } = await checkReadings(em, readings);
-    const accepted = await insertReadings(em, valid);
+    const { valid, rejected, targets } = await checkReadings(em, readings);
+    const stored = await insertReadings(em, valid);
+    const accepted = stored.length;
     const report: IngestReport = { batchId, accepted, duplicates: valid.length - accepted, rejected, replayed: false };
+    announce = () => announceReadings(ctx.events, stored, targets, ctx.log);
     await sqlRows(em, '/* batchReport */ update ingestion.reading_batches set report = ? where batch_id = ?', [
       JSON.stringify(report),
       batchId,
     ]);
     return report;
   });
+  await announce();
+  return report;
 }

@@ -1,5 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import {
+  confirmViewer,
   eventStream,
   ForbiddenError,
   isAdmin,
@@ -8,7 +9,6 @@ import {
   pageSize,
   requireUser,
   toPage,
-  UnauthenticatedError,
   type Viewer,
   type z,
 } from '@switchyard/kit';
@@ -63,11 +63,7 @@ export async function alertFeed(
   args: { userId?: string | null; symbol?: string | null },
 ): Promise<AsyncIterableIterator<AlertEvent>> {
   const owner = alertOwner(requireUser(ctx), args.userId ?? undefined);
-  const currentViewer = async () => {
-    const { viewer, authError } = await ctx.auth.authenticate(ctx.headers.authorization);
-    if (!viewer) throw authError ?? new UnauthenticatedError('sign in to follow alerts');
-    return viewer;
-  };
+  const currentViewer = () => confirmViewer(ctx.auth, ctx.headers.authorization);
   return eventStream(ctx.events, alertRaised, {
     filter: async (alert) => {
       if ((owner && alert.userId !== owner) || (args.symbol && alert.symbol !== args.symbol)) return false;

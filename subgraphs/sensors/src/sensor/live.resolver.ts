@@ -1,0 +1,108 @@
+import { confirmViewer, eventStream, requireViewer, type z } from '@switchyard/kit';
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  Float,
+  ID,
+  ObjectType,
+  registerEnumType,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
+import { freshForEvent, type SensorsContext } from '../context.js';
+import { readingsStored, sensorAlertRaised } from '../events.js';
+import { Sensor } from './sensor.entity.js';
+
+type Stored = z.infer<typeof readingsStored.schema>;
+type Raised = z.infer<typeof sensorAlertRaised.schema>;
+
+export const SensorAlertKind = { HIGH: 'HIGH', LOW: 'LOW' } as const;
+registerEnumType(SensorAlertKind, {
+  name: 'SensorAlertKind',
+  description: "Above, or below, the sensor's normal range.",
+});
+
+@ObjectType({ description: 'A reading as it is stored.' })
+export class LiveReading {
+  @Field(() => ID) sensorId!: string;
+  @Field() at!: Date;
+  @Field(() => Float) value!: number;
+}
+
+@ObjectType({ description: "A stored reading outside its sensor's normal range." })
+export class SensorAlert {
+  @Field(() => ID) sensorId!: string;
+  @Field(() => ID) siteId!: string;
+  @Field() at!: Date;
+  @Field(() => Float) value!: number;
+  @Field(() => SensorAlertKind) kind!: keyof typeof SensorAlertKind;
+  @Field(() => Float, { nullable: true }) normalMin!: number | null;
+  @Field(() => Float, { nullable: true }) normalMax!: number | null;
+}
+
+/** A live stream for a signed-in caller whose session is confirmed again every `recheckMs`. */
+function live<T>(
+  ctx: SensorsContext,
+  topic: typeof readingsStored | typeof sensorAlertRaised,
+  keep: (e: T) => boolean,
+) {
+  requireViewer(ctx);
+  return eventStream(ctx.events, topic as never, {
+    filter: (event: T) => keep(event),
+    recheck: {
+      everyMs: ctx.recheckMs,
+      check: async () => void (await confirmViewer(ctx.auth, ctx.headers.authorization)),
+    },
+  });
+}
+
+@Resolver(() => LiveReading)
+export class LiveReadingResolver {
+  @Subscription(() => [LiveReading], {
+    description: 'Readings of these sensors as they are stored, a stored batch at a time (a live tail).',
+    subscribe: ({ args, context }) =>
+      live<Stored>(context as SensorsContext, readingsStored, (e) =>
+        e.readings.some((r) => (args.sensorIds as string[]).includes(r.sensorId)),
+      ),
+  })
+  readings(
+    @Root() event: Stored,
+    @Ctx() ctx: SensorsContext,
+    @Arg('sensorIds', () => [ID]) sensorIds: string[],
+  ): LiveReading[] {
+    freshForEvent(ctx);
+    return event.readings
+      .filter((r) => sensorIds.includes(r.sensorId))
+      .map((r) => ({ sensorId: r.sensorId, at: new Date(r.at), value: r.value }));
+  }
+
+  @FieldResolver(() => Sensor, { nullable: true })
+  sensor(@Root() reading: LiveReading, @Ctx() ctx: SensorsContext) {
+    return ctx.loaders.sensor.load(reading.sensorId);
+  }
+}
+
+@Resolver(() => SensorAlert)
+export class SensorAlertResolver {
+  @Subscription(() => SensorAlert, {
+    description: "Readings outside their sensor's normal range as they are stored, of one site or all.",
+    subscribe: ({ args, context }) =>
+      live<Raised>(context as SensorsContext, sensorAlertRaised, (e) => !args.siteId || e.siteId === args.siteId),
+  })
+  sensorAlert(
+    @Root() event: Raised,
+    @Ctx() ctx: SensorsContext,
+    @Arg('siteId', () => ID, { nullable: true }) _siteId?: string,
+  ): SensorAlert {
+    freshForEvent(ctx);
+    return { ...event, at: new Date(event.at) };
+  }
+
+  @FieldResolver(() => Sensor, { nullable: true })
+  sensor(@Root() alert: SensorAlert, @Ctx() ctx: SensorsContext) {
+    return ctx.loaders.sensor.load(alert.sensorId);
+  }
+}
