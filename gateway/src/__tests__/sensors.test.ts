@@ -278,6 +278,20 @@ describe('sensors through the gateway', () => {
       expect([tail.results.length, alerts.results.length]).toEqual([2, 2]);
       await anonymous.untilEnded();
       expect(anonymous.results[0]?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+      // Stored too, with the range of the time: newest first, per site, a page at a time.
+      const STORED = `query($s: ID, $after: String) { sensorAlerts(siteId: $s, first: 1, after: $after) {
+        nodes { kind value sensor { code } } pageInfo { endCursor hasNextPage } } }`;
+      const asUser = run.client.as(user.token);
+      const first = (await asUser.data(STORED, { s: sites[0] })).sensorAlerts;
+      expect(first.nodes).toEqual([{ kind: 'LOW', value: -1, sensor: { code: 'LIVE-A-T' } }]);
+      const second = (await asUser.data(STORED, { s: sites[0], after: first.pageInfo.endCursor })).sensorAlerts;
+      expect(second).toMatchObject({
+        nodes: [{ kind: 'HIGH', value: 150, sensor: { code: 'LIVE-A-T' } }],
+        pageInfo: { hasNextPage: false },
+      });
+      const other = (await asUser.data(STORED, { s: sites[1] })).sensorAlerts.nodes;
+      expect(other).toEqual([{ kind: 'LOW', value: -5, sensor: { code: 'LIVE-B-T' } }]);
     } finally {
       await Promise.all([tail.close(), alerts.close(), anonymous.close()]);
     }

@@ -29,27 +29,64 @@ export interface NewReading {
   value: number;
 }
 
+export interface StoredAlert extends NewReading {
+  kind: 'HIGH' | 'LOW';
+  normalMin: number | null;
+  normalMax: number | null;
+}
+
 /**
  * One statement: the readings (a reading already stored, same sensor and instant, is kept as it
- * was) and, from those stored now only, the minute and hour rollups. Returns those stored now.
+ * was) and, from those stored now only, the minute and hour rollups and an alert for each one
+ * outside its sensor's normal range. Returns what it stored.
  */
-export async function insertReadings(em: EntityManager, readings: NewReading[]): Promise<NewReading[]> {
-  if (!readings.length) return [];
+export async function insertReadings(
+  em: EntityManager,
+  readings: NewReading[],
+): Promise<{ stored: NewReading[]; alerts: StoredAlert[] }> {
+  if (!readings.length) return { stored: [], alerts: [] };
   const rollup = (width: string, unit: string) => `
     insert into sensors.rollups as r (sensor_id, width, bucket_start, count, sum, min, max)
     select sensor_id, '${width}', date_trunc('${unit}', at), count(*), sum(value), min(value), max(value)
     from stored group by sensor_id, date_trunc('${unit}', at)
     on conflict (sensor_id, width, bucket_start) do update set count = r.count + excluded.count,
       sum = r.sum + excluded.sum, min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)`;
-  const rows = await sqlRows<{ sensor_id: string; at: string | Date; value: number }>(
+  const rows = await sqlRows<{
+    sensor_id: string;
+    at: string | Date;
+    value: number;
+    kind: 'HIGH' | 'LOW' | null;
+    normal_min: number | null;
+    normal_max: number | null;
+  }>(
     em,
     `/* insertReadings */ with stored as (
        insert into sensors.readings (sensor_id, at, value)
        select * from unnest(?::uuid[], ?::timestamptz[], ?::float8[]) on conflict do nothing
        returning sensor_id, at, value
-     ), minutes as (${rollup('1m', 'minute')}), hours as (${rollup('1h', 'hour')})
-     select sensor_id, at, value from stored`,
+     ), minutes as (${rollup('1m', 'minute')}), hours as (${rollup('1h', 'hour')}),
+     judged as (
+       select r.sensor_id, r.at, r.value, s.normal_min, s.normal_max,
+         case when r.value > s.normal_max then 'HIGH' when r.value < s.normal_min then 'LOW' end as kind
+       from stored r join sensors.sensors s on s.id = r.sensor_id
+     ), alerts as (
+       insert into sensors.alerts (sensor_id, at, value, kind, normal_min, normal_max)
+       select sensor_id, at, value, kind, normal_min, normal_max from judged where kind is not null
+       on conflict do nothing
+     )
+     select * from judged order by at, sensor_id`,
     columnsOf(readings, ['sensorId', 'at', 'value']),
   );
-  return rows.map((r) => ({ sensorId: r.sensor_id, at: new Date(r.at), value: r.value }));
+  const stored = rows.map((r) => ({ sensorId: r.sensor_id, at: new Date(r.at), value: r.value }));
+  const alerts = rows
+    .filter((r) => r.kind)
+    .map((r) => ({
+      sensorId: r.sensor_id,
+      at: new Date(r.at),
+      value: r.value,
+      kind: r.kind!,
+      normalMin: r.normal_min,
+      normalMax: r.normal_max,
+    }));
+  return { stored, alerts };
 }

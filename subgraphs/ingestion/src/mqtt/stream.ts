@@ -125,16 +125,16 @@ export class ReadingStream {
       this.logger.warn({ topic }, 'MQTT message refused: not JSON');
       return;
     }
-    const { stored, targets } = await this.orm.em.fork().transactional(async (em) => {
+    const { result, targets } = await this.orm.em.fork().transactional(async (em) => {
       const { valid, rejected, targets } = await checkReadings(em, readings);
-      const stored = await insertReadings(em, valid);
-      this.counted.stored.inc(stored.length);
-      this.counted.duplicate.inc(valid.length - stored.length);
+      const result = await insertReadings(em, valid);
+      this.counted.stored.inc(result.stored.length);
+      this.counted.duplicate.inc(valid.length - result.stored.length);
       for (const r of rejected) this.counted.refused.inc({ reason: `${r.field} ${r.reason}` });
       if (rejected.length) this.logger.warn({ topic, rejected }, 'MQTT readings refused');
-      return { stored, targets };
+      return { result, targets };
     });
-    await announceReadings(this.events, stored, targets, this.logger);
+    await announceReadings(this.events, result, targets, this.logger);
   }
 
   async stop(): Promise<void> {

@@ -1,15 +1,15 @@
 import type { EventBus, Logger } from '@switchyard/kit';
-import type { NewReading, SensorTarget } from '@switchyard/sensors/readings';
 import { readingsStored, sensorAlertRaised } from '@switchyard/sensors/events';
+import type { NewReading, SensorTarget, StoredAlert } from '@switchyard/sensors/readings';
 
 /**
- * After the commit: the readings stored now on `sensors.readings` (live tails), and each one
- * outside its sensor's normal range on `sensors.alerts`. Readings stored before (a batch sent
- * again) are not announced again. Live delivery is best effort; the readings are stored.
+ * After the commit: the readings stored now on `sensors.readings` (live tails), and the alerts
+ * stored with them on `sensors.alerts`. Readings stored before (a batch sent again) are not
+ * announced again. Live delivery is best effort; readings and alerts are stored.
  */
 export async function announceReadings(
   events: EventBus,
-  stored: NewReading[],
+  { stored, alerts }: { stored: NewReading[]; alerts: StoredAlert[] },
   targets: Map<string, SensorTarget>,
   logger: Logger,
 ): Promise<void> {
@@ -18,23 +18,11 @@ export async function announceReadings(
     await events.publish(readingsStored, {
       readings: stored.map((r) => ({ sensorId: r.sensorId, at: r.at.toISOString(), value: r.value })),
     });
-    for (const r of stored) {
-      const target = targets.get(r.sensorId)!;
-      const kind =
-        target.normalMax !== null && r.value > target.normalMax
-          ? 'HIGH'
-          : target.normalMin !== null && r.value < target.normalMin
-            ? 'LOW'
-            : null;
-      if (!kind) continue;
+    for (const alert of alerts) {
       await events.publish(sensorAlertRaised, {
-        sensorId: r.sensorId,
-        at: r.at.toISOString(),
-        value: r.value,
-        siteId: target.siteId,
-        kind,
-        normalMin: target.normalMin,
-        normalMax: target.normalMax,
+        ...alert,
+        at: alert.at.toISOString(),
+        siteId: targets.get(alert.sensorId)!.siteId,
       });
     }
   } catch (error) {

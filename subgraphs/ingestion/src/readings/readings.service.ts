@@ -44,10 +44,10 @@ export async function ingestReadings(
     }
 
     const { valid, rejected, targets } = await checkReadings(em, readings);
-    const stored = await insertReadings(em, valid);
-    const accepted = stored.length;
+    const result = await insertReadings(em, valid);
+    const accepted = result.stored.length;
     const report: IngestReport = { batchId, accepted, duplicates: valid.length - accepted, rejected, replayed: false };
-    announce = () => announceReadings(ctx.events, stored, targets, ctx.log);
+    announce = () => announceReadings(ctx.events, result, targets, ctx.log);
     await sqlRows(em, '/* batchReport */ update ingestion.reading_batches set report = ? where batch_id = ?', [
       JSON.stringify(report),
       batchId,

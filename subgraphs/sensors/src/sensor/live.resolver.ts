@@ -1,12 +1,15 @@
-import { confirmViewer, eventStream, requireViewer, type z } from '@switchyard/kit';
+import { confirmViewer, connectionType, eventStream, isUuid, requireViewer, type z } from '@switchyard/kit';
 import {
   Arg,
   Ctx,
+  Authorized,
   Field,
   FieldResolver,
   Float,
   ID,
+  Int,
   ObjectType,
+  Query,
   registerEnumType,
   Resolver,
   Root,
@@ -14,6 +17,7 @@ import {
 } from 'type-graphql';
 import { freshForEvent, type SensorsContext } from '../context.js';
 import { readingsStored, sensorAlertRaised } from '../events.js';
+import { listSensorAlerts } from './alert.service.js';
 import { Sensor } from './sensor.entity.js';
 
 type Stored = z.infer<typeof readingsStored.schema>;
@@ -85,8 +89,24 @@ export class LiveReadingResolver {
   }
 }
 
+const SensorAlertConnection = connectionType(SensorAlert);
+
 @Resolver(() => SensorAlert)
 export class SensorAlertResolver {
+  @Authorized()
+  @Query(() => SensorAlertConnection, { description: 'Stored sensor alerts, newest first, of one site or all.' })
+  sensorAlerts(
+    @Ctx() ctx: SensorsContext,
+    @Arg('siteId', () => ID, { nullable: true }) siteId?: string,
+    @Arg('from', () => Date, { nullable: true }) from?: Date,
+    @Arg('to', () => Date, { nullable: true }) to?: Date,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    if (siteId && !isUuid(siteId)) return { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } };
+    return listSensorAlerts(ctx.em, { siteId, from, to, first, after });
+  }
+
   @Subscription(() => SensorAlert, {
     description: "Readings outside their sensor's normal range as they are stored, of one site or all.",
     subscribe: ({ args, context }) =>
