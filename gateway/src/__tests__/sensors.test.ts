@@ -297,6 +297,64 @@ describe('sensors through the gateway', () => {
     }
   });
 
+  it('takes analytics results from the data-science system and serves them per equipment', async () => {
+    const admin = run.client.as(await loginAdmin(run.client));
+    const { createSite: site } = await admin.data(
+      'mutation { createSite(code: "DS-1", name: "x", kind: FACTORY) { id } }',
+    );
+    const { createEquipment: eq } = await admin.data(
+      'mutation($s: ID!) { createEquipment(siteId: $s, code: "DS-1-E", name: "Turbine") { id } }',
+      { s: site.id },
+    );
+    const { createApiToken } = await admin.data(
+      'mutation { createApiToken(name: "ds", scopes: ["analytics:write"]) { token } }',
+    );
+    const ds = run.client.as(createApiToken.token);
+    const INGEST_RESULTS = `mutation($r: [AnalyticsInput!]!) { ingestAnalytics(results: $r) {
+      inserted replaced rejected { index field reason } } }`;
+    const result = (minute: number, value: number, extra = {}) => ({
+      equipmentCode: 'DS-1-E',
+      kind: 'ANOMALY_SCORE',
+      model: 'iforest-v2',
+      at: at(minute),
+      value,
+      ...extra,
+    });
+    const first = await ds.data(INGEST_RESULTS, {
+      r: [
+        result(0, 0.1),
+        result(1, 0.9),
+        result(1, 0.5),
+        result(2, 0.2, { equipmentCode: 'NOPE' }),
+        result(3, 1, { kind: 'GUESS' }),
+      ],
+    });
+    expect(first.ingestAnalytics).toEqual({
+      inserted: 2,
+      replaced: 0,
+      rejected: [
+        { index: 2, field: 'at', reason: 'repeats an earlier result of this list' },
+        { index: 3, field: 'equipmentCode', reason: 'is not known equipment' },
+        { index: 4, field: 'kind', reason: 'must be one of ANOMALY_SCORE, FORECAST' },
+      ],
+    });
+    // The model runs again over one instant: its value is replaced, not doubled.
+    const again = await ds.data(INGEST_RESULTS, { r: [result(1, 0.7), result(2, 0.3)] });
+    expect(again.ingestAnalytics).toEqual({ inserted: 1, replaced: 1, rejected: [] });
+
+    const { site: read } = await admin.data(
+      `query($s: ID!) { site(id: $s) { equipment { analytics(kind: ANOMALY_SCORE, from: "2026-11-01T00:00:00Z", to: "2026-11-02T00:00:00Z") { at value model } } } }`,
+      { s: site.id },
+    );
+    expect(read.equipment[0].analytics).toEqual([
+      { at: at(0), value: 0.1, model: 'iforest-v2' },
+      { at: at(1), value: 0.7, model: 'iforest-v2' },
+      { at: at(2), value: 0.3, model: 'iforest-v2' },
+    ]);
+    const user = await newUser(run.client);
+    expect(codes(await run.client.as(user.token).request(INGEST_RESULTS, { r: [] }))).toEqual(['FORBIDDEN']);
+  });
+
   it('resolves sites down to each sensor’s latest reading in a bounded number of statements', async () => {
     const admin = run.client.as(await loginAdmin(run.client));
     const TREE = '{ sites { code equipment { code sensors { code latest { value } } } } }';

@@ -1,0 +1,14 @@
+import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
+import { ANALYTICS_KINDS } from '../analytics.js';
+
+export const AnalyticsKind = Object.fromEntries(ANALYTICS_KINDS.map((k) => [k, k])) as {
+  [K in (typeof ANALYTICS_KINDS)[number]]: K;
+};
+registerEnumType(AnalyticsKind, { name: 'AnalyticsKind', description: 'What the data-science system computed.' });
+
+@ObjectType({ description: 'One result of the data-science system for a piece of equipment.' })
+export class AnalyticsPoint {
+  @Field() at!: Date;
+  @Field(() => Float) value!: number;
+  @Field({ description: 'The model that produced it.' }) model!: string;
+}
