@@ -302,10 +302,9 @@ describe('sensors through the gateway', () => {
     const { createSite: site } = await admin.data(
       'mutation { createSite(code: "DS-1", name: "x", kind: FACTORY) { id } }',
     );
-    const { createEquipment: eq } = await admin.data(
-      'mutation($s: ID!) { createEquipment(siteId: $s, code: "DS-1-E", name: "Turbine") { id } }',
-      { s: site.id },
-    );
+    await admin.data('mutation($s: ID!) { createEquipment(siteId: $s, code: "DS-1-E", name: "Turbine") { id } }', {
+      s: site.id,
+    });
     const { createApiToken } = await admin.data(
       'mutation { createApiToken(name: "ds", scopes: ["analytics:write"]) { token } }',
     );
