@@ -205,6 +205,15 @@ describe('sensors through the gateway', () => {
     });
     expect(raw.sensor.readings.nodes).toEqual([]);
     expect(await series('1h')).toEqual(expected(60));
+
+    // The BI view says the same, by codes.
+    const bi = await run.sql.query(
+      `select hour, count::int, avg, min, max from sensors.bi_readings_hourly
+       where site_code = 'RIG-S' and sensor_code = 'RIG-S-T' order by hour`,
+    );
+    expect(bi.rows.map((r) => ({ ...r, start: r.hour.toISOString(), hour: undefined }))).toEqual(
+      expected(60).map((p) => ({ ...p, hour: undefined })),
+    );
   });
 
   it('streams readings as they are stored, and alerts outside the normal range of one site, through the gateway', async () => {
