@@ -22,6 +22,7 @@ module.exports = {
     '^@switchyard/gateway$': '<rootDir>/gateway/src',
     '^@switchyard/gateway/(.+)$': '<rootDir>/gateway/src/$1',
     '^@switchyard/simulator$': '<rootDir>/clients/simulator/src',
+    '^@switchyard/sensor-feed$': '<rootDir>/clients/sensor-feed/src',
     '^@switchyard/bench-client$': '<rootDir>/clients/bench/src',
     '^@switchyard/(users|sessions|benchmarks|sensors|ingestion|cleanup)$': '<rootDir>/subgraphs/$1/src',
     '^@switchyard/(users|sessions|benchmarks|sensors|ingestion|cleanup)/(.+)$': '<rootDir>/subgraphs/$1/src/$2',

@@ -1,0 +1,1 @@
+export { feed, type FeedOptions, type FeedReport } from './feed.js';
