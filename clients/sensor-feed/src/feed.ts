@@ -52,7 +52,11 @@ export async function feed(options: FeedOptions, log: (line: string) => void = (
   const end = Date.now();
   const report: FeedReport = { sent: 0, accepted: 0, rejected: 0 };
   const client = options.mqtt
-    ? await connectAsync(options.mqtt, { clientId: `sensor-feed-${randomUUID()}` })
+    ? await connectAsync(options.mqtt, {
+        clientId: `sensor-feed-${randomUUID()}`,
+        // A broker of Switchyard's own takes the token as the password.
+        ...(options.token && { username: 'sensor-feed', password: options.token }),
+      })
     : undefined;
   try {
     for (let round = 0; round < options.rounds; round++) {

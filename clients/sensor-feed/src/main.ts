@@ -5,7 +5,7 @@ import { feed } from './feed.js';
 const HELP = `Usage: npm run sensor-feed -- --sensors CODE[,CODE...] [options]
 
   --url URL           gateway GraphQL endpoint (default http://localhost:4000/graphql)
-  --token T           API token with scope sensors:write (or SWITCHYARD_TOKEN)
+  --token T           API token with scope sensors:write (or SWITCHYARD_TOKEN); over MQTT, the password
   --mqtt URL          publish to this broker (sensors/<code>/readings) instead of GraphQL
   --sensors LIST      sensor codes, comma-separated
   --rounds N          readings per sensor (default 60)

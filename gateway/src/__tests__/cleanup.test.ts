@@ -84,6 +84,7 @@ describe('cleanup', () => {
   it('puts every job on its schedule', async () => {
     const schedules = await sql.query('select name, cron from sy_jobs.schedule order by name');
     expect(schedules.rows.map((r) => r.name)).toEqual([
+      'cleanup-batches',
       'cleanup-idempotency',
       'cleanup-orphans',
       'cleanup-outbox',
@@ -111,6 +112,17 @@ describe('cleanup', () => {
     expect(runCleanup.deleted).toEqual([{ reason: 'session of a deleted user', count: 8 }]);
     const left = await sql.query('select distinct user_id from sessions.sessions');
     expect(left.rows.map((r) => r.user_id)).toEqual([kept.id]);
+  });
+
+  it('forgets reading batches past retention, and only those', async () => {
+    await sql.query(
+      `insert into ingestion.reading_batches (batch_id, payload_hash, created_at)
+       values ('user:x:old', 'h', now() - interval '8 days'), ('user:x:new', 'h', now() - interval '6 days')`,
+    );
+    const admin = run.client.as(await loginAdmin(run.client));
+    expect((await admin.data(RUN, { j: 'BATCHES' })).runCleanup.deleted[0].count).toBe(1);
+    const left = await sql.query("select batch_id from ingestion.reading_batches where batch_id like 'user:x:%'");
+    expect(left.rows).toEqual([{ batch_id: 'user:x:new' }]);
   });
 
   it('drops idempotency keys past their expiry, and only those', async () => {

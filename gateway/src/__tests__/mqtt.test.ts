@@ -26,11 +26,21 @@ async function sensorIn(run: Running): Promise<{ code: string; id: string }> {
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 2, 6, minute)).toISOString();
 
+/** An API token that may write sensor readings. */
+async function platformToken(run: Running): Promise<string> {
+  const admin = run.client.as(await loginAdmin(run.client));
+  return (await admin.data('mutation { createApiToken(name: "platform", scopes: ["sensors:write"]) { token } }'))
+    .createApiToken.token;
+}
+
 /** Publishes, as a sensor platform would (QoS 1), and checks what the sensor then holds. */
-async function publishAndRead(run: Running, brokerUrl: string) {
+async function publishAndRead(run: Running, brokerUrl: string, password?: string) {
   const { code, id } = await sensorIn(run);
+  await waitFor(async () => (await metricOf(run.ingestion, 'mqtt_subscribed')) === 1, 10_000, 'the subscription');
   const platform: MqttClient = await connectAsync(brokerUrl, {
     clientId: `platform-${randomBytes(4).toString('hex')}`,
+    ...(password && { username: 'platform', password }),
+    reconnectPeriod: 0,
   });
   try {
     const topic = `sensors/${code}/readings`;
@@ -86,7 +96,7 @@ describe('readings over MQTT, through the broker in the ingestion process', () =
   afterAll(() => stack.close());
 
   it('stores what a platform publishes, each reading once, and counts what it refuses', async () => {
-    await publishAndRead(run, `mqtt://127.0.0.1:${port}`);
+    await publishAndRead(run, `mqtt://127.0.0.1:${port}`, await platformToken(run));
     await waitFor(
       async () => (await metricOf(run.ingestion, 'mqtt_readings_duplicate_total')) === 1,
       5_000,
@@ -94,9 +104,25 @@ describe('readings over MQTT, through the broker in the ingestion process', () =
     );
     expect(await metricOf(run.ingestion, 'mqtt_readings_stored_total')).toBe(3);
     const refused = await refusals(run);
-    expect(refused).toMatch(/reason="value must be a finite number".* 1/);
+    expect(refused).toMatch(/reason="value must be a number between[^"]*".* 1/);
     expect(refused).toMatch(/reason="not JSON".* 1/);
     expect(refused).toMatch(/reason="sensorCode is not a known sensor".* 1/);
+  });
+
+  it('lets in only publishers with a token that may write readings, and lets none of them listen', async () => {
+    const url = `mqtt://127.0.0.1:${port}`;
+    const options = { reconnectPeriod: 0, connectTimeout: 5000 };
+    await expect(connectAsync(url, options)).rejects.toThrow(/Not authorized|Bad username or password/i);
+    await expect(connectAsync(url, { ...options, username: 'x', password: 'not-a-token' })).rejects.toThrow(
+      /Not authorized|Bad username or password/i,
+    );
+    const publisher = await connectAsync(url, { ...options, username: 'p', password: await platformToken(run) });
+    try {
+      // Refused: the broker closes the connection of a client that asks to listen.
+      await expect(publisher.subscribeAsync('sensors/#', { qos: 1 })).rejects.toThrow(/Connection closed/);
+    } finally {
+      await publisher.endAsync(true);
+    }
   });
 });
 

@@ -63,6 +63,8 @@ describe('the sensor feed client', () => {
     const { stdout } = await run([
       '--mqtt',
       `mqtt://127.0.0.1:${mqttPort}`,
+      '--token',
+      token,
       '--sensors',
       'FEED-1',
       '--rounds',

@@ -7,6 +7,8 @@ export const cleanupEnv = {
   OUTBOX_RETENTION_DAYS: z.coerce.number().min(0).default(30),
   /** Raw sensor readings are kept this long; their minute and hour rollups stay. */
   READING_RETENTION_DAYS: z.coerce.number().min(0).default(30),
+  /** ingestReadings batch ids are remembered (a resend answered, not stored again) this long. */
+  BATCH_RETENTION_DAYS: z.coerce.number().min(0).default(7),
   /** Rows per delete statement: a large backlog goes in many short transactions, never one long lock. */
   CLEANUP_BATCH: z.coerce.number().int().min(1).default(5000),
   /** Whether this process runs the scheduled jobs (any number may; each run happens once). */

@@ -60,7 +60,11 @@ export const ingestionEnv = {
   MQTT_URL: z.url({ protocol: /^mqtts?$/ }).optional(),
   /** Where the in-process broker listens when MQTT_URL is unset; 0 turns MQTT readings off. */
   MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
-  /** The client id of the persistent MQTT session (default: per host and process). */
+  /**
+   * The client id of this replica's persistent MQTT session (default: per host). Keep it stable
+   * across restarts (a StatefulSet's pod name, say): a new id leaves the old session behind on the
+   * broker, taking its share of the messages until it expires.
+   */
   MQTT_CLIENT_ID: z.string().optional(),
   /** Replicas of one group share the messages of an external broker (a shared subscription). */
   MQTT_SHARE_GROUP: z

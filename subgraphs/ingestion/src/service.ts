@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Logger, type Service, startSubgraph } from '@switchyard/kit';
+import { Auth, isAdmin, type Logger, resolveJwtSecret, type Service, startSubgraph } from '@switchyard/kit';
 import { tokenChecks } from '@switchyard/users/auth';
 import { Collector } from './collector/collector.js';
 import { ingestionContext } from './context.js';
@@ -78,6 +78,7 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
             )
           : undefined;
         mailer?.start();
+        const auth = new Auth(resolveJwtSecret(env), env.JWT_TTL, tokenChecks(orm));
         const stream =
           env.MQTT_URL || env.MQTT_PORT
             ? new ReadingStream(
@@ -86,6 +87,11 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
                 {
                   url: env.MQTT_URL,
                   port: env.MQTT_PORT,
+                  host: env.HOST,
+                  mayPublish: async (token) => {
+                    const { viewer } = await auth.authenticate(`Bearer ${token}`);
+                    return isAdmin(viewer) || (viewer?.scopes.includes('sensors:write') ?? false);
+                  },
                   clientId: env.MQTT_CLIENT_ID,
                   shareGroup: env.MQTT_SHARE_GROUP,
                   sessionExpirySec: env.MQTT_SESSION_EXPIRY_SEC,

@@ -23,6 +23,15 @@ export async function sensorsByCode(em: EntityManager, codes: string[]): Promise
   return new Map(rows.map(({ code, ...target }) => [code, target]));
 }
 
+/** Readings before this instant are no longer kept raw; older ones are refused (null: all kept). */
+export async function readingsKeptSince(em: EntityManager): Promise<Date | null> {
+  const [row] = await sqlRows<{ readings_from: string }>(
+    em,
+    '/* readingsKeptSince */ select readings_from from sensors.kept_since',
+  );
+  return row ? new Date(row.readings_from) : null;
+}
+
 export interface NewReading {
   sensorId: string;
   at: Date;
@@ -45,10 +54,13 @@ export async function insertReadings(
   readings: NewReading[],
 ): Promise<{ stored: NewReading[]; alerts: StoredAlert[] }> {
   if (!readings.length) return { stored: [], alerts: [] };
-  const rollup = (width: string, unit: string) => `
+  // Rows are taken in one order (sensor, then time) by every writer, so concurrent batches never
+  // wait on each other crosswise; buckets are binned from the epoch, whatever the session's zone.
+  const sorted = [...readings].sort((a, b) => a.sensorId.localeCompare(b.sensorId) || a.at.getTime() - b.at.getTime());
+  const rollup = (width: string, interval: string) => `
     insert into sensors.rollups as r (sensor_id, width, bucket_start, count, sum, min, max)
-    select sensor_id, '${width}', date_trunc('${unit}', at), count(*), sum(value), min(value), max(value)
-    from stored group by sensor_id, date_trunc('${unit}', at)
+    select sensor_id, '${width}', date_bin('${interval}', at, 'epoch'), count(*), sum(value), min(value), max(value)
+    from stored group by 1, 3 order by 1, 3
     on conflict (sensor_id, width, bucket_start) do update set count = r.count + excluded.count,
       sum = r.sum + excluded.sum, min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)`;
   const rows = await sqlRows<{
@@ -64,7 +76,7 @@ export async function insertReadings(
        insert into sensors.readings (sensor_id, at, value)
        select * from unnest(?::uuid[], ?::timestamptz[], ?::float8[]) on conflict do nothing
        returning sensor_id, at, value
-     ), minutes as (${rollup('1m', 'minute')}), hours as (${rollup('1h', 'hour')}),
+     ), minutes as (${rollup('1m', '1 minute')}), hours as (${rollup('1h', '1 hour')}),
      judged as (
        select r.sensor_id, r.at, r.value, s.normal_min, s.normal_max,
          case when r.value > s.normal_max then 'HIGH' when r.value < s.normal_min then 'LOW' end as kind
@@ -75,7 +87,7 @@ export async function insertReadings(
        on conflict do nothing
      )
      select * from judged order by at, sensor_id`,
-    columnsOf(readings, ['sensorId', 'at', 'value']),
+    columnsOf(sorted, ['sensorId', 'at', 'value']),
   );
   const stored = rows.map((r) => ({ sensorId: r.sensor_id, at: new Date(r.at), value: r.value }));
   const alerts = rows

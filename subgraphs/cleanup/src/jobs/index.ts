@@ -1,3 +1,4 @@
+import { batchesJob } from './batches.job.js';
 import { idempotencyJob } from './idempotency.job.js';
 import type { CleanupJob } from './job.js';
 import { orphansJob } from './orphans.job.js';
@@ -13,4 +14,5 @@ export const CLEANUP_JOBS: Record<CleanupJob['name'], CleanupJob> = {
   IDEMPOTENCY: idempotencyJob,
   ORPHANS: orphansJob,
   READINGS: readingsJob,
+  BATCHES: batchesJob,
 };

@@ -3,7 +3,7 @@ import type { CleanupEnv } from '../env.js';
 
 /** One retention job: what it deletes, why, when it runs, and one batch of it. */
 export interface CleanupJob {
-  name: 'PRICES' | 'TICKERS' | 'OUTBOX' | 'IDEMPOTENCY' | 'ORPHANS' | 'READINGS';
+  name: 'PRICES' | 'TICKERS' | 'OUTBOX' | 'IDEMPOTENCY' | 'ORPHANS' | 'READINGS' | 'BATCHES';
   reason: string;
   /** cron, UTC */
   schedule: string;

@@ -7,11 +7,12 @@ export const CleanupJobName = {
   IDEMPOTENCY: 'IDEMPOTENCY',
   ORPHANS: 'ORPHANS',
   READINGS: 'READINGS',
+  BATCHES: 'BATCHES',
 } as const;
 registerEnumType(CleanupJobName, {
   name: 'CleanupJob',
   description:
-    'PRICES: past PRICE_RETENTION_DAYS; TICKERS: followed by nobody; OUTBOX: mail done past OUTBOX_RETENTION_DAYS; IDEMPOTENCY: idempotency keys past their expiry; ORPHANS: sessions of users deleted while sessions was down; READINGS: raw sensor readings past READING_RETENTION_DAYS (rollups kept).',
+    'PRICES: past PRICE_RETENTION_DAYS; TICKERS: followed by nobody; OUTBOX: mail done past OUTBOX_RETENTION_DAYS; IDEMPOTENCY: idempotency keys past their expiry; ORPHANS: sessions of users deleted while sessions was down; READINGS: raw sensor readings past READING_RETENTION_DAYS (rollups kept); BATCHES: records of ingestReadings batches past BATCH_RETENTION_DAYS.',
 });
 
 export const RunTrigger = { SCHEDULE: 'SCHEDULE', ADMIN: 'ADMIN' } as const;

@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EventBus, Logger, Metrics, Orm } from '@switchyard/kit';
 import { insertReadings } from '@switchyard/sensors/readings';
 import { createBroker } from 'aedes';
 import { connect, type MqttClient } from 'mqtt';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { announceReadings } from '../readings/announce.js';
 import { checkReadings, type IncomingReading } from '../readings/check.js';
 
@@ -12,7 +13,11 @@ export interface StreamOptions {
   /** An external broker (mqtt://, mqtts://); without it, a broker in this process on `port`. */
   url?: string;
   port: number;
+  /** Where the in-process broker listens. */
+  host?: string;
   clientId?: string;
+  /** Whether a publisher's password (a token) may write sensor readings, for the in-process broker. */
+  mayPublish: (token: string) => Promise<boolean>;
   /** Replicas in one group share the messages (`$share/<group>/...`). */
   shareGroup: string;
   /** How long the broker keeps a disconnected replica's session (and queues its messages). */
@@ -35,6 +40,7 @@ export class ReadingStream {
   private server?: Server;
   private broker?: ReturnType<typeof createBroker>;
   private readonly counted;
+  private readonly clientId: string;
 
   constructor(
     private readonly orm: Orm,
@@ -43,8 +49,14 @@ export class ReadingStream {
     private readonly logger: Logger,
     metrics: Metrics,
   ) {
+    this.clientId = options.clientId ?? `switchyard-ingestion-${hostname()}`;
     const registers = [metrics.registry];
     this.counted = {
+      subscribed: new Gauge({
+        name: 'mqtt_subscribed',
+        help: '1 while the MQTT subscription for sensor readings is up.',
+        registers,
+      }),
       stored: new Counter({ name: 'mqtt_readings_stored_total', help: 'Readings stored from MQTT.', registers }),
       duplicate: new Counter({
         name: 'mqtt_readings_duplicate_total',
@@ -62,8 +74,26 @@ export class ReadingStream {
 
   async start(): Promise<void> {
     let url = this.options.url;
+    let password: string | undefined;
     if (!url) {
-      this.broker = createBroker();
+      // Our own broker: a publisher signs in with a token that may write sensor readings (as
+      // its password); only this process's client may subscribe.
+      password = randomBytes(24).toString('hex');
+      const internal = password;
+      this.broker = createBroker({
+        authenticate: (client, _username, secret, done) => {
+          const given = secret?.toString();
+          const refuse = () => done(Object.assign(new Error('not authorized'), { returnCode: 5 }), false);
+          if (given === internal) {
+            (client as { internal?: boolean }).internal = true;
+            return done(null, true);
+          }
+          if (!given) return refuse();
+          this.options.mayPublish(given).then((ok) => (ok ? done(null, true) : refuse()), refuse);
+        },
+        authorizeSubscribe: (client, subscription, done) =>
+          (client as { internal?: boolean }).internal ? done(null, subscription) : done(new Error('not allowed'), null),
+      });
       this.server = createServer(this.broker.handle);
       const listening = await new Promise<boolean>((resolve) => {
         this.server!.once('error', (error) => {
@@ -73,7 +103,7 @@ export class ReadingStream {
           );
           resolve(false);
         });
-        this.server!.listen(this.options.port, () => resolve(true));
+        this.server!.listen(this.options.port, this.options.host, () => resolve(true));
       });
       if (!listening) return this.stopBroker();
       const { port } = this.server.address() as { port: number };
@@ -82,7 +112,8 @@ export class ReadingStream {
     }
     const shared = Boolean(this.options.url);
     this.client = connect(url, {
-      clientId: this.options.clientId ?? `switchyard-ingestion-${hostname()}-${process.pid}`,
+      clientId: this.clientId,
+      ...(password && { username: 'ingestion', password }),
       clean: false,
       // With a broker shared by replicas, MQTT 5: a persistent session that expires, so a
       // replica gone for good leaves no session behind to take its share of the messages.
@@ -91,12 +122,20 @@ export class ReadingStream {
       reconnectPeriod: 1000,
     });
     // One message at a time, acknowledged (QoS 1) only once stored: MQTT.js sends the PUBACK when
-    // this calls back. A failure is not acknowledged; reconnecting makes the broker send it again.
+    // this calls back. A message the database refuses as data is acknowledged and counted (it
+    // would fail again forever); any other failure is not, and reconnecting makes the broker
+    // send it again.
     this.client.handleMessage = (packet, callback) => {
       const { topic, payload } = packet as { topic: string; payload: Buffer };
       this.store(topic, payload).then(
         () => callback(),
         (error: unknown) => {
+          const sqlState = String((error as { code?: string }).code ?? '');
+          if (/^2[23]/.test(sqlState)) {
+            this.counted.refused.inc({ reason: 'not storable' });
+            this.logger.warn({ err: error, topic }, 'MQTT message refused by the database');
+            return callback();
+          }
           this.logger.error({ err: error, topic }, 'could not store MQTT readings; reconnecting');
           callback(error as Error);
           this.client?.stream.destroy();
@@ -104,12 +143,20 @@ export class ReadingStream {
       );
     };
     this.client.on('error', (error) => this.logger.warn({ err: error }, 'MQTT client error'));
+    this.client.on('offline', () => this.counted.subscribed.set(0));
     const topic = `${shared ? `$share/${this.options.shareGroup}/` : ''}sensors/+/readings`;
-    await new Promise<void>((resolve, reject) => {
-      this.client!.once('connect', () => {
-        this.client!.subscribe(topic, { qos: 1 }, (error) => (error ? reject(error) : resolve()));
+    // Subscribed on every (re)connect; a broker down at start does not hold the service up.
+    const subscribed = new Promise<void>((resolve) => {
+      this.client!.on('connect', () => {
+        this.client!.subscribe(topic, { qos: 1 }, (error) => {
+          if (error) return this.logger.error({ err: error, topic }, 'MQTT subscription refused');
+          this.counted.subscribed.set(1);
+          resolve();
+        });
       });
     });
+    // Our own broker is up by now: wait for the subscription, so nothing published is missed.
+    if (!shared) await subscribed;
   }
 
   /** One message: its readings checked, the valid ones stored, the rest counted and logged. */

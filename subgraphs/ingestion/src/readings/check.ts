@@ -1,8 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type NewReading, type SensorTarget, sensorsByCode } from '@switchyard/sensors/readings';
+import { type NewReading, readingsKeptSince, type SensorTarget, sensorsByCode } from '@switchyard/sensors/readings';
 
 /** Clocks drift: a reading up to this far in the future is accepted. */
 const FUTURE_SLACK_MS = 5 * 60_000;
+/** Values beyond this would overflow the rollups' sums. */
+const MAX_ABS_VALUE = 1e15;
+const EARLIEST = Date.UTC(1970, 0, 1);
 
 export interface IncomingReading {
   sensorCode: string;
@@ -26,6 +29,7 @@ export async function checkReadings(
   readings: IncomingReading[],
 ): Promise<{ valid: NewReading[]; rejected: Rejection[]; targets: Map<string, SensorTarget> }> {
   const sensors = await sensorsByCode(em, [...new Set(readings.map((r) => r.sensorCode))]);
+  const keptSince = (await readingsKeptSince(em))?.getTime() ?? EARLIEST;
   const rejected: Rejection[] = [];
   const valid: NewReading[] = [];
   const seen = new Set<string>();
@@ -36,10 +40,15 @@ export async function checkReadings(
     const reject = (field: string, reason: string) => rejected.push({ index, field, reason });
     if (!sensor) return reject('sensorCode', 'is not a known sensor');
     if (!sensor.active) return reject('sensorCode', 'belongs to deactivated equipment');
-    if (typeof reading.value !== 'number' || !Number.isFinite(reading.value)) {
-      return reject('value', 'must be a finite number');
+    if (
+      typeof reading.value !== 'number' ||
+      !Number.isFinite(reading.value) ||
+      Math.abs(reading.value) > MAX_ABS_VALUE
+    ) {
+      return reject('value', `must be a number between -${MAX_ABS_VALUE} and ${MAX_ABS_VALUE}`);
     }
     if (Number.isNaN(at.getTime()) || at.getTime() > latest) return reject('at', 'must be a time, not in the future');
+    if (at.getTime() < Math.max(keptSince, EARLIEST)) return reject('at', 'is older than the readings kept');
     const key = `${sensor.id}@${at.getTime()}`;
     if (seen.has(key)) return reject('at', 'repeats an earlier reading of this batch');
     seen.add(key);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BadUserInputError, ConflictError, sqlRows } from '@switchyard/kit';
+import { BadUserInputError, ConflictError, requireViewer, sqlRows } from '@switchyard/kit';
 import { insertReadings } from '@switchyard/sensors/readings';
 import { announceReadings } from './announce.js';
 import { checkReadings } from './check.js';
@@ -22,6 +22,9 @@ export async function ingestReadings(
 ): Promise<IngestReport> {
   if (!/^[\x21-\x7e]{1,128}$/.test(batchId)) throw new BadUserInputError('batchId', 'must be 1-128 visible characters');
   if (readings.length > MAX_BATCH) throw new BadUserInputError('readings', `must hold at most ${MAX_BATCH}`);
+  // Batch ids are the caller's own: another caller's id is neither readable nor in the way.
+  const viewer = requireViewer(ctx);
+  const claim = `${viewer.kind}:${viewer.id}:${batchId}`;
   const hash = createHash('sha256')
     .update(JSON.stringify(readings.map((r) => [r.sensorCode, new Date(r.at).toISOString(), r.value])))
     .digest('hex');
@@ -31,13 +34,13 @@ export async function ingestReadings(
       em,
       `/* claimBatch */ insert into ingestion.reading_batches (batch_id, payload_hash) values (?, ?)
        on conflict do nothing returning 1`,
-      [batchId, hash],
+      [claim, hash],
     );
     if (!claimed.length) {
       const [earlier] = await sqlRows<{ payload_hash: string; report: IngestReport }>(
         em,
         '/* earlierBatch */ select payload_hash, report from ingestion.reading_batches where batch_id = ?',
-        [batchId],
+        [claim],
       );
       if (earlier!.payload_hash !== hash) throw new ConflictError('batchId: was used for other readings', 'batchId');
       return { ...earlier!.report, replayed: true };
@@ -50,7 +53,7 @@ export async function ingestReadings(
     announce = () => announceReadings(ctx.events, result, targets, ctx.log);
     await sqlRows(em, '/* batchReport */ update ingestion.reading_batches set report = ? where batch_id = ?', [
       JSON.stringify(report),
-      batchId,
+      claim,
     ]);
     return report;
   });

@@ -33,14 +33,16 @@ export async function seriesOf(
     throw new BadUserInputError('bucket', `makes more than ${MAX_POINTS} points for this range`);
   }
   const source = widthMs % UNIT_MS.h === 0 ? '1h' : '1m';
-  // Source buckets wholly inside [from, to): from and to are rounded to the source's width.
+  // Only source buckets wholly inside [from, to): one starting before `from` or ending after `to`
+  // would bring in readings outside the range.
   const rows = await sqlRows<{ start: string; count: string; avg: number; min: number; max: number }>(
     em,
     `/* series */ select date_bin(?::interval, bucket_start, 'epoch'::timestamptz) as start, sum(count) as count,
        sum(sum) / sum(count) as avg, min(min) as min, max(max) as max
-     from sensors.rollups where sensor_id = ? and width = ? and bucket_start >= ? and bucket_start < ?
+     from sensors.rollups where sensor_id = ? and width = ? and bucket_start >= ?
+       and bucket_start + ?::interval <= ?
      group by 1 order by 1`,
-    [`${widthMs / 1000} seconds`, sensorId, source, args.from, args.to],
+    [`${widthMs / 1000} seconds`, sensorId, source, args.from, source === '1h' ? '1 hour' : '1 minute', args.to],
   );
   return rows.map((r) => ({ ...r, start: new Date(r.start), count: Number(r.count) }));
 }
