@@ -38,6 +38,19 @@ describe('sensors through the gateway', () => {
       .request('mutation { createSite(code: "X", name: "x", kind: FACTORY) { id } }');
     expect(codes(forbidden)).toEqual(['FORBIDDEN']);
     expect(codes(await run.client.request('{ sites { code } }'))).toEqual(['UNAUTHENTICATED']);
+    // A machine token for something else may not read sensor data; one with a sensors scope may.
+    for (const [scope, expected] of [
+      ['benchmarks:write', ['FORBIDDEN']],
+      ['sensors:read', []],
+    ] as const) {
+      const { createApiToken } = await admin.data(
+        'mutation($s: String!) { createApiToken(name: "m", scopes: [$s]) { token } }',
+        {
+          s: scope,
+        },
+      );
+      expect(codes(await run.client.as(createApiToken.token).request('{ sites { code } }'))).toEqual(expected);
+    }
     const { sites } = await run.client
       .as(user.token)
       .data('{ sites { code kind equipment { code location sensors { code unit normalMax } } } }');

@@ -17,6 +17,7 @@ import {
 } from 'type-graphql';
 import { freshForEvent, type SensorsContext } from '../context.js';
 import { readingsStored, sensorAlertRaised } from '../events.js';
+import { READERS, requireReader } from '../readers.js';
 import { listSensorAlerts } from './alert.service.js';
 import { Sensor } from './sensor.entity.js';
 
@@ -53,7 +54,7 @@ function live<T>(
   topic: typeof readingsStored | typeof sensorAlertRaised,
   keep: (e: T) => boolean,
 ) {
-  requireViewer(ctx);
+  requireReader(requireViewer(ctx));
   return eventStream(ctx.events, topic as never, {
     filter: (event: T) => keep(event),
     recheck: {
@@ -93,7 +94,7 @@ const SensorAlertConnection = connectionType(SensorAlert);
 
 @Resolver(() => SensorAlert)
 export class SensorAlertResolver {
-  @Authorized()
+  @Authorized(...READERS)
   @Query(() => SensorAlertConnection, { description: 'Stored sensor alerts, newest first, of one site or all.' })
   sensorAlerts(
     @Ctx() ctx: SensorsContext,

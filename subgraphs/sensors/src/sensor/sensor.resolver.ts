@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { READERS } from '../readers.js';
 import * as catalog from '../catalog.service.js';
 import type { SensorsContext } from '../context.js';
 import { Equipment } from '../equipment/equipment.entity.js';
@@ -10,7 +11,7 @@ import { SensorInput } from './sensor.inputs.js';
 
 @Resolver(() => Sensor)
 export class SensorResolver {
-  @Authorized()
+  @Authorized(...READERS)
   @Query(() => Sensor, { nullable: true })
   sensor(@Arg('id', () => ID) id: string, @Ctx() ctx: SensorsContext) {
     return ctx.loaders.sensor.load(id);

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { READERS } from '../readers.js';
 import * as catalog from '../catalog.service.js';
 import type { SensorsContext } from '../context.js';
 import { Equipment } from '../equipment/equipment.entity.js';
@@ -6,13 +7,13 @@ import { Site, SiteKind } from './site.entity.js';
 
 @Resolver(() => Site)
 export class SiteResolver {
-  @Authorized()
+  @Authorized(...READERS)
   @Query(() => [Site], { description: 'Every site, by code.' })
   sites(@Ctx() ctx: SensorsContext) {
     return ctx.em.find(Site, {}, { orderBy: { code: 'asc' } });
   }
 
-  @Authorized()
+  @Authorized(...READERS)
   @Query(() => Site, { nullable: true })
   site(@Arg('id', () => ID) id: string, @Ctx() ctx: SensorsContext) {
     return ctx.loaders.site.load(id);
