@@ -1,5 +1,5 @@
 import { codes, TestSubscription, waitFor } from '@switchyard/testing';
-import { loginAdmin, metricOf, newUser, statementsSoFar, useStack } from './stack.js';
+import { extraGateway, loginAdmin, metricOf, newUser, statementsSoFar, useStack } from './stack.js';
 
 const run = useStack();
 
@@ -393,9 +393,14 @@ describe('sensors through the gateway', () => {
     expect(codes(await run.client.as(user.token).request(INGEST_RESULTS, { r: [] }))).toEqual(['FORBIDDEN']);
   });
 
-  it('resolves sites down to each sensor’s latest reading in a bounded number of statements', async () => {
-    const admin = run.client.as(await loginAdmin(run.client));
-    const TREE = '{ sites { code equipment { code sensors { code latest { value } } } } }';
+  it('resolves sites down to each sensor’s latest reading, readings, series and analytics in a bounded number of statements', async () => {
+    // A gateway that lets a tree this costly through: what is counted here is the subgraph's work.
+    const roomy = await extraGateway(run.stack, run, { MAX_COST: '10000000' });
+    const admin = roomy.client.as(await loginAdmin(run.client));
+    const TREE = `{ sites { code equipment { code
+      analytics(kind: ANOMALY_SCORE, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { value }
+      sensors { code latest { value } readings(first: 2) { nodes { value } }
+        series(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", bucket: "1d") { count } } } } }`;
     await admin.data(TREE);
     const before = await statementsSoFar(run.sensors);
     await admin.data(TREE);

@@ -33,3 +33,31 @@ export function byParentLoader<T extends object>(
     return ids.map((id) => groups.get(id)!);
   });
 }
+
+/**
+ * A field with arguments, batched across its parents: parents asking with the same arguments
+ * (as all do under one field of one query) are loaded in one call of `load`.
+ */
+export function withArgsLoader<A, V>(
+  load: (args: A, ids: string[]) => Promise<Map<string, V>>,
+  missing: V,
+): DataLoader<{ id: string; args: A }, V, string> {
+  const keyOf = (key: { id: string; args: A }) => `${JSON.stringify(key.args)}|${key.id}`;
+  return new DataLoader(
+    async (keys) => {
+      const groups = new Map<string, { args: A; ids: string[] }>();
+      for (const key of keys) {
+        const group = JSON.stringify(key.args);
+        if (!groups.has(group)) groups.set(group, { args: key.args, ids: [] });
+        groups.get(group)!.ids.push(key.id);
+      }
+      const results = new Map<string, V>();
+      for (const [group, { args, ids }] of groups) {
+        const found = await load(args, ids);
+        for (const id of ids) results.set(`${group}|${id}`, found.get(id) ?? missing);
+      }
+      return keys.map((key) => results.get(keyOf(key))!);
+    },
+    { cacheKeyFn: keyOf },
+  );
+}

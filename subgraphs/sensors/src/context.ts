@@ -1,6 +1,17 @@
-import { type Auth, byIdLoader, byParentLoader, type SubgraphContext } from '@switchyard/kit';
+import {
+  type Auth,
+  byIdLoader,
+  byParentLoader,
+  type Page,
+  type SubgraphContext,
+  withArgsLoader,
+} from '@switchyard/kit';
+import { analyticsOf } from './equipment/analytics.service.js';
+import type { AnalyticsPoint } from './equipment/analytics.types.js';
 import { Equipment } from './equipment/equipment.entity.js';
-import { latestReadingLoader } from './sensor/reading.service.js';
+import { latestReadingLoader, type ReadingsArgs, readingsOf } from './sensor/reading.service.js';
+import type { Reading } from './sensor/reading.types.js';
+import { type SeriesPoint, seriesOf } from './sensor/series.js';
 import { Sensor } from './sensor/sensor.entity.js';
 import { Site } from './site/site.entity.js';
 
@@ -12,6 +23,18 @@ function createLoaders(em: SubgraphContext['em']) {
     equipmentOfSite: byParentLoader(em, Equipment, 'siteId', { code: 'asc' }),
     sensorsOfEquipment: byParentLoader(em, Sensor, 'equipmentId', { code: 'asc' }),
     latestReading: latestReadingLoader(em),
+    readings: withArgsLoader<ReadingsArgs, Page<Reading>>((args, ids) => readingsOf(em, args, ids), {
+      nodes: [],
+      pageInfo: { endCursor: null, hasNextPage: false },
+    }),
+    series: withArgsLoader<{ from: Date; to: Date; bucket: string }, SeriesPoint[]>(
+      (args, ids) => seriesOf(em, args, ids),
+      [],
+    ),
+    analytics: withArgsLoader<{ kind: string; from: Date; to: Date }, AnalyticsPoint[]>(
+      (args, ids) => analyticsOf(em, args, ids),
+      [],
+    ),
   };
 }
 

@@ -1,5 +1,4 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { BadUserInputError, sqlRows } from '@switchyard/kit';
 import * as catalog from '../catalog.service.js';
 import type { SensorsContext } from '../context.js';
 import { Sensor } from '../sensor/sensor.entity.js';
@@ -35,21 +34,14 @@ export class EquipmentResolver {
   @FieldResolver(() => [AnalyticsPoint], {
     description: 'Results of one kind in [from, to), oldest first, at most 10000.',
   })
-  async analytics(
+  analytics(
     @Root() equipment: Equipment,
     @Ctx() ctx: SensorsContext,
     @Arg('kind', () => AnalyticsKind) kind: keyof typeof AnalyticsKind,
     @Arg('from', () => Date) from: Date,
     @Arg('to', () => Date) to: Date,
   ): Promise<AnalyticsPoint[]> {
-    if (from >= to) throw new BadUserInputError('to', 'must be after from');
-    const rows = await sqlRows<{ at: string; value: number; model: string }>(
-      ctx.em,
-      `/* equipmentAnalytics */ select at, value, model from sensors.analytics
-       where equipment_id = ? and kind = ? and at >= ? and at < ? order by at, model limit 10000`,
-      [equipment.id, kind, from, to],
-    );
-    return rows.map((r) => ({ ...r, at: new Date(r.at) }));
+    return ctx.loaders.analytics.load({ id: equipment.id, args: { kind, from, to } });
   }
 
   @FieldResolver(() => [Sensor])

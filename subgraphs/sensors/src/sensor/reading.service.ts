@@ -17,26 +17,35 @@ export function latestReadingLoader(em: EntityManager) {
   });
 }
 
-/** A sensor's readings in [from, to), newest first, a page at a time. */
+export interface ReadingsArgs {
+  from?: Date | null;
+  to?: Date | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** Sensors' readings in [from, to), newest first, a page each, in one statement. */
 export async function readingsOf(
   em: EntityManager,
-  sensorId: string,
-  args: { from?: Date | null; to?: Date | null; first?: number | null; after?: string | null },
-): Promise<Page<Reading>> {
+  args: ReadingsArgs,
+  ids: string[],
+): Promise<Map<string, Page<Reading>>> {
   if (args.from && args.to && args.from >= args.to) throw new BadUserInputError('to', 'must be after from');
   const size = pageSize(args.first);
   const [before] = decodeCursor(args.after, ['date']) ?? [null];
-  const rows = await sqlRows<Reading>(
+  const from = args.from ?? null;
+  const to = args.to ?? null;
+  const rows = await sqlRows<Reading & { sensor_id: string }>(
     em,
-    `/* readings */ select at, value from sensors.readings
-     where sensor_id = ? and (?::timestamptz is null or at >= ?) and (?::timestamptz is null or at < ?)
-       and (?::timestamptz is null or at < ?)
-     order by at desc limit ?`,
-    [sensorId, args.from ?? null, args.from ?? null, args.to ?? null, args.to ?? null, before, before, size + 1],
+    `/* readings */ select s.id as sensor_id, r.at, r.value from unnest(?::uuid[]) s(id) cross join lateral (
+       select at, value from sensors.readings
+       where sensor_id = s.id and (?::timestamptz is null or at >= ?) and (?::timestamptz is null or at < ?)
+         and (?::timestamptz is null or at < ?)
+       order by at desc limit ?
+     ) r`,
+    [ids, from, from, to, to, before, before, size + 1],
   );
-  return toPage(
-    rows.map((r) => ({ at: new Date(r.at), value: r.value })),
-    size,
-    (r) => [r.at.toISOString()],
-  );
+  const bySensor = new Map<string, Reading[]>(ids.map((id) => [id, []]));
+  for (const r of rows) bySensor.get(r.sensor_id)!.push({ at: new Date(r.at), value: r.value });
+  return new Map([...bySensor].map(([id, readings]) => [id, toPage(readings, size, (r) => [r.at.toISOString()])]));
 }

@@ -3,9 +3,8 @@ import { READERS } from '../readers.js';
 import * as catalog from '../catalog.service.js';
 import type { SensorsContext } from '../context.js';
 import { Equipment } from '../equipment/equipment.entity.js';
-import { readingsOf } from './reading.service.js';
 import { Reading, ReadingConnection } from './reading.types.js';
-import { SeriesPoint, seriesOf } from './series.js';
+import { SeriesPoint } from './series.js';
 import { Sensor } from './sensor.entity.js';
 import { SensorInput } from './sensor.inputs.js';
 
@@ -43,7 +42,7 @@ export class SensorResolver {
     @Arg('to', () => Date) to: Date,
     @Arg('bucket', () => String, { defaultValue: '1h' }) bucket: string,
   ) {
-    return seriesOf(ctx.em, sensor.id, { from, to, bucket });
+    return ctx.loaders.series.load({ id: sensor.id, args: { from, to, bucket } });
   }
 
   @FieldResolver(() => ReadingConnection, { description: 'Readings in [from, to), newest first.' })
@@ -55,6 +54,6 @@ export class SensorResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return readingsOf(ctx.em, sensor.id, { from, to, first, after });
+    return ctx.loaders.readings.load({ id: sensor.id, args: { from, to, first, after } });
   }
 }

@@ -22,9 +22,9 @@ const MAX_POINTS = 10_000;
  */
 export async function seriesOf(
   em: EntityManager,
-  sensorId: string,
   args: { from: Date; to: Date; bucket: string },
-): Promise<SeriesPoint[]> {
+  ids: string[],
+): Promise<Map<string, SeriesPoint[]>> {
   const match = /^(\d{1,4})([mhd])$/.exec(args.bucket);
   if (!match || Number(match[1]) === 0) throw new BadUserInputError('bucket', 'must look like 15m, 1h or 1d');
   const widthMs = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
@@ -35,14 +35,25 @@ export async function seriesOf(
   const source = widthMs % UNIT_MS.h === 0 ? '1h' : '1m';
   // Only source buckets wholly inside [from, to): one starting before `from` or ending after `to`
   // would bring in readings outside the range.
-  const rows = await sqlRows<{ start: string; count: string; avg: number; min: number; max: number }>(
+  const rows = await sqlRows<{
+    sensor_id: string;
+    start: string;
+    count: string;
+    avg: number;
+    min: number;
+    max: number;
+  }>(
     em,
-    `/* series */ select date_bin(?::interval, bucket_start, 'epoch'::timestamptz) as start, sum(count) as count,
-       sum(sum) / sum(count) as avg, min(min) as min, max(max) as max
-     from sensors.rollups where sensor_id = ? and width = ? and bucket_start >= ?
+    `/* series */ select sensor_id, date_bin(?::interval, bucket_start, 'epoch'::timestamptz) as start,
+       sum(count) as count, sum(sum) / sum(count) as avg, min(min) as min, max(max) as max
+     from sensors.rollups where sensor_id = any(?::uuid[]) and width = ? and bucket_start >= ?
        and bucket_start + ?::interval <= ?
-     group by 1 order by 1`,
-    [`${widthMs / 1000} seconds`, sensorId, source, args.from, source === '1h' ? '1 hour' : '1 minute', args.to],
+     group by 1, 2 order by 1, 2`,
+    [`${widthMs / 1000} seconds`, ids, source, args.from, source === '1h' ? '1 hour' : '1 minute', args.to],
   );
-  return rows.map((r) => ({ ...r, start: new Date(r.start), count: Number(r.count) }));
+  const bySensor = new Map<string, SeriesPoint[]>(ids.map((id) => [id, []]));
+  for (const { sensor_id, ...r } of rows) {
+    bySensor.get(sensor_id)!.push({ ...r, start: new Date(r.start), count: Number(r.count) });
+  }
+  return bySensor;
 }
