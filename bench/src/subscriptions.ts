@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEventBus } from '@switchyard/kit';
 import { pool } from '@switchyard/simulator';
-import { GraphQLClient, TestSubscription, waitFor } from '@switchyard/testing';
+import { GraphQLClient, metricOf, TestSubscription, waitFor } from '@switchyard/testing';
 import { alertRaised } from '@switchyard/users/events';
 import { benchStack } from './measure.js';
 
@@ -14,12 +14,6 @@ const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const QUERY = `subscription { alertTriggered {
   id kind price threshold user { email } ticker { symbol feed { provider } } } }`;
-
-async function activeSubscriptions(url: string): Promise<number> {
-  const text = await (await fetch(`${new URL(url).origin}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('graphql_subscriptions_active'));
-  return Number(line?.split(' ').at(-1));
-}
 
 async function main() {
   const { stack, db, close } = await benchStack('switchyard_bench_subscriptions');
@@ -38,7 +32,11 @@ async function main() {
 
     let started = performance.now();
     for (const user of users) subscriptions.push(new TestSubscription(stack.gateway.url, QUERY, {}, user.token));
-    await waitFor(async () => (await activeSubscriptions(stack.users.url)) === SUBSCRIBERS, 120_000, 'subscriptions');
+    await waitFor(
+      async () => (await metricOf(stack.users.url, 'graphql_subscriptions_active')) === SUBSCRIBERS,
+      120_000,
+      'subscriptions',
+    );
     const subscribeMs = performance.now() - started;
 
     const publishedAt = new Map<string, number>();

@@ -5,7 +5,7 @@ import { parseEnv } from '@switchyard/kit';
 import { ROOT, type RunningStack, type StackOptions, startAll } from '@switchyard/stack';
 import type { Service } from '@switchyard/kit';
 import type pg from 'pg';
-import { freshDatabase, GraphQLClient, sqlClient, Stack } from '@switchyard/testing';
+import { freshDatabase, GraphQLClient, metricOf as metricAt, sqlClient, Stack } from '@switchyard/testing';
 
 export { ROOT } from '@switchyard/stack';
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
@@ -104,11 +104,7 @@ export function useStack(): Running & { sql: pg.Client; stack: Stack } {
 }
 
 /** A metric without labels, as the service's /metrics shows it now. */
-export async function metricOf(service: Service, name: string): Promise<number> {
-  const text = await (await fetch(`${new URL(service.url).origin}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return Number(line?.split(' ').at(-1));
-}
+export const metricOf = (service: Service, name: string) => metricAt(service.url, name);
 
 /** How many SQL statements a service has sent so far (db_queries_total on its /metrics). */
 export const statementsSoFar = (service: Service) => metricOf(service, 'db_queries_total');

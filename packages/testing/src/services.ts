@@ -47,3 +47,10 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** A metric without labels (beyond the service's own), as a service's /metrics shows it now. */
+export async function metricOf(serviceUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(`${new URL(serviceUrl).origin}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return Number(line?.split(' ').at(-1));
+}
