@@ -61,7 +61,7 @@ export async function startGateway(
   const gateway = new ApolloGateway({
     supergraphSdl:
       env.SUPERGRAPH_SOURCE === 'file'
-        ? supergraphFile(env.SUPERGRAPH_FILE, logger)
+        ? supergraphFile(env.SUPERGRAPH_FILE, logger, metrics.registry)
         : new IntrospectAndCompose({
             subgraphs: Object.entries(urls).map(([name, url]) => ({ name, url })),
             pollIntervalInMs: env.INTROSPECT_POLL_MS || undefined,

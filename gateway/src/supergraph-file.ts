@@ -3,14 +3,20 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { SupergraphManager } from '@apollo/gateway';
 import type { Logger } from '@switchyard/kit';
+import { Counter, type Registry } from 'prom-client';
 
 /**
  * Serves a supergraph SDL file and reloads it when it changes. The gateway swaps schemas
  * between requests, so in-flight requests finish on the schema they started with; a broken
  * file is logged and the previous schema kept.
  */
-export function supergraphFile(path: string, logger: Logger): SupergraphManager {
+export function supergraphFile(path: string, logger: Logger, registry: Registry): SupergraphManager {
   const file = resolve(path);
+  const rejected = new Counter({
+    name: 'gateway_supergraph_rejected_total',
+    help: 'Changes to the supergraph file that were refused (the previous schema kept serving).',
+    registers: [registry],
+  });
   return {
     async initialize({ update }) {
       let current = await readFile(file, 'utf8');
@@ -23,6 +29,7 @@ export function supergraphFile(path: string, logger: Logger): SupergraphManager 
           current = next;
           logger.info({ file }, 'supergraph reloaded');
         } catch (error) {
+          rejected.inc();
           logger.error({ err: error, file }, 'supergraph file rejected; keeping the previous schema');
         }
       };

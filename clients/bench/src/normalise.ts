@@ -19,7 +19,10 @@ export type Measured = Partial<Record<keyof typeof REFERENCE, number>>;
 export function normalise(measured: Measured): Record<keyof typeof REFERENCE | 'gpu', number | null> {
   const score = (key: keyof typeof REFERENCE) => {
     const value = measured[key];
-    return value == null ? null : Math.round(Math.min(100, (50 * value) / REFERENCE[key]) * 100) / 100;
+    if (value == null) return null;
+    // Scores keep two decimals; a component that ran and measured something never rounds to 0.
+    const rounded = Math.round(Math.min(100, (50 * value) / REFERENCE[key]) * 100) / 100;
+    return value > 0 ? Math.max(rounded, 0.01) : 0;
   };
   // No GPU benchmark yet: the server shares its weight out over the others.
   return { cpu: score('cpu'), mem: score('mem'), disk: score('disk'), net: score('net'), gpu: null };

@@ -108,12 +108,12 @@ describe('the market collector, replaying a known series', () => {
     );
 
     const all = [...aliceAlerts, ...bobAlerts].map((a) => a.id).sort();
-    await waitFor(async () => published.length >= all.length, 10_000, 'the published alerts');
+    await waitFor(async () => published.length >= all.length, 30_000, 'the published alerts');
     expect([...published].sort()).toEqual(all);
     await bus.close();
 
     // Every alert mailed once, to its owner, saying what crossed what and when.
-    await waitFor(async () => smtp.received.length >= all.length, 15_000, 'the mails');
+    await waitFor(async () => smtp.received.length >= all.length, 30_000, 'the mails');
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.received.map((m) => m.messageId).sort()).toEqual(all.map((id) => `<alert-${id}@switchyard>`).sort());
     const first = aliceAlerts[0]!;
@@ -151,7 +151,8 @@ describe('a failing provider', () => {
   beforeAll(async () => {
     file = join(await mkdtemp(join(tmpdir(), 'replay-')), 'late.csv');
     run = await startStack(stack, {
-      ingestion: { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, BREAKER_FAILURES: '5', BREAKER_RESET_SEC: '1' },
+      // Long enough for the checks made while it is open, on however busy a machine.
+      ingestion: { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, BREAKER_FAILURES: '5', BREAKER_RESET_SEC: '3' },
     });
   });
   afterAll(() => stack.close());
@@ -167,12 +168,11 @@ describe('a failing provider', () => {
     }
     let { ticker } = await admin.data(FEED);
     expect(ticker.feed).toMatchObject({ circuit: 'OPEN', consecutiveFailures: 5, lastSuccessAt: null });
-    const started = Date.now();
-    expect((await collect()).error).toMatch(/open/i);
-    expect(Date.now() - started).toBeLessThan(1000);
-
+    // The provider would answer now; an open circuit refuses without asking it.
     await writeFile(file, 'date,symbol,price\n2026-01-01T00:00:00Z,ACME,1.5\n');
-    await waitFor(async () => (await admin.data(FEED)).ticker.feed.circuit === 'HALF_OPEN', 5000, 'half-open');
+    expect(await collect()).toEqual({ prices: 0, error: expect.stringMatching(/open/i) });
+
+    await waitFor(async () => (await admin.data(FEED)).ticker.feed.circuit === 'HALF_OPEN', 30_000, 'half-open');
     expect(await collect()).toEqual({ prices: 1, error: null });
     ({ ticker } = await admin.data(FEED));
     expect(ticker.feed).toMatchObject({ circuit: 'CLOSED', consecutiveFailures: 0, lastError: null });
@@ -235,15 +235,15 @@ describe('two collectors at once', () => {
     const user = await newUser(run.client);
     for (const s of ['ONE', 'TWO', 'THREE']) await run.client.as(user.token).data(WATCH, { s, h: 1e9, l: 0 });
     const env = replicaEnv(run, { COLLECT_INTERVAL: '1' });
-    collectors.push(await startIngestion(env), await startIngestion(env));
-    await new Promise((r) => setTimeout(r, 3500));
-    for (const c of collectors.splice(0)) await c.close();
-
     const sql = await sqlClient(run.db);
+    const collected = async () =>
+      (await sql.query('select count(*)::int as n from ingestion.rounds where id > 0 and prices > 0')).rows[0]
+        .n as number;
     try {
-      const rounds = (await sql.query('select count(*)::int as n from ingestion.rounds where id > 0 and prices > 0'))
-        .rows[0].n;
-      expect(rounds).toBeGreaterThanOrEqual(2);
+      collectors.push(await startIngestion(env), await startIngestion(env));
+      await waitFor(async () => (await collected()) >= 2, 30_000, 'two rounds with both collectors running');
+      for (const c of collectors.splice(0)) await c.close();
+      const rounds = await collected();
       const perSymbol = await sql.query(
         'select symbol, count(*)::int as n from users.prices group by symbol order by symbol',
       );
@@ -291,7 +291,7 @@ describe('the mail outbox', () => {
       await waitFor(
         async () =>
           (await sql.query("select count(*)::int as n from ingestion.outbox where status = 'PENDING'")).rows[0].n === 0,
-        20_000,
+        30_000,
         'the outbox to drain',
       );
       const rows = (
@@ -346,18 +346,18 @@ describe('a mail worker killed in the middle of a send', () => {
       stdio: 'ignore',
     });
     const exited = once(worker, 'exit');
-    await waitFor(async () => hanging.held.length === 1, 20_000, 'the worker to be mid-send');
+    await waitFor(async () => hanging.held.length === 1, 30_000, 'the worker to be mid-send');
     worker.kill('SIGKILL');
     await exited;
 
     const sql = await sqlClient(run.db);
     const outbox = () => sql.query('select status, attempts from ingestion.outbox').then((r) => r.rows);
     try {
-      await waitFor(async () => (await outbox())[0]?.status === 'PENDING', 5_000, 'the killed send to be undone');
+      await waitFor(async () => (await outbox())[0]?.status === 'PENDING', 30_000, 'the killed send to be undone');
       expect(await outbox()).toEqual([{ status: 'PENDING', attempts: 0 }]);
 
       replacement = await startIngestion(mailerEnv(run, smtp.url));
-      await waitFor(async () => (await outbox())[0]?.status === 'SENT', 20_000, 'the mail to go out');
+      await waitFor(async () => (await outbox())[0]?.status === 'SENT', 30_000, 'the mail to go out');
       await new Promise((r) => setTimeout(r, 300));
       expect(smtp.received.map((m) => [m.to, m.messageId])).toEqual([[[user.email], `<alert-${alert.id}@switchyard>`]]);
       expect(await outbox()).toEqual([{ status: 'SENT', attempts: 1 }]);

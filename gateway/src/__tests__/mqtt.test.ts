@@ -36,7 +36,7 @@ async function platformToken(run: Running): Promise<string> {
 /** Publishes, as a sensor platform would (QoS 1), and checks what the sensor then holds. */
 async function publishAndRead(run: Running, brokerUrl: string, password?: string) {
   const { code, id } = await sensorIn(run);
-  await waitFor(async () => (await metricOf(run.ingestion, 'mqtt_subscribed')) === 1, 10_000, 'the subscription');
+  await waitFor(async () => (await metricOf(run.ingestion, 'mqtt_subscribed')) === 1, 30_000, 'the subscription');
   const platform: MqttClient = await connectAsync(brokerUrl, {
     clientId: `platform-${randomBytes(4).toString('hex')}`,
     ...(password && { username: 'platform', password }),
@@ -99,7 +99,7 @@ describe('readings over MQTT, through the broker in the ingestion process', () =
     await publishAndRead(run, `mqtt://127.0.0.1:${port}`, await platformToken(run));
     await waitFor(
       async () => (await metricOf(run.ingestion, 'mqtt_readings_duplicate_total')) === 1,
-      5_000,
+      30_000,
       'the twin',
     );
     expect(await metricOf(run.ingestion, 'mqtt_readings_stored_total')).toBe(3);

@@ -77,7 +77,7 @@ describe('the sensor feed client', () => {
     expect(stdout.trim()).toBe(`published 4 readings to mqtt://127.0.0.1:${mqttPort}`);
     await waitFor(
       async () => ((await readingsOf())?.sensor.readings.nodes.length ?? 0) >= 9,
-      10_000,
+      30_000,
       'the MQTT readings',
     );
   });

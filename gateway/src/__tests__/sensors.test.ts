@@ -284,7 +284,7 @@ describe('sensors through the gateway', () => {
     );
     const anonymous = new TestSubscription(run.gateway.url, 'subscription { sensorAlert { value } }');
     try {
-      await waitFor(async () => (await metricOf(run.sensors, 'graphql_subscriptions_active')) === 2, 10_000, 'live');
+      await waitFor(async () => (await metricOf(run.sensors, 'graphql_subscriptions_active')) === 2, 30_000, 'live');
       const base = Date.now() - 60_000;
       const now = (s: number) => new Date(base + s * 1000).toISOString();
       const send = (b: string, r: unknown[]) => admin.data(INGEST, { b, r });

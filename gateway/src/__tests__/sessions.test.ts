@@ -366,7 +366,7 @@ describe('sessions through the gateway', () => {
     await importRows(run.client.as(leaving.token), makeRows(5, 1));
     await importRows(run.client.as(staying.token), makeRows(2, 2));
     await run.client.as(leaving.token).data('mutation($id: ID!) { deleteUser(id: $id) }', { id: leaving.id });
-    await waitFor(async () => (await storedOf(leaving.id)).length === 0, 10_000, 'the sessions to go');
+    await waitFor(async () => (await storedOf(leaving.id)).length === 0, 30_000, 'the sessions to go');
     expect(await storedOf(staying.id)).toHaveLength(2);
   });
 

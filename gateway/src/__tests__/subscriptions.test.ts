@@ -24,7 +24,7 @@ describe('alertTriggered through the gateway', () => {
   };
   /** Subscriptions are live once the users subgraph counts them. */
   const live = (count: number) =>
-    waitFor(async () => (await metricOf(run.users, 'graphql_subscriptions_active')) === count, 10_000, `${count} live`);
+    waitFor(async () => (await metricOf(run.users, 'graphql_subscriptions_active')) === count, 30_000, `${count} live`);
 
   beforeAll(async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'replay-')), 'prices.csv');
@@ -179,9 +179,9 @@ describe('alertTriggered through the gateway', () => {
     process.on('unhandledRejection', onRejection);
     try {
       const leaving = new TestSubscription(gateway.url, 'subscription { alertTriggered { kind } }', {}, erin.token);
-      await waitFor(async () => upstream.length === 1, 5_000, 'the upstream socket');
+      await waitFor(async () => upstream.length === 1, 30_000, 'the upstream socket');
       await leaving.close();
-      await waitFor(async () => upstream[0]!.readyState === WebSocket.CLOSED, 5_000, 'the upstream socket to close');
+      await waitFor(async () => upstream[0]!.readyState === WebSocket.CLOSED, 30_000, 'the upstream socket to close');
       expect((await fetch(`${new URL(gateway.url).origin}/health`)).status).toBe(200);
       expect(rejections).toEqual([]);
     } finally {

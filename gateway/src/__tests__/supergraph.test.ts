@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GraphQLClient, Stack, waitFor } from '@switchyard/testing';
 import { composeSupergraph, CompositionError } from '../index.js';
-import { extraGateway, ROOT, startStack } from './stack.js';
+import { extraGateway, metricOf, ROOT, startStack } from './stack.js';
 
 const run = promisify(execFile);
 
@@ -58,7 +58,7 @@ describe('the gateway', () => {
     const original = await readFile(join(ROOT, 'supergraph.graphql'), 'utf8');
     expect(original).toContain('"""The signed-in user."""');
     await writeFile(file, original);
-    const { client } = await startStack(stack, { gateway: { SUPERGRAPH_FILE: file } });
+    const { client, gateway } = await startStack(stack, { gateway: { SUPERGRAPH_FILE: file } });
     expect(await describeMe(client)).toBe('The signed-in user.');
 
     let stop = false;
@@ -75,11 +75,11 @@ describe('the gateway', () => {
     })();
 
     await writeFile(file, original.replace('"""The signed-in user."""', '"""The signed-in user, reloaded."""'));
-    await waitFor(async () => (await describeMe(client)) === 'The signed-in user, reloaded.', 10000, 'the reload');
+    await waitFor(async () => (await describeMe(client)) === 'The signed-in user, reloaded.', 30_000, 'the reload');
 
     // A broken file is refused and the schema in service stays.
     await writeFile(file, 'this is not a supergraph');
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(async () => (await metricOf(gateway, 'gateway_supergraph_rejected_total')) === 1, 30_000, 'refusal');
     expect(await describeMe(client)).toBe('The signed-in user, reloaded.');
     stop = true;
     expect(await traffic).toBeGreaterThan(0);

@@ -15,4 +15,8 @@ describe('normalise', () => {
       mem: null,
     });
   });
+
+  it('never rounds a component that measured something down to 0', () => {
+    expect(normalise({ net: 0.0001, cpu: 0 })).toMatchObject({ net: 0.01, cpu: 0 });
+  });
 });

@@ -81,8 +81,11 @@ describe('eventStream', () => {
         return true;
       },
     });
+    // Subscribed last, so when it has seen all three the others have been handed them too.
+    const observer = await eventStream(bus, prices);
     await publish(1, 2, 3);
-    await new Promise((r) => setTimeout(r, 300));
+    for (const n of [1, 2, 3]) await expect(observer.next()).resolves.toEqual({ value: { n }, done: false });
+    await observer.return!();
     for (const n of [1, 2]) await expect(slow.next()).resolves.toEqual({ value: { n }, done: false });
     await expect(slow.next()).rejects.toThrow('subscriber to prices: the reader fell 2 values behind');
     await expect(slow.next()).resolves.toMatchObject({ done: true });

@@ -43,7 +43,7 @@ describe.each(backends)('the event bus on %s', (backend, target) => {
     await publishFromAnotherProcess(backend, url!, 'alerts', { id: 'from-child' });
     const big = 'x'.repeat(20_000);
     await publishFromAnotherProcess(backend, url!, 'alerts', { id: 'big', note: big });
-    await waitFor(async () => received.length >= 2, 10_000, 'both events');
+    await waitFor(async () => received.length >= 2, 30_000, 'both events');
     expect(received).toEqual([{ id: 'from-child' }, { id: 'big', note: big }]);
     await unsubscribe();
   });
@@ -52,10 +52,13 @@ describe.each(backends)('the event bus on %s', (backend, target) => {
     await expect(bus.publish(alerts, { id: 42 } as never)).rejects.toThrow();
     const { received, unsubscribe } = await collect(bus);
     await bus.publish(alerts, { id: 'one' });
-    await waitFor(async () => received.length === 1, 10_000, 'the event');
+    await waitFor(async () => received.length === 1, 30_000, 'the event');
     await unsubscribe();
+    // A subscriber still listening: once it has 'two', the other would have had it too.
+    const witness = await collect(bus);
     await bus.publish(alerts, { id: 'two' });
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(async () => witness.received.some((e) => e.id === 'two'), 30_000, 'the witness');
+    await witness.unsubscribe();
     expect(received).toEqual([{ id: 'one' }]);
   });
 });
@@ -77,7 +80,7 @@ describe('the PostgreSQL event bus', () => {
           await new Promise((r) => setTimeout(r, 200));
           return received.length > 0;
         },
-        15_000,
+        30_000,
         'delivery after reconnect',
       );
       expect(received[0]).toEqual({ id: 'after' });

@@ -30,9 +30,12 @@ describe('the job queue', () => {
     });
     const queue = await start([flaky]);
     await queue.send(flaky, { n: 1 });
-    await waitFor(async () => attempts.length === 3, 20_000, 'three attempts');
-    // Backoff: the second wait is longer than the first.
-    expect(attempts[2]! - attempts[1]!).toBeGreaterThan(attempts[1]! - attempts[0]!);
+    await waitFor(async () => attempts.length === 3, 30_000, 'three attempts');
+    // Backoff: pg-boss schedules retry n after delay + 2^n/2·(1 + random) s, so the waits are at
+    // least 2 s and then 3 s (lower bounds: a slow machine only lengthens them; without backoff
+    // both would be 1 s).
+    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(2000);
+    expect(attempts[2]! - attempts[1]!).toBeGreaterThanOrEqual(3000);
     await new Promise((r) => setTimeout(r, 1500));
     expect(attempts).toHaveLength(3);
   });

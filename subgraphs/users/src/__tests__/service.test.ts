@@ -68,8 +68,8 @@ describe('a subgraph service', () => {
     const users = await start({ SHUTDOWN_DELAY_MS: '1500' });
     const ready = `${new URL(users.url).origin}/ready`;
     expect((await fetch(ready)).status).toBe(200);
+    // close() marks the service draining before it yields, so the very next request sees it.
     const closing = users.close();
-    await new Promise((r) => setTimeout(r, 200));
     expect((await fetch(ready)).status).toBe(503);
     await closing;
     await expect(fetch(ready)).rejects.toThrow();
