@@ -1,29 +1,164 @@
-import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import { Counter, type Registry } from 'prom-client';
 import type { GatewayContext } from './context.js';
+import { distinctRepresentations, spreadEntities, type SubgraphResponse } from './entities.js';
+import {
+  type SubgraphAnswer,
+  SubgraphClient,
+  type SubgraphClientOptions,
+  SubgraphFetchError,
+} from './subgraph-client.js';
 
-/** Forwards the caller's credentials and request id; every subgraph verifies the token itself. */
-export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({
-    request,
-    context,
-  }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
-    if (!context?.requestId) return; // health checks carry no caller
-    request.http?.headers.set('x-request-id', context.requestId);
-    if (context.authorization) request.http?.headers.set('authorization', context.authorization);
-    if (context.forwardedHost) request.http?.headers.set('x-forwarded-host', context.forwardedHost);
-    request.http?.headers.set('x-forwarded-proto', context.forwardedProto);
+const MUTATION = /^\s*mutation\b/;
+
+/** The status codes whose meaning a caller can act on; any other failure is the subgraph's. */
+const STATUS_CODES: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN' };
+
+/** What the data path does, per subgraph: fetches sent, shared with one in flight, tried again. */
+export function subgraphMetrics(registry: Registry) {
+  return {
+    fetches: new Counter({
+      name: 'gateway_subgraph_fetches_total',
+      help: 'Subgraph fetches by outcome: sent, shared (joined an identical one in flight), retried, failed.',
+      labelNames: ['subgraph', 'outcome'],
+      registers: [registry],
+    }),
+    representations: new Counter({
+      name: 'gateway_subgraph_representations_total',
+      help: 'Entity representations the plan asked for, by whether they were sent or folded into an equal one.',
+      labelNames: ['subgraph', 'outcome'],
+      registers: [registry],
+    }),
+  };
+}
+export type SubgraphMetrics = ReturnType<typeof subgraphMetrics>;
+
+/**
+ * How the gateway reaches one subgraph. It forwards the caller's credentials and request id
+ * (every subgraph verifies the token itself), sends each distinct entity representation once,
+ * lets identical query fetches that are in flight at the same time share one request, and turns
+ * a subgraph that cannot be reached in time into UNAVAILABLE errors on its own fields.
+ */
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly client: SubgraphClient;
+  private readonly inFlight = new Map<string, Promise<SubgraphAnswer>>();
+
+  private readonly count: Record<
+    'sent' | 'shared' | 'retried' | 'failed' | 'distinct' | 'folded',
+    { inc(n?: number): void }
+  >;
+
+  constructor(
+    readonly name: string,
+    readonly url: string,
+    private readonly options: SubgraphClientOptions,
+    metrics: SubgraphMetrics,
+  ) {
+    this.client = new SubgraphClient(url, options, () => this.count.retried.inc());
+    const fetches = (outcome: string) => metrics.fetches.labels({ subgraph: name, outcome });
+    const representations = (outcome: string) => metrics.representations.labels({ subgraph: name, outcome });
+    this.count = {
+      sent: fetches('sent'),
+      shared: fetches('shared'),
+      retried: fetches('retried'),
+      failed: fetches('failed'),
+      distinct: representations('sent'),
+      folded: representations('folded'),
+    };
   }
 
-  /** Counts mutation requests, and those refused at connect, for at-most-once (idempotency.ts). */
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const counts = (options.context as GatewayContext | undefined)?.mutations;
-    const mutation = counts && /^\s*mutation\b/.test(options.request.query ?? '');
-    if (mutation) counts.sent++;
-    try {
-      return await super.process(options);
-    } catch (error) {
-      if (mutation && (error as { code?: string }).code === 'ECONNREFUSED') counts.refused++;
-      throw error;
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
+    const { request } = options;
+    const context = options.context as Partial<GatewayContext> | undefined;
+    const mutation = MUTATION.test(request.query ?? '');
+    const representations = request.variables?.representations;
+    const shared = Array.isArray(representations) ? distinctRepresentations(representations) : undefined;
+    if (Array.isArray(representations)) {
+      const distinct = shared?.distinct.length ?? representations.length;
+      this.count.distinct.inc(distinct);
+      if (distinct < representations.length) this.count.folded.inc(representations.length - distinct);
     }
+    const variables = shared ? { ...request.variables, representations: shared.distinct } : request.variables;
+    const body = JSON.stringify({ query: request.query, variables, operationName: request.operationName });
+
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    for (const [name, value] of request.http?.headers ?? []) headers[name] = value;
+    if (context?.requestId) {
+      headers['x-request-id'] = context.requestId;
+      if (context.authorization) headers.authorization = context.authorization;
+      if (context.forwardedHost) headers['x-forwarded-host'] = context.forwardedHost;
+      if (context.forwardedProto) headers['x-forwarded-proto'] = context.forwardedProto;
+    }
+
+    const counts = context?.mutations;
+    if (mutation && counts) counts.sent++;
+    let answer: SubgraphAnswer;
+    try {
+      answer = mutation ? await this.send(body, headers, 'refused') : await this.shared(body, headers);
+    } catch (error) {
+      if (!(error instanceof SubgraphFetchError)) throw error;
+      this.count.failed.inc();
+      // Refused at connect, even on the second try: it never ran, so at-most-once may run it again.
+      if (mutation && counts && error.kind === 'refused') counts.refused++;
+      throw new GraphQLError(
+        error.kind === 'timeout'
+          ? `the ${this.name} subgraph did not answer within ${this.options.timeoutMs} ms`
+          : `the ${this.name} subgraph is unavailable (${error.code ?? error.kind})`,
+        { extensions: { code: 'UNAVAILABLE', serviceName: this.name } },
+      );
+    }
+    const response = this.parse(answer);
+    return shared ? spreadEntities(response, shared.slots) : response;
+  }
+
+  /**
+   * One request for every identical query fetch in flight at once (same document, variables and
+   * caller credentials); each caller parses the answer itself, so none shares objects that the
+   * executor will merge into.
+   */
+  private shared(body: string, headers: Record<string, string>): Promise<SubgraphAnswer> {
+    const key = `${headers.authorization ?? ''}\n${headers['x-forwarded-host'] ?? ''}\n${headers['x-forwarded-proto'] ?? ''}\n${body}`;
+    let pending = this.inFlight.get(key);
+    if (pending) {
+      this.count.shared.inc();
+      return pending;
+    }
+    pending = this.send(body, headers, 'reset').finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, pending);
+    return pending;
+  }
+
+  private send(body: string, headers: Record<string, string>, retry: 'reset' | 'refused'): Promise<SubgraphAnswer> {
+    this.count.sent.inc();
+    return this.client.send(body, headers, retry);
+  }
+
+  private parse(answer: SubgraphAnswer): SubgraphResponse {
+    let body: unknown;
+    try {
+      body = JSON.parse(answer.body);
+    } catch {
+      body = undefined;
+    }
+    const graphql = body !== null && typeof body === 'object' && ('data' in body || 'errors' in body);
+    // A GraphQL answer is passed on whatever its status (graphql-over-http answers 4xx with errors).
+    if (graphql) return body as SubgraphResponse;
+    const ok = answer.status >= 200 && answer.status < 300;
+    throw new GraphQLError(
+      ok
+        ? `the ${this.name} subgraph answered without a GraphQL response`
+        : `the ${this.name} subgraph answered HTTP ${answer.status}`,
+      {
+        extensions: {
+          code: STATUS_CODES[answer.status] ?? (answer.status >= 500 ? 'UNAVAILABLE' : 'DOWNSTREAM_SERVICE_ERROR'),
+          serviceName: this.name,
+        },
+      },
+    );
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
   }
 }

@@ -2,6 +2,23 @@ import { commonEnv, z } from '@switchyard/kit';
 import { parseRoutes } from './routes.js';
 
 const count = z.coerce.number().int().min(1);
+/** `name=value,name=value`, each value checked by `parse` (undefined: refused). */
+function namedList<T>(what: string, parse: (value: string) => T | undefined) {
+  return z
+    .string()
+    .optional()
+    .transform((list, ctx) => {
+      const values: Record<string, T> = {};
+      for (const entry of (list ?? '').split(',').filter(Boolean)) {
+        const at = entry.indexOf('=');
+        const name = entry.slice(0, at).trim();
+        const value = at < 1 || !name ? undefined : parse(entry.slice(at + 1).trim());
+        if (value === undefined) ctx.addIssue({ code: 'custom', message: `"${entry}" is not name=${what}` });
+        else values[name] = value;
+      }
+      return values;
+    });
+}
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const gatewayEnv = {
@@ -14,23 +31,13 @@ export const gatewayEnv = {
   SUPERGRAPH_SOURCE: z.enum(['file', 'introspect']).default('file'),
   SUPERGRAPH_FILE: z.string().default('./supergraph.graphql'),
   /** `name=url,name=url`: the subgraphs to compose, or (file mode) routing URLs that replace the file's. */
-  SUBGRAPH_URLS: z
-    .string()
-    .optional()
-    .transform((list, ctx) => {
-      const urls: Record<string, string> = {};
-      for (const entry of (list ?? '').split(',').filter(Boolean)) {
-        const at = entry.indexOf('=');
-        const name = entry.slice(0, at).trim();
-        const url = entry.slice(at + 1).trim();
-        if (at < 1 || !name || !URL.canParse(url)) {
-          ctx.addIssue({ code: 'custom', message: `"${entry}" is not name=url` });
-          continue;
-        }
-        urls[name] = url;
-      }
-      return urls;
-    }),
+  SUBGRAPH_URLS: namedList('url', (url) => (URL.canParse(url) ? url : undefined)),
+  /** The longest a subgraph fetch may take; past it that subgraph's fields fail with UNAVAILABLE. */
+  SUBGRAPH_TIMEOUT_MS: count.default(30_000),
+  /** `name=ms,...`: SUBGRAPH_TIMEOUT_MS for some subgraphs only. */
+  SUBGRAPH_TIMEOUTS: namedList('ms', (ms) => (/^[1-9]\d*$/.test(ms) ? Number(ms) : undefined)),
+  /** Open connections to each subgraph at most (keep-alive, no pipelining); more requests queue. */
+  SUBGRAPH_CONNECTIONS: count.default(64),
   /** HTTP routes passed through to subgraphs: `/prefix=subgraph,...`; prefixes naming absent subgraphs answer 404. */
   HTTP_ROUTES: z
     .string()

@@ -21,7 +21,7 @@ import {
 import { createClient, type ServerOptions as WsOptions } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { GatewayContext } from './context.js';
-import type { ForwardingDataSource } from './datasource.js';
+import type { SubgraphDataSource } from './datasource.js';
 
 interface Loaded {
   schema: GraphQLSchema;
@@ -81,7 +81,7 @@ export class FederatedWebSocket {
   private readonly checkedAgainst = new WeakMap<DocumentNode, Loaded>();
 
   constructor(
-    private readonly sources: ReadonlyMap<string, ForwardingDataSource>,
+    private readonly sources: ReadonlyMap<string, SubgraphDataSource>,
     private readonly limits: WebSocketLimits,
     private readonly logger: Logger,
   ) {}

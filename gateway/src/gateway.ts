@@ -12,7 +12,7 @@ import {
   startService,
 } from '@switchyard/kit';
 import { callerKey, type GatewayContext, gatewayContext } from './context.js';
-import { ForwardingDataSource } from './datasource.js';
+import { SubgraphDataSource, subgraphMetrics } from './datasource.js';
 import { FederatedWebSocket } from './federated-ws.js';
 import { idempotencyPlugin } from './idempotency.js';
 import { Migration20261123500000 } from './migrations/Migration20261123500000.js';
@@ -41,10 +41,11 @@ export async function startGateway(
     migrations: [{ name: 'Migration20261123500000', class: Migration20261123500000 }],
     logger,
   });
-  const sources = new Map<string, ForwardingDataSource>();
+  const sources = new Map<string, SubgraphDataSource>();
   const secret = resolveJwtSecret(env);
   const caller = callerKey(new Auth(secret, '1h'), env.TRUST_PROXY);
   const metrics = createMetrics('gateway');
+  const dataPath = subgraphMetrics(metrics.registry);
   const rate = new RateLimit(env, env.REDIS_URL, logger, metrics.registry);
   const rules = operationLimits(env);
   const websocket = new FederatedWebSocket(
@@ -67,7 +68,20 @@ export async function startGateway(
             pollIntervalInMs: env.INTROSPECT_POLL_MS || undefined,
           }),
     buildService: ({ name, url }) => {
-      const source = new ForwardingDataSource({ url: urls[name] ?? url });
+      const target = urls[name] ?? url!;
+      const existing = sources.get(name);
+      // A reloaded supergraph keeps a subgraph's connections unless its URL changed.
+      if (existing?.url === target) return existing;
+      void existing?.close();
+      const source = new SubgraphDataSource(
+        name,
+        target,
+        {
+          timeoutMs: env.SUBGRAPH_TIMEOUTS[name] ?? env.SUBGRAPH_TIMEOUT_MS,
+          connections: env.SUBGRAPH_CONNECTIONS,
+        },
+        dataPath,
+      );
       sources.set(name, source);
       return source;
     },
@@ -95,6 +109,7 @@ export async function startGateway(
     beforeGraphql: [limitRequests(env, rate, (req) => caller(req.headers, req.socket.remoteAddress))],
     onClose: async () => {
       rate.close();
+      await Promise.all([...sources.values()].map((source) => source.close()));
       await orm.close();
     },
     routes: (app) =>

@@ -34,32 +34,39 @@ export async function startStack(
   return { ...running, db, secret, client: new GraphQLClient(running.gateway.url) };
 }
 
+/** Switchyard's gateway on a free port with these settings; the stack closes it. */
+export async function testGateway(
+  stack: Stack,
+  settings: Record<string, string>,
+): Promise<Service & { client: GraphQLClient }> {
+  const gateway = await stack.add(
+    startGateway(
+      parseEnv(gatewayEnv, { NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', ...settings }) as Parameters<
+        typeof startGateway
+      >[0],
+    ),
+  );
+  return Object.assign(gateway, { client: new GraphQLClient(gateway.url) });
+}
+
 /**
  * Another gateway over the running stack's subgraphs (or others, by SUBGRAPH_URLS), with its
  * own settings; the stack closes it.
  */
-export async function extraGateway(
+export function extraGateway(
   stack: Stack,
   run: Running,
   overrides: Record<string, string> = {},
 ): Promise<Service & { client: GraphQLClient }> {
-  const gateway = await stack.add(
-    startGateway(
-      parseEnv(gatewayEnv, {
-        NODE_ENV: 'test',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        JWT_SECRET: run.secret,
-        DATABASE_URL: run.db,
-        SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
-        SUBGRAPH_URLS: ['users', 'sessions', 'benchmarks', 'ingestion', 'cleanup', 'sensors']
-          .map((name) => `${name}=${run[name as 'users'].url}`)
-          .join(','),
-        ...overrides,
-      }) as Parameters<typeof startGateway>[0],
-    ),
-  );
-  return Object.assign(gateway, { client: new GraphQLClient(gateway.url) });
+  return testGateway(stack, {
+    JWT_SECRET: run.secret,
+    DATABASE_URL: run.db,
+    SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
+    SUBGRAPH_URLS: ['users', 'sessions', 'benchmarks', 'ingestion', 'cleanup', 'sensors']
+      .map((name) => `${name}=${run[name as 'users'].url}`)
+      .join(','),
+    ...overrides,
+  });
 }
 
 let counter = 0;
@@ -104,7 +111,8 @@ export function useStack(): Running & { sql: pg.Client; stack: Stack } {
 }
 
 /** A metric without labels, as the service's /metrics shows it now. */
-export const metricOf = (service: Service, name: string) => metricAt(service.url, name);
+export const metricOf = (service: Service, name: string, labels?: Record<string, string>) =>
+  metricAt(service.url, name, labels);
 
 /** How many SQL statements a service has sent so far (db_queries_total on its /metrics). */
 export const statementsSoFar = (service: Service) => metricOf(service, 'db_queries_total');

@@ -133,8 +133,8 @@ describe('alertTriggered through the gateway', () => {
     // As over HTTP: the failed fetch is reported beside the data.
     expect(partial!.errors).toEqual([
       expect.objectContaining({
-        message: expect.stringMatching(/ECONNREFUSED/),
-        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        message: 'the ingestion subgraph is unavailable (ECONNREFUSED)',
+        extensions: { code: 'UNAVAILABLE', serviceName: 'ingestion' },
       }),
     ]);
 

@@ -71,12 +71,20 @@ export interface Service {
   close(): Promise<void>;
 }
 
+/** How long a service keeps an idle keep-alive connection open. */
+export const KEEP_ALIVE_MS = 65_000;
+
 /** One `http.Server` for a service: GraphQL over HTTP and WebSocket, health, readiness, metrics. */
 export async function startService<C extends RequestContext>(options: ServiceOptions<C>): Promise<Service> {
   const { logger, metrics } = options;
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  // Idle connections live longer here than in any pool of ours that reuses them (the gateway's
+  // drops them after 60 s at most, sooner when told less by Keep-Alive), so a client is never
+  // mid-write on a socket this side is closing; headers must be allowed at least as long.
+  httpServer.keepAliveTimeout = KEEP_ALIVE_MS;
+  httpServer.headersTimeout = KEEP_ALIVE_MS + 1_000;
   const plugins: ApolloServerPlugin<C>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer }),
     options.sandbox

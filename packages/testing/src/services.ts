@@ -48,9 +48,15 @@ export async function waitFor<T>(
   }
 }
 
-/** A metric without labels (beyond the service's own), as a service's /metrics shows it now. */
-export async function metricOf(serviceUrl: string, name: string): Promise<number> {
+/**
+ * A metric as a service's /metrics shows it now: the first series of that name, or the one with
+ * all of `labels` (beside the service's own).
+ */
+export async function metricOf(serviceUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
   const text = await (await fetch(`${new URL(serviceUrl).origin}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return Number(line?.split(' ').at(-1));
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  const line = text
+    .split('\n')
+    .find((l) => (l.startsWith(`${name} `) || l.startsWith(`${name}{`)) && wanted.every((pair) => l.includes(pair)));
+  return Number(line?.split(' ').at(-1) ?? 0);
 }
