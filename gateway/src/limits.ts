@@ -11,9 +11,11 @@ import {
   getVariableValues,
   GraphQLError,
   isListType,
+  Kind,
   type GraphQLSchema,
   type ValidationContext,
   type ValidationRule,
+  visit,
 } from 'graphql';
 import { type ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { Redis } from 'ioredis';
@@ -70,10 +72,36 @@ export function operationLimits(limits: Limits): ValidationRule[] {
   ] as ValidationRule[];
 }
 
+/** Arguments whose variables change an operation's cost: page sizes, and @include/@skip. */
+const COST_ARGUMENTS = new Set(['first', 'if']);
+
+/** Per document (parsed once and kept by Apollo's document store): the variables its cost reads, and costs seen. */
+const costs = new WeakMap<DocumentNode, { variables: string[]; seen: Map<string, number> }>();
+/** Costs kept per document, one per distinct operation name and page sizes; more start it afresh. */
+const SEEN_PER_DOCUMENT = 100;
+
+function costsOf(document: DocumentNode) {
+  let entry = costs.get(document);
+  if (!entry) {
+    const variables = new Set<string>();
+    visit(document, {
+      Argument(node) {
+        if (COST_ARGUMENTS.has(node.name.value) && node.value.kind === Kind.VARIABLE)
+          variables.add(node.value.name.value);
+      },
+    });
+    entry = { variables: [...variables], seen: new Map() };
+    costs.set(document, entry);
+  }
+  return entry;
+}
+
 /**
  * Refuses an operation whose estimated cost, about the number of objects it can return
  * (graphql-query-complexity, pages counted by their `first`), is over MAX_COST. Needs the
- * operation's variables, so it runs once they are known, not as a validation rule.
+ * operation's variables, so it runs once they are known, not as a validation rule. The estimate
+ * is kept per document, operation name and the variables it reads, so a repeated operation costs
+ * a lookup.
  */
 export function checkCost(
   limits: Limits,
@@ -84,13 +112,34 @@ export function checkCost(
     variables?: Record<string, unknown>;
   },
 ): void {
+  const known = costsOf(op.document);
+  const key = JSON.stringify([
+    op.operationName ?? null,
+    ...known.variables.map((name) => op.variables?.[name] ?? null),
+  ]);
+  let cost = known.seen.get(key);
+  if (cost === undefined) {
+    const estimated = estimateCost(op);
+    if (estimated === undefined) return;
+    cost = estimated;
+    if (known.seen.size >= SEEN_PER_DOCUMENT) known.seen.clear();
+    known.seen.set(key, cost);
+  }
+  if (cost > limits.MAX_COST) {
+    throw new GraphQLError(`operation cost ${cost} is over the limit of ${limits.MAX_COST}: ask for smaller pages`, {
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', cost, http: { status: 400 } },
+    });
+  }
+}
+
+/** The estimate itself; undefined when execution will refuse the operation anyway. */
+function estimateCost(op: Parameters<typeof checkCost>[1]): number | undefined {
   const operation = getOperationAST(op.document, op.operationName);
-  if (!operation) return; // execution names the problem
+  if (!operation) return undefined; // execution names the problem
   // Variables that do not fit are execution's to refuse, with the field named.
-  if (getVariableValues(op.schema, operation.variableDefinitions ?? [], op.variables ?? {}).errors) return;
-  let cost: number;
+  if (getVariableValues(op.schema, operation.variableDefinitions ?? [], op.variables ?? {}).errors) return undefined;
   try {
-    cost = getComplexity({
+    return getComplexity({
       schema: op.schema,
       query: op.document,
       operationName: op.operationName ?? undefined,
@@ -101,11 +150,6 @@ export function checkCost(
     // Too large to estimate (a fragment bomb passes the library's node limit): refused as too costly.
     throw new GraphQLError(`operation too large to estimate: ${(error as Error).message}`, {
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
-    });
-  }
-  if (cost > limits.MAX_COST) {
-    throw new GraphQLError(`operation cost ${cost} is over the limit of ${limits.MAX_COST}: ask for smaller pages`, {
-      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', cost, http: { status: 400 } },
     });
   }
 }

@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, freshDatabase, GraphQLClient, waitFor } from '@switchyard/testing';
+import { freePort, freshDatabase, GraphQLClient, startOtlpCollector, waitFor } from '@switchyard/testing';
 
 // `npm start` on an empty data directory with no database server configured: it must bring up
 // embedded PostgreSQL, every service and the gateway, stop cleanly on Ctrl-C, and keep the data.
@@ -90,46 +89,15 @@ it('starts everything on embedded PostgreSQL, stops on Ctrl-C and keeps the data
   expect(await stop(second)).toBe(0);
 });
 
-interface ExportedSpan {
-  service: string;
-  traceId: string;
-  name: string;
-}
-
-/** An OTLP/HTTP receiver (JSON): keeps every span exported to it, with its service's name. */
-async function startCollector() {
-  const spans: ExportedSpan[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      if (req.url === '/v1/traces') {
-        const { resourceSpans = [] } = JSON.parse(body || '{}') as {
-          resourceSpans?: Array<{
-            resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
-            scopeSpans: Array<{ spans: Array<{ traceId: string; name: string }> }>;
-          }>;
-        };
-        for (const { resource, scopeSpans } of resourceSpans) {
-          const service = resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
-          for (const scope of scopeSpans) for (const span of scope.spans) spans.push({ service, ...span });
-        }
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${port}`, spans, close: () => new Promise((r) => server.close(r)) };
-}
-
 it('traces one request across the gateway, the subgraphs and their SQL when an OTLP endpoint is set', async () => {
-  const collector = await startCollector();
+  const collector = await startOtlpCollector();
   const env = {
     DATA_DIR: await mkdtemp(join(tmpdir(), 'switchyard-otel-')),
     DATABASE_URL: await freshDatabase('otel'),
     OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
     OTEL_BSP_SCHEDULE_DELAY: '200',
+    // Every trace, not the default one in ten: the test follows one request.
+    OTEL_TRACES_SAMPLER: 'parentbased_always_on',
     ...(await servicePorts()),
   };
   const started = await start(env);

@@ -53,6 +53,13 @@ describe('operation limits', () => {
     expect(codes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(result.errors![0]!.message).toMatch(/cost \d+ is over the limit of 300/);
     expect((await admin.request(USERS, { n: 10 })).errors).toBeUndefined();
+    // Estimates are kept per document and the variables that change them: page sizes, @include/@skip.
+    expect(codes(await admin.request(USERS, { n: 100 }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    const SOME =
+      'query($n: Int, $all: Boolean!) { me { id } users(first: $n) @include(if: $all) { nodes { id email } } }';
+    expect((await admin.request(SOME, { n: 100, all: false })).errors).toBeUndefined();
+    expect(codes(await admin.request(SOME, { n: 100, all: true }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect((await admin.request(SOME, { n: 5, all: true })).errors).toBeUndefined();
 
     // Pages held to 1..100 (a negative page cannot cancel the others), lists without `first`
     // counted as 20 items, and a fragment bomb refused rather than waved through.

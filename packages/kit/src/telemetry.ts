@@ -1,5 +1,6 @@
 // OpenTelemetry traces, when an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or
-// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, plus the SDK's other OTEL_* settings). Every main.ts imports
+// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, plus the SDK's other OTEL_* settings, OTEL_TRACES_SAMPLER
+// and OTEL_TRACES_SAMPLER_ARG among them). Every main.ts imports
 // this module first (`import '@switchyard/kit/telemetry'`), so the instrumentations patch http,
 // undici, express, pg and graphql before anything loads them. The service is named by
 // OTEL_SERVICE_NAME, else by its folder (gateway, users, ...).
@@ -16,6 +17,12 @@ import { onShutdown } from './shutdown.js';
 const endpoint = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
 
 if (endpoint && process.env.OTEL_SDK_DISABLED !== 'true') {
+  // Unless OTEL_TRACES_SAMPLER says otherwise: follow the caller's decision (traceparent), and
+  // begin a trace for one request in ten (OTEL_TRACES_SAMPLER_ARG), so tracing costs little.
+  if (!process.env.OTEL_TRACES_SAMPLER) {
+    process.env.OTEL_TRACES_SAMPLER = 'parentbased_traceidratio';
+    process.env.OTEL_TRACES_SAMPLER_ARG ??= '0.1';
+  }
   const sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME ?? basename(dirname(dirname(process.argv[1] ?? 'switchyard/x/x'))),
     traceExporter: new OTLPTraceExporter(),

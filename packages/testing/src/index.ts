@@ -4,3 +4,4 @@ export * from './services.js';
 export * from './schema.js';
 export * from './yahoo.js';
 export * from './subscription.js';
+export * from './otlp.js';
