@@ -37,10 +37,19 @@ export class Child {
   }
 
   /** Peak resident set size so far (the kernel's VmHWM), in MiB. */
-  async peakRssMb(): Promise<number> {
+  peakRssMb(): Promise<number> {
+    return this.statusMb('VmHWM');
+  }
+
+  /** Resident set size now (VmRSS), in MiB. */
+  rssMb(): Promise<number> {
+    return this.statusMb('VmRSS');
+  }
+
+  private async statusMb(field: string): Promise<number> {
     const status = await readFile(`/proc/${this.process.pid}/status`, 'utf8');
-    const kb = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
-    if (!kb) throw new Error(`no VmHWM for ${this.name}`);
+    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+    if (!kb) throw new Error(`no ${field} for ${this.name}`);
     return Number(kb) / 1024;
   }
 

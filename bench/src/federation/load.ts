@@ -19,6 +19,8 @@ export interface RoundResult {
   p50: number;
   p99: number;
   peakRssMb: number;
+  /** Resident set once it answered, before any load: what it carries before work. */
+  readyRssMb: number;
   /** Subgraph fetches and representations of the one verified request. */
   probe: { fetches: number; representations: number };
   /** The same, averaged over the requests sent in the measured window. */
@@ -110,6 +112,7 @@ export async function runRound(
     const before = await totals(admin);
     const answer = await verifiedAnswer(url, child);
     const after = await totals(admin);
+    const readyRssMb = await child.rssMb();
     const probe = {
       fetches: after.fetches - before.fetches,
       representations: after.representations - before.representations,
@@ -132,6 +135,7 @@ export async function runRound(
       p50: result.latency.p50,
       p99: result.latency.p99,
       peakRssMb: await child.peakRssMb(),
+      readyRssMb,
       probe,
       underLoad: {
         fetches: (end.fetches - start.fetches) / sent,
