@@ -10,6 +10,7 @@ const { parse } = require('yaml');
 const root = resolve(__dirname, '..');
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
 const { resolveJwtSecret } = require('../packages/kit/dist/index.js');
+const { gatewayNodeOptions } = require('../gateway/dist/node-options.js');
 
 const children = [];
 let stopping = false;
@@ -133,6 +134,7 @@ async function main() {
     ...shared,
     PORT: String(gatewayPort),
     SUBGRAPH_URLS: urls.join(','),
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, gatewayNodeOptions()].filter(Boolean).join(' '),
   });
   await waitReady('gateway', gatewayPort);
   if (stopping) return;

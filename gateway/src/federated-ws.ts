@@ -76,7 +76,9 @@ const unavailable = (message: string) => new GraphQLError(message, { extensions:
  * once. Nothing an operation does closes the caller's socket: failures are GraphQL errors.
  */
 export class FederatedWebSocket {
-  private loaded?: Loaded;
+  /** The served supergraph, and what is built from it on the first WebSocket operation after a load. */
+  private sdl?: string;
+  private built?: Loaded;
   /** The supergraph each prepared document was checked against, so a reload cannot split them. */
   private readonly checkedAgainst = new WeakMap<DocumentNode, Loaded>();
 
@@ -88,14 +90,26 @@ export class FederatedWebSocket {
 
   /** For `gateway.onSchemaLoadOrUpdate`: new operations are planned over the served supergraph. */
   load(coreSupergraphSdl: string): void {
-    const supergraph = Supergraph.build(coreSupergraphSdl);
-    const apiSchema = supergraph.apiSchema();
-    this.loaded = {
-      schema: apiSchema.toGraphQLJSSchema(),
-      apiSchema,
-      supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
-      planner: new QueryPlanner(supergraph),
-    };
+    this.sdl = coreSupergraphSdl;
+    this.built = undefined;
+  }
+
+  /**
+   * Schemas and a planner of its own, built when a socket first needs them: a gateway that only
+   * serves HTTP never carries a second copy of the supergraph.
+   */
+  private get loaded(): Loaded | undefined {
+    if (!this.built && this.sdl) {
+      const supergraph = Supergraph.build(this.sdl);
+      const apiSchema = supergraph.apiSchema();
+      this.built = {
+        schema: apiSchema.toGraphQLJSSchema(),
+        apiSchema,
+        supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
+        planner: new QueryPlanner(supergraph),
+      };
+    }
+    return this.built;
   }
 
   /** graphql-ws hooks (kit's server adds the context). */

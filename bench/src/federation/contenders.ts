@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { gatewayNodeOptions } from '@switchyard/gateway/node-options';
 import { type Child, startNode } from './children.js';
 
 /** What every contender is started with. */
@@ -31,6 +32,8 @@ function baseEnv(): NodeJS.ProcessEnv {
 export const SWITCHYARD_MAX_COST = '1000000000';
 
 const switchyardMain = join(dirname(require.resolve('@switchyard/gateway')), 'main.js');
+/** The V8 settings `npm start` gives the gateway on this machine. */
+export const GATEWAY_NODE_OPTIONS = gatewayNodeOptions();
 
 function switchyard(port: number, setup: Setup, extra: NodeJS.ProcessEnv, name: string): Child {
   return startNode(name, [...setup.nodeArgs, switchyardMain], {
@@ -44,6 +47,7 @@ function switchyard(port: number, setup: Setup, extra: NodeJS.ProcessEnv, name: 
     // One load generator plays every caller; the per-caller limit is not what is measured.
     RATE_LIMIT: '1000000000',
     MAX_COST: SWITCHYARD_MAX_COST,
+    NODE_OPTIONS: GATEWAY_NODE_OPTIONS,
     ...extra,
   });
 }
@@ -64,7 +68,7 @@ export const contenders: Contender[] = [
   },
   {
     name: 'switchyard',
-    describe: `gateway/dist/main.js, tracing off, MAX_COST=${SWITCHYARD_MAX_COST}, RATE_LIMIT=1e9`,
+    describe: `gateway/dist/main.js (NODE_OPTIONS=${GATEWAY_NODE_OPTIONS}), tracing off, MAX_COST=${SWITCHYARD_MAX_COST}, RATE_LIMIT=1e9`,
     start: (port, setup) => switchyard(port, setup, {}, 'switchyard'),
   },
   {

@@ -1,6 +1,5 @@
 import { basename, dirname } from 'node:path';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
@@ -23,12 +22,13 @@ export function startTracing(): void {
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
-      // Probes and scrapes are not requests anyone traces.
+      // Probes and scrapes are not requests anyone traces. No Express instrumentation: a span per
+      // middleware (CORS, body parser) says nothing the HTTP and GraphQL spans do not, and its
+      // wrapper on every layer costs each request, sampled or not.
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => /^\/(health|ready|metrics)\b/.test(req.url ?? ''),
       }),
       new UndiciInstrumentation(),
-      new ExpressInstrumentation(),
       // SQL inside a traced request or job only, not every poll of a queue.
       new PgInstrumentation({ requireParentSpan: true }),
       new GraphQLInstrumentation({ mergeItems: true, ignoreTrivialResolveSpans: true }),
