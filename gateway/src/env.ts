@@ -1,4 +1,4 @@
-import { commonEnv, z } from '@switchyard/kit';
+import { commonEnv, flag, z } from '@switchyard/kit';
 import { parseRoutes } from './routes.js';
 
 const count = z.coerce.number().int().min(1);
@@ -19,10 +19,10 @@ function namedList<T>(what: string, parse: (value: string) => T | undefined) {
       return values;
     });
 }
-const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const gatewayEnv = {
   NODE_ENV: commonEnv.NODE_ENV,
+  DEBUG_ERRORS: commonEnv.DEBUG_ERRORS,
   LOG_LEVEL: commonEnv.LOG_LEVEL,
   HOST: commonEnv.HOST,
   SHUTDOWN_DELAY_MS: commonEnv.SHUTDOWN_DELAY_MS,

@@ -7,7 +7,6 @@ import {
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
-  getOperationAST,
   getVariableValues,
   GraphQLError,
   type GraphQLSchema,
@@ -22,6 +21,7 @@ import { createClient, type ServerOptions as WsOptions } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { GatewayContext } from './context.js';
 import type { SubgraphDataSource } from './datasource.js';
+import { resolveOperation, withoutSuggestions } from './operation.js';
 
 interface Loaded {
   schema: GraphQLSchema;
@@ -37,6 +37,8 @@ export interface WebSocketLimits {
   rules: readonly ValidationRule[];
   /** Whether `__schema`/`__type` may be asked for, as over HTTP (INTROSPECTION). */
   introspection: boolean;
+  /** Whether validation errors may suggest fields that exist (not in production, as over HTTP). */
+  suggestions: boolean;
   /** Throws when the operation, with its variables, would cost too much. */
   checkCost: (op: {
     schema: GraphQLSchema;
@@ -162,9 +164,16 @@ export class FederatedWebSocket {
       // graphql-js throws on some documents (a subscription root under @include) instead of reporting.
       invalid = [new GraphQLError((error as Error).message)];
     }
-    if (invalid.length) return invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
-    const operation = getOperationAST(document, payload.operationName);
-    if (!operation) return [new GraphQLError('name the operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];
+    if (invalid.length) {
+      if (!this.limits.suggestions) withoutSuggestions(invalid);
+      return invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+    }
+    let operation;
+    try {
+      operation = resolveOperation(document, payload.operationName);
+    } catch (error) {
+      return [error as GraphQLError];
+    }
     const variables = getVariableValues(loaded.schema, operation.variableDefinitions ?? [], payload.variables ?? {});
     if (variables.errors) return variables.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
     this.limits.checkCost({

@@ -4,6 +4,7 @@ import {
   Auth,
   createLogger,
   createMetrics,
+  debugErrors,
   type Logger,
   openDatabase,
   pingDatabase,
@@ -18,6 +19,7 @@ import { idempotencyPlugin } from './idempotency.js';
 import { Migration20261123500000 } from './migrations/Migration20261123500000.js';
 import { checkCost, costLimitPlugin, limitRequests, operationLimits, parseLimits, RateLimit } from './limits.js';
 import type { GatewayEnv } from './env.js';
+import { operationResolutionPlugin } from './operation.js';
 import { mountHttpRoutes, subgraphUrls } from './routes.js';
 import { supergraphFile } from './supergraph-file.js';
 
@@ -56,6 +58,7 @@ export async function startGateway(
       checkCost: (op) => checkCost(env, op),
       spend: ({ headers, remoteAddress }) => rate.spend(caller(headers, remoteAddress)),
       introspection: env.INTROSPECTION ?? dev,
+      suggestions: dev,
     },
     logger,
   );
@@ -100,11 +103,12 @@ export async function startGateway(
     logger,
     metrics,
     production: !dev,
+    debugErrors: debugErrors(env),
     graphql: { gateway: gateway as unknown as NonNullable<ApolloServerOptions<GatewayContext>['gateway']> },
     context: gatewayContext(env.TRUST_PROXY, caller),
     websocket: websocket.hooks(),
     apollo: { validationRules: rules, parseOptions: parseLimits(env), allowBatchedHttpRequests: env.MAX_BATCH > 0 },
-    plugins: [costLimitPlugin(env), idempotencyPlugin(orm, env, secret)],
+    plugins: [operationResolutionPlugin, costLimitPlugin(env), idempotencyPlugin(orm, env, secret)],
     bodyLimit: env.MAX_BODY_BYTES,
     beforeGraphql: [limitRequests(env, rate, (req) => caller(req.headers, req.socket.remoteAddress))],
     onClose: async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gatewayEnv, startGateway } from '@switchyard/gateway';
 import { parseEnv } from '@switchyard/kit';
 import { ROOT, type RunningStack, type StackOptions, startAll } from '@switchyard/stack';
-import type { Service } from '@switchyard/kit';
+import type { Logger, Service } from '@switchyard/kit';
 import type pg from 'pg';
 import { freshDatabase, GraphQLClient, metricOf as metricAt, sqlClient, Stack } from '@switchyard/testing';
 
@@ -38,12 +38,14 @@ export async function startStack(
 export async function testGateway(
   stack: Stack,
   settings: Record<string, string>,
+  logger?: Logger,
 ): Promise<Service & { client: GraphQLClient }> {
   const gateway = await stack.add(
     startGateway(
       parseEnv(gatewayEnv, { NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', ...settings }) as Parameters<
         typeof startGateway
       >[0],
+      logger,
     ),
   );
   return Object.assign(gateway, { client: new GraphQLClient(gateway.url) });
@@ -57,16 +59,21 @@ export function extraGateway(
   stack: Stack,
   run: Running,
   overrides: Record<string, string> = {},
+  logger?: Logger,
 ): Promise<Service & { client: GraphQLClient }> {
-  return testGateway(stack, {
-    JWT_SECRET: run.secret,
-    DATABASE_URL: run.db,
-    SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
-    SUBGRAPH_URLS: ['users', 'sessions', 'benchmarks', 'ingestion', 'cleanup', 'sensors']
-      .map((name) => `${name}=${run[name as 'users'].url}`)
-      .join(','),
-    ...overrides,
-  });
+  return testGateway(
+    stack,
+    {
+      JWT_SECRET: run.secret,
+      DATABASE_URL: run.db,
+      SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
+      SUBGRAPH_URLS: ['users', 'sessions', 'benchmarks', 'ingestion', 'cleanup', 'sensors']
+        .map((name) => `${name}=${run[name as 'users'].url}`)
+        .join(','),
+      ...overrides,
+    },
+    logger,
+  );
 }
 
 let counter = 0;

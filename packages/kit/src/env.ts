@@ -6,9 +6,14 @@ export class EnvError extends Error {
   }
 }
 
+/** A yes/no setting: `true`/`1` or `false`/`0`. */
+export const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
 /** Settings every service shares. */
 export const commonEnv = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** With NODE_ENV=development only: unexpected errors reach the caller with their message and stack. */
+  DEBUG_ERRORS: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -23,6 +28,11 @@ export const commonEnv = {
     .default('1h'),
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).default(0),
 };
+
+/** Whether a caller may see an unexpected error's message and stack: a developer who asked for it. */
+export function debugErrors(env: { NODE_ENV?: string; DEBUG_ERRORS?: boolean }): boolean {
+  return env.NODE_ENV === 'development' && env.DEBUG_ERRORS === true;
+}
 
 /** Parses `source` with `shape`, collecting every problem before failing. */
 export function parseEnv<S extends z.ZodRawShape>(

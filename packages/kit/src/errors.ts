@@ -69,18 +69,31 @@ export function isClientError(code: unknown): boolean {
 }
 
 /**
- * Apollo `formatError`: unexpected errors become INTERNAL_SERVER_ERROR, and in production
- * their message and stack are replaced so internals never reach a client.
+ * An error's code: its own, else BAD_REQUEST when Apollo Server answers it with a 4xx (a
+ * persisted-query hash that does not match carries no code), else INTERNAL_SERVER_ERROR.
  */
-export function formatError(production: boolean) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
+export function errorCode(error: unknown): string {
+  const extensions = (error as GraphQLError | undefined)?.extensions;
+  if (typeof extensions?.code === 'string') return extensions.code;
+  const status = (extensions?.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+}
+
+/**
+ * Apollo `formatError` (`error` is the original, when Apollo passes it). A caller's mistake keeps
+ * its message and code: one Apollo answers with a 4xx but no code (a persisted-query hash that does
+ * not match) is BAD_REQUEST. Anything else is INTERNAL_SERVER_ERROR, and its message and stack
+ * reach the caller only with `debug` (see `debugErrors`), so SQL text and paths never leak.
+ */
+export function formatError({ debug }: { debug: boolean }) {
+  return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
+    // `http` is Apollo Server's instruction for the response (status, headers), not for the caller.
+    const { stacktrace, http: _http, ...extensions } = formatted.extensions ?? {};
+    const code = isClientError(extensions.code) || error === undefined ? extensions.code : errorCode(error);
     if (isClientError(code)) {
-      if (!production) return formatted;
-      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, extensions: { ...extensions, code, ...(debug && stacktrace ? { stacktrace } : {}) } };
     }
-    if (!production) return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
+    if (debug) return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
     return {
       message: 'internal server error',
       path: formatted.path,

@@ -15,7 +15,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import type { ServerOptions as WsOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { formatError, isClientError } from './errors.js';
+import { errorCode, formatError, isClientError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { runShutdownHooks } from './shutdown.js';
@@ -42,6 +42,8 @@ export interface ServiceOptions<C extends RequestContext> {
   logger: Logger;
   metrics: Metrics;
   production: boolean;
+  /** Unexpected errors reach the caller with message and stack (`debugErrors(env)`); otherwise masked. */
+  debugErrors?: boolean;
   /** A subgraph passes its schema (also served over graphql-ws); the gateway passes its gateway. */
   graphql: { schema: GraphQLSchema } | { gateway: NonNullable<ApolloServerOptions<C>['gateway']> };
   /** GraphQL over WebSocket (graphql-ws): a subgraph serves its schema; the gateway brings its own execution. */
@@ -96,7 +98,7 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
     ...(options.plugins ?? []),
   ];
 
-  const format = formatError(options.production);
+  const format = formatError({ debug: options.debugErrors ?? false });
   const formatErrors = (errors: readonly unknown[]) =>
     errors.map((error) => {
       const formatted =
@@ -105,8 +107,8 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
           : error instanceof Error
             ? new GraphQLError(error.message, { originalError: error }).toJSON()
             : (error as GraphQLFormattedError);
-      const code = formatted.extensions?.code;
-      metrics.errors.inc({ code: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR' });
+      const code = errorCode(formatted);
+      metrics.errors.inc({ code });
       if (!isClientError(code)) logger.error({ err: error, path: formatted.path }, 'unexpected error over WebSocket');
       return format(formatted);
     });
@@ -142,8 +144,10 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
     ...options.graphql,
     ...options.apollo,
     introspection: options.introspection ?? !options.production,
-    includeStacktraceInErrorResponses: !options.production,
-    formatError: formatError(options.production),
+    includeStacktraceInErrorResponses: options.debugErrors ?? false,
+    formatError: format,
+    // Production answers a misspelt field without listing the ones that exist ("Did you mean ...").
+    hideSchemaDetailsFromClientErrors: options.production,
     logger,
     // stopOnSignals (below) owns shutdown; Apollo's own handler would race it.
     stopOnTerminationSignals: false,
@@ -295,8 +299,8 @@ function observabilityPlugin<C extends RequestContext>(metrics: Metrics): Apollo
       return {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
-            const code = error.extensions?.code;
-            metrics.errors.inc({ code: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR' });
+            const code = errorCode(error);
+            metrics.errors.inc({ code });
             if (!isClientError(code)) {
               contextValue.log?.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
             }

@@ -7,7 +7,7 @@ import { Auth, type AuthContext, resolveJwtSecret, type TokenChecks } from './au
 import { openDatabase, type Orm, pingDatabase } from './db.js';
 import { createEventBus, type EventBus } from './events.js';
 import { startEmbeddedPostgres } from './embedded.js';
-import { commonEnv, loadEnv, type z } from './env.js';
+import { commonEnv, debugErrors, loadEnv, type z } from './env.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { type RequestContext, type RequestInfo, type Service, startService, stopOnSignals } from './server.js';
@@ -82,6 +82,7 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
       logger,
       metrics,
       production: env.NODE_ENV === 'production',
+      debugErrors: debugErrors(env),
       graphql: { schema: await definition.schema() },
       context: async ({ headers, requestId, log }: RequestInfo) =>
         definition.context(

@@ -5,3 +5,4 @@ export * from './schema.js';
 export * from './yahoo.js';
 export * from './subscription.js';
 export * from './otlp.js';
+export * from './logs.js';

@@ -1,4 +1,5 @@
-import { decodeCursor, encodeCursor, formatError, keysetAfter, pageSize, toPage } from '../index.js';
+import { GraphQLError } from 'graphql';
+import { debugErrors, decodeCursor, encodeCursor, formatError, keysetAfter, pageSize, toPage } from '../index.js';
 
 describe('paging', () => {
   it('round-trips cursors and refuses foreign ones with BAD_USER_INPUT on "after"', () => {
@@ -52,8 +53,8 @@ describe('formatError', () => {
     extensions: { code: 'BAD_USER_INPUT', field: 'email', stacktrace: ['at y'] },
   };
 
-  it('hides internals in production but keeps expected errors readable', () => {
-    const production = formatError(true);
+  it('hides internals and stacks unless asked to debug, but keeps expected errors readable', () => {
+    const production = formatError({ debug: false });
     expect(production(crash)).toEqual({
       message: 'internal server error',
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
@@ -64,7 +65,25 @@ describe('formatError', () => {
     });
   });
 
-  it('shows everything in development', () => {
-    expect(formatError(false)(crash).message).toBe(crash.message);
+  it('gives a code-less error Apollo answers with a 4xx the code BAD_REQUEST, keeping its message', () => {
+    const mismatch = new GraphQLError('provided sha does not match query', { extensions: { http: { status: 400 } } });
+    expect(
+      formatError({ debug: false })(
+        { message: mismatch.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        mismatch,
+      ),
+    ).toEqual({
+      message: 'provided sha does not match query',
+      extensions: { code: 'BAD_REQUEST' },
+    });
+  });
+
+  it('shows everything to a developer who asked for it (debugErrors)', () => {
+    expect(formatError({ debug: true })(crash)).toEqual(crash);
+    expect(formatError({ debug: true })(expected)).toEqual(expected);
+    expect(debugErrors({ NODE_ENV: 'development', DEBUG_ERRORS: true })).toBe(true);
+    expect(debugErrors({ NODE_ENV: 'development', DEBUG_ERRORS: false })).toBe(false);
+    expect(debugErrors({ NODE_ENV: 'production', DEBUG_ERRORS: true })).toBe(false);
+    expect(debugErrors({ NODE_ENV: 'test', DEBUG_ERRORS: true })).toBe(false);
   });
 });

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { capturedLogger, ERROR_LEVEL } from '@switchyard/testing';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { extraGateway, useStack } from './stack.js';
+
+// A caller's mistakes are the caller's: a 4xx with GraphQL's own words and a code, never a 500,
+// never an error-level log line, never internals.
+const run = useStack();
+
+interface Answer {
+  status: number;
+  body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+  text: string;
+}
+
+async function post(url: string, body: unknown): Promise<Answer> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: JSON.parse(text) as Answer['body'], text };
+}
+
+const TWO = 'query First { __typename } query Second { tickers(first: 1) { nodes { symbol } } }';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Each mistake, what it must answer: status, code and the standard message. */
+const mistakes: Array<[string, unknown, number, string, string | RegExp]> = [
+  [
+    'two operations and no operationName',
+    { query: TWO },
+    400,
+    'OPERATION_RESOLUTION_FAILURE',
+    'Must provide operation name if query contains multiple operations.',
+  ],
+  [
+    'an unknown operationName',
+    { query: TWO, operationName: 'Third' },
+    400,
+    'OPERATION_RESOLUTION_FAILURE',
+    'Unknown operation named "Third".',
+  ],
+  [
+    'a persisted-query hash that does not match the query',
+    { query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ other }') } } },
+    400,
+    'BAD_REQUEST',
+    'provided sha does not match query',
+  ],
+  [
+    'a variable of the wrong type',
+    { query: 'query($n: Int) { tickers(first: $n) { nodes { symbol } } }', variables: { n: 'many' } },
+    400,
+    'BAD_USER_INPUT',
+    /Variable "\$n" got invalid value "many"/,
+  ],
+  [
+    'a required variable left out',
+    { query: 'query($n: Int!) { tickers(first: $n) { nodes { symbol } } }', variables: {} },
+    400,
+    'BAD_USER_INPUT',
+    'Variable "$n" of required type "Int!" was not provided.',
+  ],
+  ['variables that are not an object', { query: '{ __typename }', variables: 5 }, 400, 'BAD_REQUEST', /variables/],
+  ['a body that is not JSON', '{"query": ', 400, 'BAD_REQUEST', /JSON/],
+];
+
+describe.each([
+  ['development', {}],
+  ['production', { NODE_ENV: 'production' }],
+])('a caller mistake, %s', (_mode, settings) => {
+  const logs = capturedLogger('gateway', 'debug');
+  let url = '';
+  beforeAll(async () => {
+    url = (await extraGateway(run.stack, run, settings, logs.logger)).url;
+  });
+
+  it.each(mistakes)('%s: a 4xx with its code and the standard message', async (_name, body, status, code, message) => {
+    const answer = await post(url, body);
+    expect(answer.status).toBe(status);
+    expect(answer.body.errors).toHaveLength(1);
+    const [error] = answer.body.errors!;
+    expect(error!.extensions?.code).toBe(code);
+    if (typeof message === 'string') expect(error!.message).toBe(message);
+    else expect(error!.message).toMatch(message);
+    expect(answer.text).not.toMatch(/stacktrace|internal server error|\bat .*\.js:\d+/);
+  });
+
+  it('logs none of them at error level', () => {
+    expect(logs.lines.filter((line) => line.level >= ERROR_LEVEL)).toEqual([]);
+  });
+
+  it('still answers the operation named among several', async () => {
+    const answer = await post(url, { query: TWO, operationName: 'First' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ data: { __typename: 'Query' } });
+  });
+});
+
+it('in production, a misspelt field gets no suggestion of what exists', async () => {
+  const url = (await extraGateway(run.stack, run, { NODE_ENV: 'production' })).url;
+  const answer = await post(url, { query: '{ mee { id } }' });
+  expect(answer.status).toBe(400);
+  expect(answer.body.errors![0]!.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  expect(answer.body.errors![0]!.message).toBe('Cannot query field "mee" on type "Query".');
+  // Development keeps the suggestion: it is how a developer finds the field.
+  const dev = await post(run.gateway.url, { query: '{ mee { id } }' });
+  expect(dev.body.errors![0]!.message).toMatch(/Did you mean "me"\?/);
+});
+
+/** What the gateway answers one operation over a graphql-ws socket: its first result, or its errors. */
+async function overSocket(url: string, payload: { query: string; operationName?: string }): Promise<unknown> {
+  const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+  try {
+    return await new Promise((resolve) =>
+      client.subscribe(payload, { next: resolve, error: resolve, complete: () => {} }),
+    );
+  } finally {
+    await client.dispose();
+  }
+}
+
+it('over WebSocket too: the operation named by its standard message, no suggestions in production', async () => {
+  expect(await overSocket(run.gateway.url, { query: TWO })).toEqual([
+    {
+      message: 'Must provide operation name if query contains multiple operations.',
+      extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
+    },
+  ]);
+  expect(await overSocket(run.gateway.url, { query: TWO, operationName: 'Third' })).toEqual([
+    { message: 'Unknown operation named "Third".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } },
+  ]);
+  expect(await overSocket(run.gateway.url, { query: TWO, operationName: 'First' })).toEqual({
+    data: { __typename: 'Query' },
+  });
+  const production = (await extraGateway(run.stack, run, { NODE_ENV: 'production' })).url;
+  const [misspelt] = (await overSocket(production, { query: '{ mee { id } }' })) as Array<{ message: string }>;
+  expect(misspelt!.message).toBe('Cannot query field "mee" on type "Query".');
+});
