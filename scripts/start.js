@@ -20,12 +20,14 @@ function say(line) {
   process.stdout.write(`[switchyard] ${line}\n`);
 }
 
-function run(name, script, env, onLine) {
+function run(name, script, env, onMessage) {
   const child = spawn(process.execPath, [script], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The IPC channel carries what must not go through logs (the first admin's password).
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  if (onMessage) child.on('message', onMessage);
   const pipe = (stream, out) => {
     let rest = '';
     stream.on('data', (chunk) => {
@@ -33,7 +35,6 @@ function run(name, script, env, onLine) {
       rest = lines.pop();
       for (const line of lines) {
         out.write(`${name.padEnd(8)}| ${line}\n`);
-        onLine?.(line);
       }
     });
   };
@@ -120,9 +121,8 @@ async function main() {
         name,
         join('subgraphs', name, 'dist', 'main.js'),
         { ...shared, HOST: '127.0.0.1', PORT: String(port) },
-        (line) => {
-          const made = /^admin created: (\S+) \/ (\S+)/.exec(line);
-          if (made) admin = { email: made[1], password: made[2] };
+        (message) => {
+          if (message?.adminCreated) admin = message.adminCreated;
         },
       );
       await waitReady(name, port);

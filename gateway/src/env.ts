@@ -26,6 +26,8 @@ export const gatewayEnv = {
   LOG_LEVEL: commonEnv.LOG_LEVEL,
   HOST: commonEnv.HOST,
   SHUTDOWN_DELAY_MS: commonEnv.SHUTDOWN_DELAY_MS,
+  METRICS_PORT: commonEnv.METRICS_PORT,
+  METRICS_TOKEN: commonEnv.METRICS_TOKEN,
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /** `file`: serve SUPERGRAPH_FILE, reloaded when it changes; `introspect`: compose from SUBGRAPH_URLS. */
   SUPERGRAPH_SOURCE: z.enum(['file', 'introspect']).default('file'),

@@ -2,6 +2,7 @@ import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
 import type { ApolloServerOptions } from '@apollo/server';
 import {
   Auth,
+  checkDependencies,
   createLogger,
   createMetrics,
   debugErrors,
@@ -104,6 +105,7 @@ export async function startGateway(
     metrics,
     production: !dev,
     debugErrors: debugErrors(env),
+    metricsEndpoint: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
     graphql: { gateway: gateway as unknown as NonNullable<ApolloServerOptions<GatewayContext>['gateway']> },
     context: gatewayContext(env.TRUST_PROXY, caller),
     websocket: websocket.hooks(),
@@ -121,10 +123,13 @@ export async function startGateway(
     sandbox: env.SANDBOX ?? dev,
     introspection: env.INTROSPECTION ?? dev,
     shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
-    // Ready when its database and every subgraph answer.
-    ready: async () => {
-      await pingDatabase(orm);
-      await gateway.serviceHealthCheck();
-    },
+    // Ready when its database and every subgraph answer; /ready names those that do not.
+    ready: () =>
+      checkDependencies({
+        database: () => pingDatabase(orm),
+        ...(sources.size
+          ? Object.fromEntries([...sources].map(([name, source]) => [name, () => source.healthCheck()]))
+          : { supergraph: () => Promise.reject(new Error('not loaded yet')) }),
+      }),
   });
 }

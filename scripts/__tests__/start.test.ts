@@ -67,6 +67,8 @@ it('starts everything on embedded PostgreSQL, stops on Ctrl-C and keeps the data
   const first = await start(env);
   const admin = /admin created: (\S+) \/ (\S+)/.exec(first.output());
   expect(admin).not.toBeNull();
+  // Printed once, by npm start when everything is ready; never in a service's log lines.
+  expect(first.output().split(admin![2]!).length - 1).toBe(1);
   expect(first.output()).toContain(`gateway ready at http://localhost:${env.GATEWAY_PORT}/graphql`);
   const { login } = await client.data(
     'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { role } } }',

@@ -20,7 +20,15 @@ describe('when a subgraph is down', () => {
 
     const ready = await fetch(`${origin(run.gateway.url)}/ready`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ status: 'unavailable' });
+    // Which dependency is down, by name, and nothing a prober could use to find it.
+    const body = await ready.text();
+    expect(JSON.parse(body)).toEqual({
+      status: 'unavailable',
+      service: 'gateway',
+      reason: 'unavailable: users',
+      unavailable: ['users'],
+    });
+    expect(body).not.toMatch(/127\.0\.0\.1|localhost|:\d{2,5}\b|ECONN/);
     expect((await fetch(`${origin(run.gateway.url)}/health`)).status).toBe(200);
 
     for (let i = 0; i < 3; i++) {

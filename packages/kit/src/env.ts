@@ -27,6 +27,10 @@ export const commonEnv = {
     .regex(/^\d+[smhd]$/, 'must look like 15m, 1h or 7d')
     .default('1h'),
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  /** /metrics on this port alone (on HOST), not on the service's. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** /metrics asks for `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 };
 
 /** Whether a caller may see an unexpected error's message and stack: a developer who asked for it. */

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -49,7 +49,7 @@ export interface ServiceOptions<C extends RequestContext> {
   /** GraphQL over WebSocket (graphql-ws): a subgraph serves its schema; the gateway brings its own execution. */
   websocket?: Pick<WsOptions, 'schema' | 'onSubscribe' | 'execute' | 'subscribe'>;
   context: (info: RequestInfo) => Promise<C>;
-  /** Readiness probe: resolves when the service can serve, throws why it cannot. */
+  /** Readiness probe: resolves when the service can serve, throws why it cannot (`NotReady`, see `checkDependencies`). */
   ready: () => Promise<void>;
   /** Apollo Sandbox landing page (with CORS for it) and introspection. */
   sandbox?: boolean;
@@ -62,6 +62,11 @@ export interface ServiceOptions<C extends RequestContext> {
   /** Extra HTTP routes, mounted before GraphQL. */
   routes?: (app: express.Express) => void;
   bodyLimit?: string | number;
+  /**
+   * Where /metrics is served: on `port` alone when given (not on the service's port), behind a
+   * bearer `token` when given. In production the service's own port serves it only with a token.
+   */
+  metricsEndpoint?: { port?: number; token?: string };
   /** On close, how long /ready reports 503 before the listener stops, so balancers move away first. */
   shutdownDelayMs?: number;
   onClose?: () => Promise<void>;
@@ -70,7 +75,24 @@ export interface ServiceOptions<C extends RequestContext> {
 export interface Service {
   url: string;
   port: number;
+  /** Where this service's /metrics is (its own port, or METRICS_PORT's). */
+  metricsUrl: string;
   close(): Promise<void>;
+}
+
+/** Why a service cannot serve: the dependencies that are down, by name only (no address reaches a prober). */
+export class NotReady extends Error {
+  constructor(readonly unavailable: string[]) {
+    super(`unavailable: ${unavailable.join(', ')}`);
+  }
+}
+
+/** Runs every named check at once; throws `NotReady` naming those that failed. */
+export async function checkDependencies(checks: Record<string, () => Promise<unknown>>): Promise<void> {
+  const names = Object.keys(checks);
+  const outcomes = await Promise.allSettled(names.map((name) => checks[name]!()));
+  const unavailable = names.filter((_name, i) => outcomes[i]!.status === 'rejected');
+  if (unavailable.length) throw new NotReady(unavailable);
 }
 
 /** How long a service keeps an idle keep-alive connection open. */
@@ -167,17 +189,23 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
   });
   let draining = false;
   app.get('/ready', async (_req, res) => {
+    const unready = (body: Record<string, unknown>) =>
+      res.status(503).json({ status: 'unavailable', service: options.name, ...body });
+    if (draining) return unready({ reason: 'shutting down' });
     try {
-      if (draining) throw new Error('shutting down');
       await options.ready();
       res.json({ status: 'ready', service: options.name });
     } catch (error) {
-      res.status(503).json({ status: 'unavailable', service: options.name, reason: (error as Error).message });
+      if (error instanceof NotReady) return unready({ reason: error.message, unavailable: error.unavailable });
+      logger.warn({ err: error }, 'not ready');
+      unready({ reason: 'not ready' });
     }
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  const scrape = metricsHandler(metrics, options.metricsEndpoint?.token);
+  const metricsServer =
+    options.metricsEndpoint?.port !== undefined ? createServer(express().get('/metrics', scrape)) : undefined;
+  if (!metricsServer && (options.metricsEndpoint?.token || !options.production)) app.get('/metrics', scrape);
+  else if (!metricsServer) logger.warn('/metrics is not served: set METRICS_PORT or METRICS_TOKEN');
   options.routes?.(app);
   app.use(
     '/graphql',
@@ -215,18 +243,22 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
     },
   );
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
-  });
+  await listen(httpServer, options.port, options.host);
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/graphql`;
   logger.info({ url }, `${options.name} listening`);
+  if (metricsServer) {
+    await listen(metricsServer, options.metricsEndpoint!.port!, options.host);
+    logger.info({ port: (metricsServer.address() as AddressInfo).port }, 'metrics listening');
+  }
 
   let closing: Promise<void> | undefined;
   return {
     url,
     port,
+    metricsUrl: metricsServer
+      ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics`
+      : `http://127.0.0.1:${port}/metrics`,
     close: () =>
       (closing ??= (async () => {
         draining = true;
@@ -236,8 +268,31 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
         // Drains in-flight HTTP requests, then closes the server.
         await apollo.stop();
         await options.onClose?.();
+        if (metricsServer?.listening) await new Promise((resolve) => metricsServer.close(resolve));
         logger.info(`${options.name} stopped`);
       })()),
+  };
+}
+
+function listen(server: Server, port: number, host = '0.0.0.0'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** Prometheus' scrape, behind a bearer token when there is one (compared in constant time). */
+function metricsHandler(metrics: Metrics, token: string | undefined): express.RequestHandler {
+  const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
+  return async (req, res) => {
+    if (expected) {
+      const given = Buffer.from(req.headers.authorization ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        res.status(401).setHeader('www-authenticate', 'Bearer').json({ error: 'metrics need a bearer token' });
+        return;
+      }
+    }
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   };
 }
 

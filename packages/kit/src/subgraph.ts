@@ -10,7 +10,14 @@ import { startEmbeddedPostgres } from './embedded.js';
 import { commonEnv, debugErrors, loadEnv, type z } from './env.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { type RequestContext, type RequestInfo, type Service, startService, stopOnSignals } from './server.js';
+import {
+  checkDependencies,
+  type RequestContext,
+  type RequestInfo,
+  type Service,
+  startService,
+  stopOnSignals,
+} from './server.js';
 
 export type CommonEnv = z.infer<z.ZodObject<typeof commonEnv>> & { PORT: number };
 
@@ -83,6 +90,7 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
       metrics,
       production: env.NODE_ENV === 'production',
       debugErrors: debugErrors(env),
+      metricsEndpoint: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
       graphql: { schema: await definition.schema() },
       context: async ({ headers, requestId, log }: RequestInfo) =>
         definition.context(
@@ -96,7 +104,7 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
           },
           auth,
         ),
-      ready: () => pingDatabase(orm),
+      ready: () => checkDependencies({ database: () => pingDatabase(orm) }),
       routes: definition.routes && ((app) => definition.routes!(app, { orm, auth, logger })),
       shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
       onClose: async () => {

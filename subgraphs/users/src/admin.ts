@@ -46,8 +46,10 @@ export async function ensureAdmin(
   const password = randomBytes(12).toString('base64url');
   if (await createAdmin(orm, email, password)) {
     logger.info({ email }, 'development admin created');
-    // To the terminal, not the log stream: a password does not belong in collected logs.
-    process.stderr.write(`admin created: ${email} / ${password} (shown once; change it with changePassword)\n`);
+    // Not to the log stream: a password does not belong in collected logs. Under `npm start` the
+    // supervisor prints it once, when everything is ready; run alone, the terminal shows it.
+    if (process.send) process.send({ adminCreated: { email, password } });
+    else process.stderr.write(`admin created: ${email} / ${password} (shown once; change it with changePassword)\n`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseEnv } from '@switchyard/kit';
-import { freshDatabase, GraphQLClient, Stack } from '@switchyard/testing';
+import { freePort, freshDatabase, GraphQLClient, sqlClient, Stack, waitFor } from '@switchyard/testing';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startUsers } from '../service.js';
@@ -62,6 +62,56 @@ describe('a subgraph service', () => {
     const metrics = await (await fetch(`${new URL(users.url).origin}/metrics`)).text();
     expect(metrics).toMatch(/graphql_requests_total\{operation="Named",outcome="success"[^}]*\} 2/);
     expect(metrics).not.toContain('MadeUp');
+  });
+
+  it('reports its database by name when it cannot reach it, and ready again once it can', async () => {
+    const database = await freshDatabase();
+    const users = await start({ DATABASE_URL: database });
+    const ready = `${new URL(users.url).origin}/ready`;
+    expect((await fetch(ready)).status).toBe(200);
+    const name = new URL(database).pathname.slice(1);
+    const admin = await sqlClient(database.replace(/\/[^/]+$/, '/postgres'));
+    try {
+      await admin.query(`alter database "${name}" allow_connections false`);
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
+      const down = await waitFor(async () => {
+        const response = await fetch(ready);
+        return response.status === 503 ? response.text() : undefined;
+      });
+      expect(JSON.parse(down)).toEqual({
+        status: 'unavailable',
+        service: 'users',
+        reason: 'unavailable: database',
+        unavailable: ['database'],
+      });
+      expect(down).not.toMatch(/127\.0\.0\.1|postgres|:\d{2,5}\b/);
+    } finally {
+      await admin.query(`alter database "${name}" allow_connections true`);
+      await admin.end();
+    }
+    await waitFor(async () => (await fetch(ready)).status === 200 || undefined);
+  });
+
+  it('keeps /metrics off the public port in production: behind METRICS_TOKEN, or on METRICS_PORT alone', async () => {
+    const origin = (service: { url: string }) => new URL(service.url).origin;
+    const closed = await start({ NODE_ENV: 'production' });
+    expect((await fetch(`${origin(closed)}/metrics`)).status).toBe(404);
+
+    const token = randomBytes(16).toString('hex');
+    const guarded = await start({ NODE_ENV: 'production', METRICS_TOKEN: token });
+    expect((await fetch(`${origin(guarded)}/metrics`)).status).toBe(401);
+    const wrong = await fetch(`${origin(guarded)}/metrics`, { headers: { authorization: `Bearer ${token}x` } });
+    expect(wrong.status).toBe(401);
+    const scraped = await fetch(`${origin(guarded)}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('graphql_requests_total');
+
+    const apart = await start({ NODE_ENV: 'production', METRICS_PORT: String(await freePort()) });
+    expect((await fetch(`${origin(apart)}/metrics`)).status).toBe(404);
+    expect(apart.metricsUrl).not.toContain(`:${apart.port}/`);
+    const own = await fetch(apart.metricsUrl);
+    expect(own.status).toBe(200);
+    expect(await own.text()).toContain('graphql_requests_total');
   });
 
   it('reports not ready while draining, before it stops listening', async () => {
