@@ -1,4 +1,4 @@
-import { commonEnv, flag, z } from '@switchyard/kit';
+import { commonEnv, flag, MAX_STRING_LENGTH, z } from '@switchyard/kit';
 import { parseRoutes } from './routes.js';
 
 const count = z.coerce.number().int().min(1);
@@ -74,6 +74,8 @@ export const gatewayEnv = {
   MAX_DIRECTIVES: count.default(50),
   MAX_COST: count.default(50_000),
   MAX_TOKENS: count.default(2000),
+  /** The longest string in an argument, variable or JSON value. */
+  MAX_STRING_LENGTH: count.default(MAX_STRING_LENGTH),
   /** Largest request body, in bytes. */
   MAX_BODY_BYTES: count.default(1_048_576),
   /** Operations in one batched HTTP request; 0 turns batching off. */

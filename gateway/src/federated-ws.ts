@@ -2,7 +2,7 @@ import { operationFromDocument, type Schema, Supergraph } from '@apollo/federati
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
 import { type FetchNode, type QueryPlan, QueryPlanner } from '@apollo/query-planner';
 import type { IncomingHttpHeaders } from 'node:http';
-import { type Logger, pushIterator, socketCaller } from '@switchyard/kit';
+import { checkInputStrings, type Logger, pushIterator, socketCaller } from '@switchyard/kit';
 import {
   type DocumentNode,
   type ExecutionArgs,
@@ -39,6 +39,8 @@ export interface WebSocketLimits {
   introspection: boolean;
   /** Whether validation errors may suggest fields that exist (not in production, as over HTTP). */
   suggestions: boolean;
+  /** The longest string input (`checkInputStrings`, as over HTTP). */
+  maxStringLength: number;
   /** Throws when the operation, with its variables, would cost too much. */
   checkCost: (op: {
     schema: GraphQLSchema;
@@ -170,6 +172,7 @@ export class FederatedWebSocket {
     }
     let operation;
     try {
+      checkInputStrings(document, payload.variables, this.limits.maxStringLength);
       operation = resolveOperation(document, payload.operationName);
     } catch (error) {
       return [error as GraphQLError];

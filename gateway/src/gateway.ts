@@ -60,6 +60,7 @@ export async function startGateway(
       spend: ({ headers, remoteAddress }) => rate.spend(caller(headers, remoteAddress)),
       introspection: env.INTROSPECTION ?? dev,
       suggestions: dev,
+      maxStringLength: env.MAX_STRING_LENGTH,
     },
     logger,
   );
@@ -112,6 +113,7 @@ export async function startGateway(
     apollo: { validationRules: rules, parseOptions: parseLimits(env), allowBatchedHttpRequests: env.MAX_BATCH > 0 },
     plugins: [operationResolutionPlugin, costLimitPlugin(env), idempotencyPlugin(orm, env, secret)],
     bodyLimit: env.MAX_BODY_BYTES,
+    maxStringLength: env.MAX_STRING_LENGTH,
     beforeGraphql: [limitRequests(env, rate, (req) => caller(req.headers, req.socket.remoteAddress))],
     onClose: async () => {
       rate.close();

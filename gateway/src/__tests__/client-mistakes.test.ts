@@ -140,3 +140,88 @@ it('over WebSocket too: the operation named by its standard message, no suggesti
   const [misspelt] = (await overSocket(production, { query: '{ mee { id } }' })) as Array<{ message: string }>;
   expect(misspelt!.message).toBe('Cannot query field "mee" on type "Query".');
 });
+
+describe('hostile strings', () => {
+  const SUBMIT = 'mutation($r: BenchmarkReport!) { submitBenchmark(report: $r) { globalScore } }';
+  const report = (over: Record<string, unknown>) => ({
+    machineId: 'machine-1',
+    hostname: 'rig-1',
+    hardware: {
+      cpu: { model: 'x', cores: 1, threads: 1, mhz: 1000 },
+      memoryBytes: 1,
+      disks: [],
+      gpus: [],
+      network: [],
+    },
+    scores: { cpu: 1 },
+    ...over,
+  });
+  const cases: Array<[string, unknown, string, string]> = [
+    [
+      'a NUL in a literal',
+      { query: '{ devices(filter: { text: "a\\u0000b" }) { nodes { id } } }' },
+      'filter.text',
+      'NUL',
+    ],
+    [
+      'a NUL in a variable',
+      { query: SUBMIT, variables: { r: report({ machineId: 'm\u0000' }) } },
+      '$r.machineId',
+      'NUL',
+    ],
+    [
+      'a lone surrogate in a JSON value',
+      { query: SUBMIT, variables: { r: report({ raw: { note: 'x\ud800y' } }) } },
+      '$r.raw.note',
+      'lone surrogate',
+    ],
+    [
+      'a lone surrogate in a JSON key',
+      { query: SUBMIT, variables: { r: report({ raw: { 'k\udc00': 1 } }) } },
+      '$r.raw',
+      'lone surrogate',
+    ],
+    [
+      'a string over MAX_STRING_LENGTH',
+      {
+        query: 'query($t: String) { devices(filter: { text: $t }) { nodes { id } } }',
+        variables: { t: 'x'.repeat(65_537) },
+      },
+      '$t',
+      'at most 65536 characters',
+    ],
+  ];
+
+  it.each(cases)(
+    '%s is BAD_USER_INPUT naming where it was, and nothing is written',
+    async (_name, body, field, problem) => {
+      const before = await run.sql.query('select count(*)::int as n from benchmarks.benchmarks');
+      // The raw body: JSON.stringify keeps a lone surrogate as an escape, as a hostile client sends it.
+      const answer = await post(run.gateway.url, body);
+      expect(answer.status).toBe(400);
+      expect(answer.body.errors).toHaveLength(1);
+      expect(answer.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(answer.body.errors![0]!.message).toContain(problem);
+      expect(answer.text).not.toMatch(/stacktrace|insert|select|\.ts:\d+/i);
+      const after = await run.sql.query('select count(*)::int as n from benchmarks.benchmarks');
+      expect(after.rows[0].n).toBe(before.rows[0].n);
+    },
+  );
+
+  it('over WebSocket too', async () => {
+    expect(
+      await overSocket(run.gateway.url, { query: '{ devices(filter: { text: "a\\u0000b" }) { nodes { id } } }' }),
+    ).toEqual([
+      {
+        message: 'filter.text: must not contain a NUL character',
+        extensions: { code: 'BAD_USER_INPUT', field: 'filter.text' },
+      },
+    ]);
+  });
+
+  it('a subgraph called directly refuses them the same way', async () => {
+    const answer = await post(run.benchmarks.url, { query: SUBMIT, variables: { r: report({ hostname: 'a\u0000' }) } });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: '$r.hostname' });
+  });
+});

@@ -10,8 +10,8 @@ export class AppError extends GraphQLError {
 }
 
 export class BadUserInputError extends AppError {
-  constructor(field: string, problem: string) {
-    super('BAD_USER_INPUT', `${field}: ${problem}`, { field });
+  constructor(field: string, problem: string, extensions: Record<string, unknown> = {}) {
+    super('BAD_USER_INPUT', `${field}: ${problem}`, { ...extensions, field });
   }
 }
 

@@ -7,6 +7,7 @@ export * from './env.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './federation.js';
+export * from './input-strings.js';
 export * from './jobs.js';
 export * from './loaders.js';
 export * from './logger.js';

@@ -16,6 +16,7 @@ import type { ServerOptions as WsOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { errorCode, formatError, isClientError } from './errors.js';
+import { inputStringsPlugin } from './input-strings.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { runShutdownHooks } from './shutdown.js';
@@ -62,6 +63,8 @@ export interface ServiceOptions<C extends RequestContext> {
   /** Extra HTTP routes, mounted before GraphQL. */
   routes?: (app: express.Express) => void;
   bodyLimit?: string | number;
+  /** The longest string input (`checkInputStrings`); NUL characters and lone surrogates are refused at any length. */
+  maxStringLength?: number;
   /**
    * Where /metrics is served: on `port` alone when given (not on the service's port), behind a
    * bearer `token` when given. In production the service's own port serves it only with a token.
@@ -115,6 +118,7 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
       ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
       : ApolloServerPluginLandingPageDisabled(),
     observabilityPlugin<C>(metrics),
+    inputStringsPlugin(options.maxStringLength) as ApolloServerPlugin<C>,
     // Subgraphs would otherwise add Apollo Studio traces to every response.
     ...('schema' in options.graphql ? [ApolloServerPluginInlineTraceDisabled()] : []),
     ...(options.plugins ?? []),

@@ -1,0 +1,64 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { type DocumentNode, Kind, type ValueNode, visit } from 'graphql';
+import { BadUserInputError } from './errors.js';
+
+/** The longest string an operation may carry in one argument, variable or JSON value, by default. */
+export const MAX_STRING_LENGTH = 65_536;
+
+/**
+ * Refuses a string PostgreSQL or a client could not take whole: a NUL character, a lone UTF-16
+ * surrogate (not valid Unicode), or more than `maxLength` characters. Every string in the
+ * document's arguments and in the variables is checked, object keys of JSON values included,
+ * with a BAD_USER_INPUT (HTTP 400) naming where it was (`filter.text`, `$report.raw.name`).
+ */
+export function checkInputStrings(
+  document: DocumentNode,
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+  maxLength = MAX_STRING_LENGTH,
+): void {
+  const check = (text: string, field: string) => {
+    const problem = text.includes('\0')
+      ? 'must not contain a NUL character'
+      : !text.isWellFormed()
+        ? 'must be valid Unicode (it has a lone surrogate)'
+        : text.length > maxLength
+          ? `must be at most ${maxLength} characters`
+          : undefined;
+    if (problem) throw new BadUserInputError(field, problem, { http: { status: 400 } });
+  };
+  const literal = (value: ValueNode, field: string): void => {
+    if (value.kind === Kind.STRING) check(value.value, field);
+    else if (value.kind === Kind.LIST) value.values.forEach((item, i) => literal(item, `${field}.${i}`));
+    else if (value.kind === Kind.OBJECT) {
+      for (const entry of value.fields) {
+        check(entry.name.value, field);
+        literal(entry.value, `${field}.${entry.name.value}`);
+      }
+    }
+  };
+  const variable = (value: unknown, field: string): void => {
+    if (typeof value === 'string') check(value, field);
+    else if (Array.isArray(value)) value.forEach((item, i) => variable(item, `${field}.${i}`));
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        check(key, field);
+        variable(item, `${field}.${key}`);
+      }
+    }
+  };
+  visit(document, { Argument: (node) => literal(node.value, node.name.value) });
+  for (const [name, value] of Object.entries(variables ?? {})) variable(value, `$${name}`);
+}
+
+/** `checkInputStrings` for Apollo Server, before anything runs. */
+export function inputStringsPlugin(maxLength = MAX_STRING_LENGTH): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, request }) {
+          checkInputStrings(document, request.variables, maxLength);
+        },
+      };
+    },
+  };
+}
