@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // `npm start`: embedded PostgreSQL (unless DATABASE_URL is set), every subgraph listed in
-// supergraph.yaml, then the gateway. Ctrl-C stops them all; data stays under DATA_DIR.
+// supergraph.yaml, then the gateway, each supervised: one that exits is started again with
+// backoff while the others keep serving. SIGINT or SIGTERM (Ctrl-C, or from anyone) stops them
+// all; data stays under DATA_DIR.
 'use strict';
 const { spawn } = require('node:child_process');
 const { existsSync, readFileSync } = require('node:fs');
+const { createServer } = require('node:net');
 const { join, resolve } = require('node:path');
 const { parse } = require('yaml');
 
@@ -12,42 +15,69 @@ if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
 const { resolveJwtSecret } = require('../packages/kit/dist/index.js');
 const { gatewayNodeOptions } = require('../gateway/dist/node-options.js');
 
-const children = [];
+/** Restart backoff: the first after 0.5 s, doubling to 30 s; a process up for a minute starts over. */
+const FIRST_DELAY_MS = 500;
+const MAX_DELAY_MS = 30_000;
+const STABLE_MS = 60_000;
+
+const supervised = [];
 let stopping = false;
-let embedded;
 
 function say(line) {
   process.stdout.write(`[switchyard] ${line}\n`);
 }
 
-function run(name, script, env, onMessage) {
-  const child = spawn(process.execPath, [script], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    // The IPC channel carries what must not go through logs (the first admin's password).
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+function prefixLines(name, stream, out) {
+  let rest = '';
+  stream.on('data', (chunk) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop();
+    for (const line of lines) out.write(`${name.padEnd(8)}| ${line}\n`);
   });
-  if (onMessage) child.on('message', onMessage);
-  const pipe = (stream, out) => {
-    let rest = '';
-    stream.on('data', (chunk) => {
-      const lines = (rest + chunk).split('\n');
-      rest = lines.pop();
-      for (const line of lines) {
-        out.write(`${name.padEnd(8)}| ${line}\n`);
-      }
+}
+
+/**
+ * One service under supervision: `start()` spawns it (with an IPC channel, so it stops by itself
+ * if this process dies, and so it can hand over what must not go through logs); an exit that was
+ * not asked for is logged, counted and followed by a new start after the backoff.
+ */
+function supervise(name, spawnIt, { onMessage, onStart } = {}) {
+  const entry = { name, child: undefined, restarts: 0, delay: FIRST_DELAY_MS, timer: undefined };
+  const start = () => {
+    const startedAt = Date.now();
+    const child = spawnIt();
+    entry.child = child;
+    say(`${name} started, pid ${child.pid}`);
+    if (child.stdout) prefixLines(name, child.stdout, process.stdout);
+    if (child.stderr) prefixLines(name, child.stderr, process.stderr);
+    if (onMessage) child.on('message', onMessage);
+    child.on('exit', (code, signal) => {
+      if (stopping) return;
+      if (Date.now() - startedAt > STABLE_MS) entry.delay = FIRST_DELAY_MS;
+      entry.restarts += 1;
+      say(
+        `${name} exited (${signal ?? code}); restart ${entry.restarts} in ${(entry.delay / 1000).toFixed(1)} s, the others keep serving`,
+      );
+      entry.timer = setTimeout(() => {
+        if (stopping) return;
+        start();
+        onStart?.();
+      }, entry.delay);
+      entry.delay = Math.min(entry.delay * 2, MAX_DELAY_MS);
     });
   };
-  pipe(child.stdout, process.stdout);
-  pipe(child.stderr, process.stderr);
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      say(`${name} exited (${signal ?? code}); stopping everything`);
-      void stop(1);
-    }
-  });
-  children.push({ name, child });
-  return child;
+  start();
+  supervised.push(entry);
+  return entry;
+}
+
+function node(script, env) {
+  return () =>
+    spawn(process.execPath, [script], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
 }
 
 async function waitReady(name, port) {
@@ -67,7 +97,7 @@ async function waitReady(name, port) {
 
 /** SIGTERM, then SIGKILL if the process has not drained and exited within 15 s. */
 async function terminate(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -79,63 +109,100 @@ async function stop(code) {
   if (stopping) return;
   stopping = true;
   say('stopping...');
-  // Gateway first, so no request reaches a subgraph that is going away.
-  for (const { child } of [...children].reverse()) await terminate(child);
-  if (embedded) await terminate(embedded);
+  for (const entry of supervised) clearTimeout(entry.timer);
+  // Gateway first, so no request reaches a subgraph that is going away; the database last.
+  for (const entry of [...supervised].reverse()) await terminate(entry.child);
   say('stopped');
   process.exit(code);
+}
+
+/** Resolves when nothing listens on `port`; the name of what would have used it otherwise. */
+function portFree(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, () => probe.close(() => resolve(true)));
+  });
 }
 
 async function main() {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+  process.on('SIGHUP', () => void stop(0));
+  // npm exits on SIGTERM without passing it on: a parent gone (this process adopted) stops us too.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && void stop(0), 500).unref();
   const env = {
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     DATA_DIR: resolve(root, process.env.DATA_DIR ?? '.data'),
   };
+  const config = parse(readFileSync(join(root, 'supergraph.yaml'), 'utf8'));
+  const services = Object.entries(config.subgraphs).map(([name, subgraph]) => ({
+    name,
+    port: Number(process.env[`${name.toUpperCase()}_PORT`] ?? new URL(subgraph.routing_url).port),
+  }));
+  const gatewayPort = Number(process.env.GATEWAY_PORT ?? 4000);
+  const pgPort = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
+  const ports = [{ name: 'gateway', port: gatewayPort }, ...services];
+  if (!process.env.DATABASE_URL) ports.push({ name: 'embedded PostgreSQL', port: pgPort });
+  const taken = [];
+  for (const { name, port } of ports) if (!(await portFree(port))) taken.push(`${port} (${name})`);
+  if (taken.length) {
+    say(
+      `port ${taken.join(', ')} already in use: is another Switchyard still running? Stop it, or set the *_PORT variables.`,
+    );
+    process.exit(1);
+  }
+
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
-    say(`starting embedded PostgreSQL (data in ${env.DATA_DIR}, port ${port})`);
-    embedded = spawn(process.execPath, [join(__dirname, 'embedded-postgres.js')], {
-      cwd: root,
-      env: { ...process.env, ...env, EMBEDDED_PG_PORT: String(port) },
-      detached: true,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    say(`starting embedded PostgreSQL (data in ${env.DATA_DIR}, port ${pgPort})`);
     databaseUrl = await new Promise((ok, fail) => {
-      embedded.once('message', (message) => ok(message.url));
-      embedded.once('exit', (code) => fail(new Error(`embedded PostgreSQL did not start (exit ${code})`)));
+      const entry = supervise(
+        'postgres',
+        () =>
+          spawn(process.execPath, [join(__dirname, 'embedded-postgres.js')], {
+            cwd: root,
+            env: { ...process.env, ...env, EMBEDDED_PG_PORT: String(pgPort) },
+            // Its own process group: Ctrl-C in the terminal must not stop the database under
+            // services that are still draining; it is stopped last.
+            detached: true,
+            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          }),
+        { onMessage: (message) => message?.url && ok(message.url) },
+      );
+      entry.child.once('exit', (code) => {
+        if (!databaseUrl) fail(new Error(`embedded PostgreSQL did not start (exit ${code})`));
+      });
     });
   }
   const shared = { ...env, DATABASE_URL: databaseUrl, JWT_SECRET: resolveJwtSecret({ ...process.env, ...env }) };
 
-  const config = parse(readFileSync(join(root, 'supergraph.yaml'), 'utf8'));
   let admin;
-  const urls = [];
   await Promise.all(
-    Object.entries(config.subgraphs).map(async ([name, subgraph]) => {
-      const port = Number(process.env[`${name.toUpperCase()}_PORT`] ?? new URL(subgraph.routing_url).port);
-      urls.push(`${name}=http://127.0.0.1:${port}/graphql`);
-      run(
+    services.map(async ({ name, port }) => {
+      supervise(
         name,
-        join('subgraphs', name, 'dist', 'main.js'),
-        { ...shared, HOST: '127.0.0.1', PORT: String(port) },
-        (message) => {
-          if (message?.adminCreated) admin = message.adminCreated;
+        node(join('subgraphs', name, 'dist', 'main.js'), { ...shared, HOST: '127.0.0.1', PORT: String(port) }),
+        {
+          onMessage: (message) => {
+            if (message?.adminCreated) admin = message.adminCreated;
+          },
         },
       );
       await waitReady(name, port);
     }),
   );
 
-  const gatewayPort = Number(process.env.GATEWAY_PORT ?? 4000);
-  run('gateway', join('gateway', 'dist', 'main.js'), {
-    ...shared,
-    PORT: String(gatewayPort),
-    SUBGRAPH_URLS: urls.join(','),
-    NODE_OPTIONS: [process.env.NODE_OPTIONS, gatewayNodeOptions()].filter(Boolean).join(' '),
-  });
+  supervise(
+    'gateway',
+    node(join('gateway', 'dist', 'main.js'), {
+      ...shared,
+      PORT: String(gatewayPort),
+      SUBGRAPH_URLS: services.map(({ name, port }) => `${name}=http://127.0.0.1:${port}/graphql`).join(','),
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, gatewayNodeOptions()].filter(Boolean).join(' '),
+    }),
+  );
   await waitReady('gateway', gatewayPort);
   if (stopping) return;
 

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, freshDatabase, GraphQLClient, startOtlpCollector, waitFor } from '@switchyard/testing';
@@ -15,9 +16,12 @@ interface Started {
   output: () => string;
 }
 
-async function start(env: Record<string, string>): Promise<Started> {
+async function start(
+  env: Record<string, string>,
+  command = [process.execPath, join(ROOT, 'scripts', 'start.js')],
+): Promise<Started> {
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.js')], {
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: ROOT,
     env: { ...inherited, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,7 +68,8 @@ it('starts everything on embedded PostgreSQL, stops on Ctrl-C and keeps the data
   };
   const client = new GraphQLClient(`http://127.0.0.1:${env.GATEWAY_PORT}/graphql`);
 
-  const first = await start(env);
+  // Through npm, as a user starts it: SIGINT to npm itself (not a terminal's Ctrl-C to the group) stops all.
+  const first = await start(env, ['npm', 'start']);
   const admin = /admin created: (\S+) \/ (\S+)/.exec(first.output());
   expect(admin).not.toBeNull();
   // Printed once, by npm start when everything is ready; never in a service's log lines.
@@ -130,5 +135,85 @@ it('traces one request across the gateway, the subgraphs and their SQL when an O
   } finally {
     expect(await stop(started)).toBe(0);
     await collector.close();
+  }
+});
+
+/** Whether nothing listens on `port` now. */
+function portFree(port: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(Number(port), '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/** The pid npm start printed for `name`'s latest start. */
+const pidOf = (output: string, name: string) =>
+  Number([...output.matchAll(new RegExp(`\\] ${name} started, pid (\\d+)`, 'g'))].at(-1)![1]);
+const startsOf = (output: string, name: string) =>
+  [...output.matchAll(new RegExp(`\\] ${name} started, pid`, 'g'))].length;
+
+it('supervises: a killed subgraph or database comes back while the rest serves; a second start refuses; SIGTERM to npm stops all', async () => {
+  const env = {
+    DATA_DIR: await mkdtemp(join(tmpdir(), 'switchyard-supervise-')),
+    EMBEDDED_PG_PORT: String(await freePort()),
+    ...(await servicePorts()),
+  };
+  // Started as a user does, through npm, so the signal below reaches npm and not our script.
+  const running = await start(env, ['npm', 'start']);
+  const client = new GraphQLClient(`http://127.0.0.1:${env.GATEWAY_PORT}/graphql`);
+  try {
+    const { register } = await client.data(
+      'mutation { register(email: "supervised@example.com", password: "supervised-pw") { token } }',
+    );
+    const me = client.as(register.token);
+    const WITH_SESSIONS = '{ me { email sessions(first: 1) { nodes { id } } } }';
+    await me.data(WITH_SESSIONS);
+
+    // sessions dies: queries that do not touch it keep answering, and it comes back by itself.
+    process.kill(pidOf(running.output(), 'sessions'), 'SIGKILL');
+    await waitFor(
+      async () => running.output().includes('sessions exited (SIGKILL); restart 1'),
+      10_000,
+      'the exit seen',
+    );
+    for (let i = 0; i < 20; i++)
+      expect(await me.data('{ me { email } }')).toEqual({ me: { email: 'supervised@example.com' } });
+    await waitFor(async () => startsOf(running.output(), 'sessions') === 2 || undefined, 30_000, 'sessions restarted');
+    await waitFor(
+      async () => !(await me.request(WITH_SESSIONS)).errors || undefined,
+      30_000,
+      'sessions answering again',
+    );
+
+    // The embedded PostgreSQL server dies: its wrapper exits, is started again, and services reconnect.
+    const postmaster = Number((await readFile(join(env.DATA_DIR, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    process.kill(postmaster, 'SIGKILL');
+    await waitFor(async () => running.output().includes('postgres exited'), 20_000, 'the database exit seen');
+    await waitFor(
+      async () => !(await me.request(WITH_SESSIONS)).errors || undefined,
+      60_000,
+      'answers after the database came back',
+    );
+
+    // A second start on the same ports refuses clearly instead of half-starting.
+    const second = spawn(process.execPath, [join(ROOT, 'scripts', 'start.js')], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    second.stdout!.on('data', (c) => (text += c));
+    expect(await new Promise((resolve) => second.once('exit', resolve))).toBe(1);
+    expect(text).toContain(`port ${env.GATEWAY_PORT} (gateway)`);
+    expect(text).toContain('already in use');
+  } finally {
+    // SIGTERM to npm itself, as a process manager sends it: everything stops and frees its port.
+    const exited = new Promise((resolve) => running.child.once('exit', resolve));
+    running.child.kill('SIGTERM');
+    await exited;
+  }
+  for (const port of Object.values(env).filter((value) => /^\d+$/.test(value))) {
+    await waitFor(() => portFree(port), 30_000, `port ${port} free`);
   }
 });

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
@@ -8,6 +9,8 @@ export interface EmbeddedPostgres {
   url: string;
   /** Stops the server if this process started it; a no-op when it was already running. */
   stop(): Promise<void>;
+  /** Settles when the server this process started exits, asked to or not (never, for one it reused). */
+  exited: Promise<void>;
 }
 
 const USER = 'postgres';
@@ -28,7 +31,7 @@ export async function startEmbeddedPostgres(options: {
   const url = `${base}/${database}`;
   if (await canConnect(`${base}/postgres`)) {
     await ensureDatabase(base, database);
-    return { url, stop: async () => undefined };
+    return { url, stop: async () => undefined, exited: new Promise(() => undefined) };
   }
   const databaseDir = resolve(options.dataDir, 'pg');
   await mkdir(options.dataDir, { recursive: true });
@@ -52,8 +55,14 @@ export async function startEmbeddedPostgres(options: {
   });
   if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
+  // The library keeps the postgres process it spawned; its exit is what a supervisor watches.
+  const postgres = (server as unknown as { process?: ChildProcess }).process;
+  const exited = new Promise<void>((resolve) => {
+    if (!postgres || postgres.exitCode !== null) resolve();
+    else postgres.once('exit', () => resolve());
+  });
   await ensureDatabase(base, database);
-  return { url, stop: () => server.stop() };
+  return { url, stop: () => server.stop(), exited };
 }
 
 async function canConnect(url: string): Promise<boolean> {

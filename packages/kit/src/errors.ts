@@ -68,15 +68,36 @@ export function isClientError(code: unknown): boolean {
   return typeof code === 'string' && CLIENT_CODES.has(code);
 }
 
+/** Driver and PostgreSQL codes of a database that cannot be reached or is going away (class 08, 57P0x, 53300). */
+const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|08\w{3}|57P0[1-3]|53300)$/;
+
+/**
+ * Whether an error, or one it wraps (GraphQL's originalError, MikroORM's and pg's causes), says
+ * the database could not be reached: a dependency down, not a bug.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let at = error, depth = 0; at && typeof at === 'object' && depth < 6; depth++) {
+    const { name, code, message, originalError, cause } = at as Record<string, unknown>;
+    if (name === 'ConnectionException') return true;
+    if (typeof code === 'string' && UNREACHABLE.test(code)) return true;
+    if (typeof message === 'string' && /^Connection terminated|timeout exceeded when trying to connect/.test(message))
+      return true;
+    at = originalError ?? cause;
+  }
+  return false;
+}
+
 /**
  * An error's code: its own, else BAD_REQUEST when Apollo Server answers it with a 4xx (a
- * persisted-query hash that does not match carries no code), else INTERNAL_SERVER_ERROR.
+ * persisted-query hash that does not match carries no code), UNAVAILABLE when the database could
+ * not be reached, else INTERNAL_SERVER_ERROR.
  */
 export function errorCode(error: unknown): string {
   const extensions = (error as GraphQLError | undefined)?.extensions;
-  if (typeof extensions?.code === 'string') return extensions.code;
+  if (typeof extensions?.code === 'string' && extensions.code !== 'INTERNAL_SERVER_ERROR') return extensions.code;
   const status = (extensions?.http as { status?: unknown } | undefined)?.status;
-  return typeof status === 'number' && status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+  if (typeof status === 'number' && status < 500) return 'BAD_REQUEST';
+  return isDatabaseUnavailable(error) ? 'UNAVAILABLE' : 'INTERNAL_SERVER_ERROR';
 }
 
 /**
@@ -90,6 +111,14 @@ export function formatError({ debug }: { debug: boolean }) {
     // `http` is Apollo Server's instruction for the response (status, headers), not for the caller.
     const { stacktrace, http: _http, ...extensions } = formatted.extensions ?? {};
     const code = isClientError(extensions.code) || error === undefined ? extensions.code : errorCode(error);
+    if (code === 'UNAVAILABLE' && !isClientError(extensions.code)) {
+      return {
+        message: 'the database is unavailable; try again',
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code },
+      };
+    }
     if (isClientError(code)) {
       return { ...formatted, extensions: { ...extensions, code, ...(debug && stacktrace ? { stacktrace } : {}) } };
     }

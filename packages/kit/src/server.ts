@@ -391,10 +391,13 @@ function operationLabel(name: string | null | undefined): string {
   return name;
 }
 
-/** For a `main.ts`: stops the service cleanly on SIGTERM or SIGINT. */
+/**
+ * For a `main.ts`: stops the service cleanly on SIGTERM or SIGINT, and when the supervisor that
+ * started it with an IPC channel (`npm start`) goes away, however it went.
+ */
 export function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: NodeJS.Signals | 'disconnect') => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -410,4 +413,5 @@ export function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  if (process.connected) process.on('disconnect', () => onSignal('disconnect'));
 }

@@ -6,3 +6,4 @@ export * from './yahoo.js';
 export * from './subscription.js';
 export * from './otlp.js';
 export * from './logs.js';
+export * from './proxy.js';

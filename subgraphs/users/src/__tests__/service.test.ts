@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { parseEnv } from '@switchyard/kit';
-import { freePort, freshDatabase, GraphQLClient, sqlClient, Stack, waitFor } from '@switchyard/testing';
+import {
+  codes,
+  freePort,
+  freshDatabase,
+  GraphQLClient,
+  Stack,
+  tcpProxy,
+  throughProxy,
+  waitFor,
+} from '@switchyard/testing';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startUsers } from '../service.js';
@@ -64,32 +73,36 @@ describe('a subgraph service', () => {
     expect(metrics).not.toContain('MadeUp');
   });
 
-  it('reports its database by name when it cannot reach it, and ready again once it can', async () => {
+  it('answers UNAVAILABLE and reports its database by name while it cannot reach it, and recovers', async () => {
     const database = await freshDatabase();
-    const users = await start({ DATABASE_URL: database });
+    const { hostname, port } = new URL(database);
+    const proxy = await tcpProxy({ host: hostname, port: Number(port || 5432) });
+    await stack.add(proxy);
+    const users = await start({ DATABASE_URL: throughProxy(database, proxy) });
     const ready = `${new URL(users.url).origin}/ready`;
+    const client = new GraphQLClient(users.url);
+    const LOGIN = 'mutation { login(email: "nobody@example.com", password: "long-enough-pw") { token } }';
     expect((await fetch(ready)).status).toBe(200);
-    const name = new URL(database).pathname.slice(1);
-    const admin = await sqlClient(database.replace(/\/[^/]+$/, '/postgres'));
-    try {
-      await admin.query(`alter database "${name}" allow_connections false`);
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
-      const down = await waitFor(async () => {
-        const response = await fetch(ready);
-        return response.status === 503 ? response.text() : undefined;
-      });
-      expect(JSON.parse(down)).toEqual({
-        status: 'unavailable',
-        service: 'users',
-        reason: 'unavailable: database',
-        unavailable: ['database'],
-      });
-      expect(down).not.toMatch(/127\.0\.0\.1|postgres|:\d{2,5}\b/);
-    } finally {
-      await admin.query(`alter database "${name}" allow_connections true`);
-      await admin.end();
-    }
-    await waitFor(async () => (await fetch(ready)).status === 200 || undefined);
+
+    await proxy.cut();
+    const down = await fetch(ready);
+    expect(down.status).toBe(503);
+    const body = await down.text();
+    expect(JSON.parse(body)).toEqual({
+      status: 'unavailable',
+      service: 'users',
+      reason: 'unavailable: database',
+      unavailable: ['database'],
+    });
+    expect(body).not.toMatch(/127\.0\.0\.1|postgres|:\d{2,5}\b/);
+    const refused = await client.request(LOGIN);
+    expect(refused.errors).toHaveLength(1);
+    expect(refused.errors![0]!.extensions?.code).toBe('UNAVAILABLE');
+    expect(refused.errors![0]!.message).toBe('the database is unavailable; try again');
+
+    await proxy.restore();
+    await waitFor(async () => (await fetch(ready)).status === 200 || undefined, 20_000, 'ready again');
+    expect(codes(await client.request(LOGIN))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('keeps /metrics off the public port in production: behind METRICS_TOKEN, or on METRICS_PORT alone', async () => {
