@@ -10,7 +10,12 @@ import { UserRef } from './user.ref.js';
 
 @Resolver(() => UserRef)
 export class UserSessionsResolver {
-  @FieldResolver(() => SessionConnection, { description: "The user's sessions (theirs or an admin's to read)." })
+  // Nullable, as every field a subgraph adds to another's entity: when sessions cannot answer, the
+  // gateway nulls this field alone (with an UNAVAILABLE error) and keeps the user's other fields.
+  @FieldResolver(() => SessionConnection, {
+    nullable: true,
+    description: "The user's sessions (theirs or an admin's to read); null when the sessions service is unavailable.",
+  })
   sessions(
     @Root() user: UserRef,
     @Ctx() ctx: SessionsContext,
@@ -22,7 +27,11 @@ export class UserSessionsResolver {
     return userSessions(ctx, user.id, filter, { first, after, orderBy });
   }
 
-  @FieldResolver(() => SessionStats, { description: 'Sessions started in [from, to), optionally of one activity.' })
+  @FieldResolver(() => SessionStats, {
+    nullable: true,
+    description:
+      'Sessions started in [from, to), optionally of one activity; null when the sessions service is unavailable.',
+  })
   stats(
     @Root() user: UserRef,
     @Ctx() ctx: SessionsContext,
