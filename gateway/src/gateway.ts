@@ -1,5 +1,6 @@
 import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
 import type { ApolloServerOptions } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import {
   Auth,
   checkDependencies,
@@ -20,7 +21,7 @@ import { idempotencyPlugin } from './idempotency.js';
 import { Migration20261123500000 } from './migrations/Migration20261123500000.js';
 import { checkCost, costLimitPlugin, limitRequests, operationLimits, parseLimits, RateLimit } from './limits.js';
 import type { GatewayEnv } from './env.js';
-import { operationResolutionPlugin } from './operation.js';
+import { operationResolutionPlugin, subscriptionRuleGuard } from './operation.js';
 import { mountHttpRoutes, subgraphUrls } from './routes.js';
 import { supergraphFile } from './supergraph-file.js';
 
@@ -94,7 +95,9 @@ export async function startGateway(
   });
   // Routing URLs of the served supergraph, for the HTTP route table; SUBGRAPH_URLS wins.
   let composedUrls: Record<string, string> = {};
-  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: served, coreSupergraphSdl }) => {
+    apiSchema = served;
     composedUrls = subgraphUrls(coreSupergraphSdl);
     websocket.load(coreSupergraphSdl);
   });
@@ -114,7 +117,10 @@ export async function startGateway(
     plugins: [operationResolutionPlugin, costLimitPlugin(env), idempotencyPlugin(orm, env, secret)],
     bodyLimit: env.MAX_BODY_BYTES,
     maxStringLength: env.MAX_STRING_LENGTH,
-    beforeGraphql: [limitRequests(env, rate, (req) => caller(req.headers, req.socket.remoteAddress))],
+    beforeGraphql: [
+      limitRequests(env, rate, (req) => caller(req.headers, req.socket.remoteAddress)),
+      subscriptionRuleGuard(() => apiSchema, parseLimits(env)),
+    ],
     onClose: async () => {
       rate.close();
       await Promise.all([...sources.values()].map((source) => source.close()));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { capturedLogger, ERROR_LEVEL } from '@switchyard/testing';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { extraGateway, useStack } from './stack.js';
+import { extraGateway, loginAdmin, useStack } from './stack.js';
 
 // A caller's mistakes are the caller's: a 4xx with GraphQL's own words and a code, never a 500,
 // never an error-level log line, never internals.
@@ -223,5 +223,32 @@ describe('hostile strings', () => {
     const answer = await post(run.benchmarks.url, { query: SUBMIT, variables: { r: report({ hostname: 'a\u0000' }) } });
     expect(answer.status).toBe(400);
     expect(answer.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: '$r.hostname' });
+  });
+});
+
+describe('mistakes that used to reach a server error', () => {
+  it('a subscription over HTTP is BAD_REQUEST, pointing at WebSocket', async () => {
+    const answer = await post(run.gateway.url, { query: 'subscription { alertTriggered { id } }' });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors![0]!.extensions?.code).toBe('BAD_REQUEST');
+    expect(answer.body.errors![0]!.message).toMatch(/WebSocket/);
+  });
+
+  it('a subscription with a directive argument of the wrong type is a validation error, not a 500', async () => {
+    const query = 'subscription S { alertTriggered @skip(if: "yes") { id } } query Other { __typename }';
+    for (const body of [{ query, operationName: 'Other' }, [{ query, operationName: 'Other' }]]) {
+      const answer = await post(run.gateway.url, body);
+      expect(answer.status).toBe(400);
+      expect(answer.text).toContain('GRAPHQL_VALIDATION_FAILED');
+      expect(answer.text).toContain('Argument \\"if\\" has invalid value \\"yes\\".');
+    }
+  });
+
+  it('a value the database cannot take (an id that is not a UUID) is BAD_USER_INPUT on its field, without SQL', async () => {
+    const admin = run.client.as(await loginAdmin(run.client));
+    const answer = await admin.request('{ alerts(userId: "AAPL") { nodes { id } } }');
+    expect(answer.errors).toHaveLength(1);
+    expect(answer.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'alerts' });
+    expect(JSON.stringify(answer)).not.toMatch(/uuid|select|syntax/i);
   });
 });

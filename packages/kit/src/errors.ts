@@ -70,40 +70,66 @@ export function isClientError(code: unknown): boolean {
 
 /** Driver and PostgreSQL codes of a database that cannot be reached or is going away (class 08, 57P0x, 53300). */
 const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|08\w{3}|57P0[1-3]|53300)$/;
+/** PostgreSQL's data exceptions (class 22): a value the caller gave that the column cannot take. */
+const BAD_VALUE = /^22\w{3}$/;
 
-/**
- * Whether an error, or one it wraps (GraphQL's originalError, MikroORM's and pg's causes), says
- * the database could not be reached: a dependency down, not a bug.
- */
-export function isDatabaseUnavailable(error: unknown): boolean {
+/** An error and those it wraps: GraphQL's originalError, MikroORM's and pg's causes. */
+function* causes(error: unknown): Generator<Record<string, unknown>> {
   for (let at = error, depth = 0; at && typeof at === 'object' && depth < 6; depth++) {
-    const { name, code, message, originalError, cause } = at as Record<string, unknown>;
+    const record = at as Record<string, unknown>;
+    yield record;
+    at = record.originalError ?? record.cause;
+  }
+}
+
+/** Whether an error, or one it wraps, says the database could not be reached: a dependency down, not a bug. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (const { name, code, message } of causes(error)) {
     if (name === 'ConnectionException') return true;
     if (typeof code === 'string' && UNREACHABLE.test(code)) return true;
     if (typeof message === 'string' && /^Connection terminated|timeout exceeded when trying to connect/.test(message))
       return true;
-    at = originalError ?? cause;
   }
+  return false;
+}
+
+/** Whether PostgreSQL refused a value the caller gave (an id that is not a UUID, a number out of range). */
+function isBadValue(error: unknown): boolean {
+  for (const { code } of causes(error)) if (typeof code === 'string' && BAD_VALUE.test(code)) return true;
   return false;
 }
 
 /**
  * An error's code: its own, else BAD_REQUEST when Apollo Server answers it with a 4xx (a
  * persisted-query hash that does not match carries no code), UNAVAILABLE when the database could
- * not be reached, else INTERNAL_SERVER_ERROR.
+ * not be reached, BAD_USER_INPUT when it refused a value as invalid, else INTERNAL_SERVER_ERROR.
  */
 export function errorCode(error: unknown): string {
   const extensions = (error as GraphQLError | undefined)?.extensions;
   if (typeof extensions?.code === 'string' && extensions.code !== 'INTERNAL_SERVER_ERROR') return extensions.code;
   const status = (extensions?.http as { status?: unknown } | undefined)?.status;
   if (typeof status === 'number' && status < 500) return 'BAD_REQUEST';
-  return isDatabaseUnavailable(error) ? 'UNAVAILABLE' : 'INTERNAL_SERVER_ERROR';
+  if (isDatabaseUnavailable(error)) return 'UNAVAILABLE';
+  return isBadValue(error) ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
+}
+
+/** What a caller is told when the database said no, in our words (never the driver's or the SQL). */
+function databaseAnswer(code: string, formatted: GraphQLFormattedError): GraphQLFormattedError | undefined {
+  const at = { path: formatted.path, locations: formatted.locations };
+  if (code === 'UNAVAILABLE') return { message: 'the database is unavailable; try again', ...at, extensions: { code } };
+  if (code !== 'BAD_USER_INPUT') return undefined;
+  const field = formatted.path?.filter((part) => typeof part === 'string').at(-1);
+  const problem = 'an argument has a value this field cannot take (an id that is not one, a number out of range)';
+  return field
+    ? { message: `${field}: ${problem}`, ...at, extensions: { code, field } }
+    : { message: problem, ...at, extensions: { code } };
 }
 
 /**
  * Apollo `formatError` (`error` is the original, when Apollo passes it). A caller's mistake keeps
  * its message and code: one Apollo answers with a 4xx but no code (a persisted-query hash that does
- * not match) is BAD_REQUEST. Anything else is INTERNAL_SERVER_ERROR, and its message and stack
+ * not match) is BAD_REQUEST; a database that is down or refuses a value is UNAVAILABLE or
+ * BAD_USER_INPUT in our words. Anything else is INTERNAL_SERVER_ERROR, and its message and stack
  * reach the caller only with `debug` (see `debugErrors`), so SQL text and paths never leak.
  */
 export function formatError({ debug }: { debug: boolean }) {
@@ -111,14 +137,8 @@ export function formatError({ debug }: { debug: boolean }) {
     // `http` is Apollo Server's instruction for the response (status, headers), not for the caller.
     const { stacktrace, http: _http, ...extensions } = formatted.extensions ?? {};
     const code = isClientError(extensions.code) || error === undefined ? extensions.code : errorCode(error);
-    if (code === 'UNAVAILABLE' && !isClientError(extensions.code)) {
-      return {
-        message: 'the database is unavailable; try again',
-        path: formatted.path,
-        locations: formatted.locations,
-        extensions: { code },
-      };
-    }
+    const fromDatabase = isClientError(extensions.code) ? undefined : databaseAnswer(String(code), formatted);
+    if (fromDatabase) return fromDatabase;
     if (isClientError(code)) {
       return { ...formatted, extensions: { ...extensions, code, ...(debug && stacktrace ? { stacktrace } : {}) } };
     }

@@ -4,10 +4,13 @@ import { BadUserInputError } from './errors.js';
 
 /** The longest string an operation may carry in one argument, variable or JSON value, by default. */
 export const MAX_STRING_LENGTH = 65_536;
+/** How deeply lists and objects may nest in variables (JSON values included). */
+export const MAX_INPUT_DEPTH = 64;
 
 /**
  * Refuses a string PostgreSQL or a client could not take whole: a NUL character, a lone UTF-16
- * surrogate (not valid Unicode), or more than `maxLength` characters. Every string in the
+ * surrogate (not valid Unicode), or more than `maxLength` characters; and variables nested deeper
+ * than MAX_INPUT_DEPTH (which would exhaust the stack of whatever walks them). Every string in the
  * document's arguments and in the variables is checked, object keys of JSON values included,
  * with a BAD_USER_INPUT (HTTP 400) naming where it was (`filter.text`, `$report.raw.name`).
  */
@@ -36,18 +39,22 @@ export function checkInputStrings(
       }
     }
   };
-  const variable = (value: unknown, field: string): void => {
+  const variable = (value: unknown, field: string, depth: number): void => {
+    if (depth > MAX_INPUT_DEPTH)
+      throw new BadUserInputError(field, `must not nest deeper than ${MAX_INPUT_DEPTH} levels`, {
+        http: { status: 400 },
+      });
     if (typeof value === 'string') check(value, field);
-    else if (Array.isArray(value)) value.forEach((item, i) => variable(item, `${field}.${i}`));
+    else if (Array.isArray(value)) value.forEach((item, i) => variable(item, `${field}.${i}`, depth + 1));
     else if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) {
         check(key, field);
-        variable(item, `${field}.${key}`);
+        variable(item, `${field}.${key}`, depth + 1);
       }
     }
   };
   visit(document, { Argument: (node) => literal(node.value, node.name.value) });
-  for (const [name, value] of Object.entries(variables ?? {})) variable(value, `$${name}`);
+  for (const [name, value] of Object.entries(variables ?? {})) variable(value, `$${name}`, 0);
 }
 
 /** `checkInputStrings` for Apollo Server, before anything runs. */
