@@ -1,0 +1,125 @@
+// npm run bench:resilience: `npm start`'s stack (its own processes, supervised) under steady load
+// of a query that never touches sessions, while the sessions process is SIGKILLed. Prints the
+// failures of that query (target 0), and how long sessions' fields took to answer again after
+// npm start restarted it (target at most 2 s).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort, GraphQLClient, waitFor } from '@switchyard/testing';
+import { benchDatabase } from './measure.js';
+
+const ROOT = join(__dirname, '..', '..');
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 16);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+
+async function main() {
+  const db = await benchDatabase('resilience');
+  const ports: Record<string, string> = {};
+  for (const name of ['GATEWAY', 'USERS', 'SESSIONS', 'BENCHMARKS', 'INGESTION', 'CLEANUP', 'SENSORS', 'MQTT']) {
+    ports[`${name}_PORT`] = String(await freePort());
+  }
+  const stack = spawn(process.execPath, [join(ROOT, 'scripts', 'start.js')], {
+    cwd: ROOT,
+    // One caller plays every worker: the per-caller rate is not what is measured.
+    env: { ...process.env, ...ports, DATABASE_URL: db.url, LOG_LEVEL: 'warn', RATE_LIMIT: '1000000000' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const stamps: Array<[number, string]> = [];
+  const read = (chunk: Buffer) => {
+    output += chunk;
+    for (const line of String(chunk).split('\n'))
+      if (line.startsWith('[switchyard]')) stamps.push([performance.now(), line]);
+  };
+  stack.stdout!.on('data', read);
+  stack.stderr!.on('data', read);
+  try {
+    await waitFor(async () => output.includes('press Ctrl-C to stop'), 120_000, 'npm start ready');
+    const client = new GraphQLClient(`http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`);
+    const { register } = await client.data<{ register: { token: string } }>(
+      'mutation { register(email: "steady@example.com", password: "steady-password") { token } }',
+    );
+    const me = client.as(register.token);
+
+    let done = false;
+    let requests = 0;
+    const failures: string[] = [];
+    const worker = async () => {
+      while (!done) {
+        requests++;
+        try {
+          const answer = await me.request('{ me { email } }');
+          if (answer.status !== 200 || answer.errors) failures.push(JSON.stringify(answer).slice(0, 200));
+        } catch (error) {
+          failures.push(String((error as Error).cause ?? error));
+        }
+      }
+    };
+    const started = performance.now();
+    const load = Array.from({ length: WORKERS }, worker);
+
+    await new Promise((resolve) => setTimeout(resolve, (SECONDS * 1000) / 3));
+    const pid = Number(/\] sessions started, pid (\d+)/.exec(output)![1]);
+    const killedAt = performance.now();
+    process.kill(pid, 'SIGKILL');
+    const restartedAt = await waitFor(
+      async () => stamps.find(([at, line]) => at > killedAt && /\] sessions started, pid/.test(line))?.[0],
+      60_000,
+      'sessions restarted',
+    );
+    const readyAt = await waitFor(
+      async () => {
+        const ready = await fetch(`http://127.0.0.1:${ports.SESSIONS_PORT}/ready`);
+        return ready.ok ? performance.now() : undefined;
+      },
+      60_000,
+      'sessions ready',
+    );
+    const backAt = await waitFor(
+      async () => {
+        const answer = await me.request('{ me { sessions(first: 1) { nodes { id } } } }');
+        return answer.errors || !answer.data ? undefined : performance.now();
+      },
+      60_000,
+      'sessions answering',
+    );
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + SECONDS * 1000 - performance.now())));
+    done = true;
+    await Promise.all(load);
+    const seconds = (performance.now() - started) / 1000;
+
+    console.log(
+      `npm start stack, ${WORKERS} callers of { me { email } } for ${seconds.toFixed(1)} s; sessions SIGKILLed at ${((killedAt - started) / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      `requests ${requests} (${(requests / seconds).toFixed(0)}/s), failed ${failures.length}   target 0: ${failures.length === 0 ? 'met' : 'NOT met'}`,
+    );
+    if (failures.length) console.log(`  first failure: ${failures[0]}`);
+    console.log(
+      `sessions restarted by npm start ${((restartedAt - killedAt) / 1000).toFixed(2)} s after the kill (backoff 0.5 s)`,
+    );
+    const boot = (readyAt - restartedAt) / 1000;
+    const back = (backAt - restartedAt) / 1000;
+    console.log(
+      `the restarted sessions process was ready ${boot.toFixed(2)} s after it was started (its boot, on busy cores)`,
+    );
+    console.log(
+      `sessions fields answered through the gateway ${((backAt - readyAt) / 1000).toFixed(2)} s after sessions was ready`,
+    );
+    console.log(
+      `sessions fields answered ${back.toFixed(2)} s after the restart began   target <= 2 s: ${back <= 2 ? 'met' : 'NOT met'}`,
+    );
+  } finally {
+    const exited = new Promise((resolve) => stack.once('exit', resolve));
+    stack.kill('SIGTERM');
+    await exited;
+    await db.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
