@@ -172,7 +172,7 @@ export class FederatedWebSocket {
     }
     let operation;
     try {
-      checkInputStrings(document, payload.variables, this.limits.maxStringLength);
+      checkInputStrings(document, payload.variables, this.limits.maxStringLength, loaded.schema);
       operation = resolveOperation(document, payload.operationName);
     } catch (error) {
       return [error as GraphQLError];

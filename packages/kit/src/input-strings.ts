@@ -1,5 +1,19 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { type DocumentNode, Kind, type ValueNode, visit } from 'graphql';
+import {
+  type ArgumentNode,
+  type DocumentNode,
+  getNamedType,
+  type GraphQLField,
+  type GraphQLSchema,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  TypeInfo,
+  type ValueNode,
+  visit,
+  visitWithTypeInfo,
+} from 'graphql';
 import { BadUserInputError } from './errors.js';
 
 /** The longest string an operation may carry in one argument, variable or JSON value, by default. */
@@ -13,11 +27,16 @@ export const MAX_INPUT_DEPTH = 64;
  * than MAX_INPUT_DEPTH (which would exhaust the stack of whatever walks them). Every string in the
  * document's arguments and in the variables is checked, object keys of JSON values included,
  * with a BAD_USER_INPUT (HTTP 400) naming where it was (`filter.text`, `$report.raw.name`).
+ *
+ * Given the schema, the rows of a batch field are left to the field: one that answers with
+ * `rejected { index field reason }` (importSessions, ingestReadings) reports a bad string as a
+ * rejected row and stores the rest, as its contract says; its other arguments are checked here.
  */
 export function checkInputStrings(
   document: DocumentNode,
   variables: Readonly<Record<string, unknown>> | null | undefined,
   maxLength = MAX_STRING_LENGTH,
+  schema?: GraphQLSchema,
 ): void {
   const check = (text: string, field: string) => {
     const problem = text.includes('\0')
@@ -53,8 +72,37 @@ export function checkInputStrings(
       }
     }
   };
-  visit(document, { Argument: (node) => literal(node.value, node.name.value) });
-  for (const [name, value] of Object.entries(variables ?? {})) variable(value, `$${name}`, 0);
+  const rowChecked = new Set<string>();
+  const typeInfo = schema ? new TypeInfo(schema) : undefined;
+  const onArgument = {
+    Argument: (node: ArgumentNode) => {
+      const field = typeInfo?.getFieldDef();
+      if (field && reportsRejectedRows(field) && isListArgument(typeInfo!)) {
+        if (node.value.kind === Kind.VARIABLE) rowChecked.add(node.value.name.value);
+        return false;
+      }
+      literal(node.value, node.name.value);
+      return undefined;
+    },
+  };
+  visit(document, typeInfo ? visitWithTypeInfo(typeInfo, onArgument) : onArgument);
+  for (const [name, value] of Object.entries(variables ?? {})) {
+    if (!rowChecked.has(name)) variable(value, `$${name}`, 0);
+  }
+}
+
+/** A batch field: its answer has `rejected`, a list of rows with an `index` and a `reason`. */
+function reportsRejectedRows(field: GraphQLField<unknown, unknown>): boolean {
+  const result = getNamedType(field.type);
+  const rejected = isObjectType(result) ? result.getFields().rejected : undefined;
+  const row = rejected ? getNamedType(rejected.type) : undefined;
+  return isObjectType(row) && 'index' in row.getFields() && 'reason' in row.getFields();
+}
+
+/** Whether the argument being visited is a list (the rows). */
+function isListArgument(typeInfo: TypeInfo): boolean {
+  const type = typeInfo.getInputType();
+  return isListType(isNonNullType(type) ? type.ofType : type);
 }
 
 /** `checkInputStrings` for Apollo Server, before anything runs. */
@@ -62,8 +110,8 @@ export function inputStringsPlugin(maxLength = MAX_STRING_LENGTH): ApolloServerP
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request }) {
-          checkInputStrings(document, request.variables, maxLength);
+        async didResolveOperation({ document, request, schema }) {
+          checkInputStrings(document, request.variables, maxLength, schema);
         },
       };
     },
