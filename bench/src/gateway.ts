@@ -3,7 +3,8 @@
 // process), with one deep query whose answer is checked before each round. Contenders run in
 // alternating rounds (A B C A B C ...), each a fresh child process, so its peak RSS is its own:
 // BENCH_SECONDS (default 20) of autocannon load after BENCH_WARMUP_SECONDS (default 2) unmeasured,
-// BENCH_CONNECTIONS (default 50), BENCH_ROUNDS (default 2) each. BENCH_CONTENDERS picks some of
+// BENCH_CONNECTIONS (default 50), BENCH_ROUNDS (default 3, so the median sets one noisy round
+// aside) each. BENCH_CONTENDERS picks some of
 // stock,switchyard,switchyard-traced; BENCH_NODE_ARGS adds node flags to the contenders (e.g.
 // "--cpu-prof --cpu-prof-dir=/tmp/prof"). The gateway's idempotency keys need PostgreSQL:
 // BENCH_DATABASE_URL's server, else an embedded one.
@@ -23,7 +24,7 @@ import type { SubgraphsReady } from './federation/subgraphs-main.js';
 import { writeSupergraph } from './federation/supergraph.js';
 import { benchDatabase } from './measure.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const load: LoadSettings = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
   seconds: Number(process.env.BENCH_SECONDS ?? 20),
