@@ -15,8 +15,8 @@ if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
 const { resolveJwtSecret } = require('../packages/kit/dist/index.js');
 const { gatewayNodeOptions } = require('../gateway/dist/node-options.js');
 
-/** Restart backoff: the first after 0.5 s, doubling to 30 s; a process up for a minute starts over. */
-const FIRST_DELAY_MS = 500;
+/** Restart backoff: the first after 0.1 s, doubling to 30 s; a process up for a minute starts over. */
+const FIRST_DELAY_MS = 100;
 const MAX_DELAY_MS = 30_000;
 const STABLE_MS = 60_000;
 

@@ -95,7 +95,7 @@ async function main() {
     );
     if (failures.length) console.log(`  first failure: ${failures[0]}`);
     console.log(
-      `sessions restarted by npm start ${((restartedAt - killedAt) / 1000).toFixed(2)} s after the kill (backoff 0.5 s)`,
+      `sessions restarted by npm start ${((restartedAt - killedAt) / 1000).toFixed(2)} s after the kill (backoff 0.1 s)`,
     );
     const boot = (readyAt - restartedAt) / 1000;
     const back = (backAt - restartedAt) / 1000;

@@ -1,4 +1,4 @@
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import type { z } from 'zod';
 import type { Logger } from './logger.js';
 
@@ -44,7 +44,9 @@ export class JobQueue {
   ) {}
 
   static async start(options: JobQueueOptions): Promise<JobQueue> {
-    const boss = new PgBoss({
+    // Loaded here, not at import: most services never start a queue, and a restart is faster without it.
+    const { default: PgBossClass } = await import('pg-boss');
+    const boss = new PgBossClass({
       connectionString: options.databaseUrl,
       schema: 'sy_jobs',
       max: 4,
