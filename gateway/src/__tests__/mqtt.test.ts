@@ -64,8 +64,9 @@ async function publishAndRead(run: Running, brokerUrl: string, password?: string
   const READ = 'query($id: ID!) { sensor(id: $id) { latest { at value } readings { nodes { value } } } }';
   const sensor = await waitFor(
     async () => {
+      // latest and readings are separate statements: one read may fall between two batches' commits.
       const { sensor: s } = await admin.data(READ, { id });
-      return s.readings.nodes.length === 3 ? s : undefined;
+      return s.readings.nodes.length === 3 && s.latest?.at === at(3) ? s : undefined;
     },
     10_000,
     'the readings',

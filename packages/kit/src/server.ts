@@ -362,6 +362,9 @@ function observabilityPlugin<C extends RequestContext>(metrics: Metrics): Apollo
             metrics.errors.inc({ code });
             if (!isClientError(code)) {
               contextValue.log?.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
+            } else if (code === 'UNAVAILABLE') {
+              // Not the caller's doing and not a bug: a dependency down, worth a line for whoever runs us.
+              contextValue.log?.warn({ err: error.originalError ?? error, path: error.path }, 'dependency unavailable');
             }
           }
         },
