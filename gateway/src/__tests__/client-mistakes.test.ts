@@ -252,3 +252,21 @@ describe('mistakes that used to reach a server error', () => {
     expect(JSON.stringify(answer)).not.toMatch(/uuid|select|syntax/i);
   });
 });
+
+it("an oversized WebSocket frame closes that socket with 1009, logged as the client's mistake, not as an internal error", async () => {
+  const printed = jest.spyOn(console, 'error');
+  try {
+    const socket = new WebSocket(run.gateway.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.on('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    socket.send('x'.repeat(2 * 1024 * 1024));
+    expect(await closed).toBe(1009);
+    expect(printed.mock.calls.flat().join(' ')).not.toMatch(/Internal error emitted/);
+  } finally {
+    printed.mockRestore();
+  }
+  // The gateway still serves sockets.
+  expect(await overSocket(run.gateway.url, { query: '{ __typename }' })).toEqual({ data: { __typename: 'Query' } });
+});

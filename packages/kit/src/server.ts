@@ -14,7 +14,7 @@ import express from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { ServerOptions as WsOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { errorCode, formatError, isClientError } from './errors.js';
 import { inputStringsPlugin } from './input-strings.js';
 import type { Logger } from './logger.js';
@@ -148,6 +148,8 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
       // A message may be as large as a request body, not ws's default of 100 MiB.
       maxPayload: typeof options.bodyLimit === 'number' ? options.bodyLimit : 10 * 1024 * 1024,
     });
+    // Before graphql-ws's own listener, which prints any socket error to stderr as an internal one.
+    wsServer.on('connection', (socket) => quietProtocolErrors(socket, logger));
     wsCleanup = useServer(
       {
         ...websocket,
@@ -276,6 +278,23 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
         logger.info(`${options.name} stopped`);
       })()),
   };
+}
+
+/**
+ * A frame a client got wrong (too large, malformed: ws's `WS_ERR_*` errors) is the client's
+ * mistake: ws closes the socket with the right code (1009, 1002) by itself, and it is logged as
+ * such, not reported by graphql-ws as an internal error with its stack on stderr.
+ */
+function quietProtocolErrors(socket: WebSocket, logger: Logger): void {
+  const emit = socket.emit.bind(socket);
+  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+    const code = (args[0] as { code?: unknown } | undefined)?.code;
+    if (event === 'error' && typeof code === 'string' && code.startsWith('WS_ERR_')) {
+      logger.info({ code }, 'WebSocket frame refused');
+      return true;
+    }
+    return emit(event, ...args);
+  }) as typeof socket.emit;
 }
 
 function listen(server: Server, port: number, host = '0.0.0.0'): Promise<void> {
