@@ -42,6 +42,7 @@ function prefixLines(name, stream, out) {
  * not asked for is logged, counted and followed by a new start after the backoff.
  */
 function supervise(name, spawnIt, { onMessage, onStart } = {}) {
+  if (stopping) return undefined;
   const entry = { name, child: undefined, restarts: 0, delay: FIRST_DELAY_MS, timer: undefined };
   const start = () => {
     const startedAt = Date.now();
@@ -71,11 +72,18 @@ function supervise(name, spawnIt, { onMessage, onStart } = {}) {
   return entry;
 }
 
+/** What every service is started with: this environment without what must be one process's own. */
+function serviceEnv(env) {
+  // One port can serve one process's /metrics; under npm start each serves its own on its port.
+  const { METRICS_PORT: _one, ...inherited } = process.env;
+  return { ...inherited, ...env };
+}
+
 function node(script, env) {
   return () =>
     spawn(process.execPath, [script], {
       cwd: root,
-      env: { ...process.env, ...env },
+      env: serviceEnv(env),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
 }
@@ -95,12 +103,18 @@ async function waitReady(name, port) {
   throw new Error(`${name} was not ready within 120 s`);
 }
 
-/** SIGTERM, then SIGKILL if the process has not drained and exited within 15 s. */
-async function terminate(child) {
+/**
+ * SIGTERM, then SIGKILL if the process has not drained and exited within 15 s; to its whole
+ * process group when it leads one (the embedded PostgreSQL wrapper and its postgres).
+ */
+async function terminate(child, group = false) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const timer = setTimeout(() => {
+    if (group) process.kill(-child.pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+  }, 15_000);
   await exited;
   clearTimeout(timer);
 }
@@ -111,7 +125,9 @@ async function stop(code) {
   say('stopping...');
   for (const entry of supervised) clearTimeout(entry.timer);
   // Gateway first, so no request reaches a subgraph that is going away; the database last.
-  for (const entry of [...supervised].reverse()) await terminate(entry.child);
+  for (const entry of [...supervised].reverse()) await terminate(entry.child, entry.group);
+  // Stopped before everything was ready: the first admin's password was not shown yet.
+  announceAdmin();
   say('stopped');
   process.exit(code);
 }
@@ -123,6 +139,14 @@ function portFree(port) {
     probe.once('error', () => resolve(false));
     probe.listen(port, () => probe.close(() => resolve(true)));
   });
+}
+
+let admin;
+let adminShown = false;
+function announceAdmin() {
+  if (!admin || adminShown) return;
+  adminShown = true;
+  say(`admin created: ${admin.email} / ${admin.password} (shown once; change it with changePassword)`);
 }
 
 async function main() {
@@ -171,6 +195,8 @@ async function main() {
           }),
         { onMessage: (message) => message?.url && ok(message.url) },
       );
+      if (!entry) return fail(new Error('stopped before PostgreSQL started'));
+      entry.group = true;
       entry.child.once('exit', (code) => {
         if (!databaseUrl) fail(new Error(`embedded PostgreSQL did not start (exit ${code})`));
       });
@@ -178,7 +204,6 @@ async function main() {
   }
   const shared = { ...env, DATABASE_URL: databaseUrl, JWT_SECRET: resolveJwtSecret({ ...process.env, ...env }) };
 
-  let admin;
   await Promise.all(
     services.map(async ({ name, port }) => {
       supervise(
@@ -194,20 +219,24 @@ async function main() {
     }),
   );
 
+  if (stopping) return;
   supervise(
     'gateway',
     node(join('gateway', 'dist', 'main.js'), {
       ...shared,
       PORT: String(gatewayPort),
       SUBGRAPH_URLS: services.map(({ name, port }) => `${name}=http://127.0.0.1:${port}/graphql`).join(','),
-      NODE_OPTIONS: [process.env.NODE_OPTIONS, gatewayNodeOptions()].filter(Boolean).join(' '),
+      // The gateway's heap setting, unless you chose one yourself.
+      NODE_OPTIONS: /--max-old-space-size/.test(process.env.NODE_OPTIONS ?? '')
+        ? process.env.NODE_OPTIONS
+        : [process.env.NODE_OPTIONS, gatewayNodeOptions()].filter(Boolean).join(' '),
     }),
   );
   await waitReady('gateway', gatewayPort);
   if (stopping) return;
 
   say(`gateway ready at http://localhost:${gatewayPort}/graphql (Apollo Sandbox in a browser there)`);
-  if (admin) say(`admin created: ${admin.email} / ${admin.password} (shown once; change it with changePassword)`);
+  if (admin) announceAdmin();
   else if (process.env.ADMIN_EMAIL) say(`admin: ${process.env.ADMIN_EMAIL} (ADMIN_PASSWORD from your environment)`);
   else say('admin: made on the first start, when its password was printed');
   say('press Ctrl-C to stop');

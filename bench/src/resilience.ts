@@ -25,13 +25,18 @@ async function main() {
   });
   let output = '';
   const stamps: Array<[number, string]> = [];
-  const read = (chunk: Buffer) => {
-    output += chunk;
-    for (const line of String(chunk).split('\n'))
-      if (line.startsWith('[switchyard]')) stamps.push([performance.now(), line]);
+  // Whole lines only, per stream: a line can arrive split across two chunks.
+  const reader = () => {
+    let partial = '';
+    return (chunk: Buffer) => {
+      output += chunk;
+      const lines = (partial + String(chunk)).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (line.startsWith('[switchyard]')) stamps.push([performance.now(), line]);
+    };
   };
-  stack.stdout!.on('data', read);
-  stack.stderr!.on('data', read);
+  stack.stdout!.on('data', reader());
+  stack.stderr!.on('data', reader());
   try {
     await waitFor(async () => output.includes('press Ctrl-C to stop'), 120_000, 'npm start ready');
     const client = new GraphQLClient(`http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`);

@@ -179,7 +179,7 @@ it('supervises: a killed subgraph or database comes back while the rest serves; 
     );
     for (let i = 0; i < 20; i++)
       expect(await me.data('{ me { email } }')).toEqual({ me: { email: 'supervised@example.com' } });
-    await waitFor(async () => startsOf(running.output(), 'sessions') === 2 || undefined, 30_000, 'sessions restarted');
+    await waitFor(async () => startsOf(running.output(), 'sessions') >= 2 || undefined, 30_000, 'sessions restarted');
     await waitFor(
       async () => !(await me.request(WITH_SESSIONS)).errors || undefined,
       30_000,
@@ -216,4 +216,4 @@ it('supervises: a killed subgraph or database comes back while the rest serves; 
   for (const port of Object.values(env).filter((value) => /^\d+$/.test(value))) {
     await waitFor(() => portFree(port), 30_000, `port ${port} free`);
   }
-});
+}, 300_000);

@@ -270,3 +270,18 @@ it("an oversized WebSocket frame closes that socket with 1009, logged as the cli
   // The gateway still serves sockets.
   expect(await overSocket(run.gateway.url, { query: '{ __typename }' })).toEqual({ data: { __typename: 'Query' } });
 });
+
+it("a batch field's rows are still held to sizes and depth: deep nesting is BAD_USER_INPUT, even with an Idempotency-Key", async () => {
+  const depth = 10_000;
+  const response = await fetch(run.gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': 'deep-rows' },
+    body: `{"query": "mutation($r: [ReadingInput!]!) { ingestReadings(readings: $r, batchId: \\"b\\") { __typename } }", "variables": {"r": ${'['.repeat(depth)}${']'.repeat(depth)}}}`,
+  });
+  expect(response.status).toBe(400);
+  const body = (await response.json()) as Answer['body'];
+  expect(body.errors![0]!.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: expect.stringMatching(/^\$r(\.0)+$/),
+  });
+});

@@ -70,8 +70,12 @@ export function isClientError(code: unknown): boolean {
 
 /** Driver and PostgreSQL codes of a database that cannot be reached or is going away (class 08, 57P0x, 53300). */
 const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|08\w{3}|57P0[1-3]|53300)$/;
-/** PostgreSQL's data exceptions (class 22): a value the caller gave that the column cannot take. */
-const BAD_VALUE = /^22\w{3}$/;
+/**
+ * PostgreSQL's data exceptions that a caller's value causes: not a valid representation (an id
+ * that is not a UUID), out of range, a bad date, a character the encoding refuses (NUL), too long.
+ * Others of class 22 (a division by zero, say) are our bugs and stay internal errors.
+ */
+const BAD_VALUE = /^(22P02|22003|22007|22008|22021|22P05|22001)$/;
 
 /** An error and those it wraps: GraphQL's originalError, MikroORM's and pg's causes. */
 function* causes(error: unknown): Generator<Record<string, unknown>> {
@@ -94,7 +98,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /** Whether PostgreSQL refused a value the caller gave (an id that is not a UUID, a number out of range). */
-function isBadValue(error: unknown): boolean {
+export function isBadValue(error: unknown): boolean {
   for (const { code } of causes(error)) if (typeof code === 'string' && BAD_VALUE.test(code)) return true;
   return false;
 }

@@ -28,9 +28,10 @@ export const MAX_INPUT_DEPTH = 64;
  * document's arguments and in the variables is checked, object keys of JSON values included,
  * with a BAD_USER_INPUT (HTTP 400) naming where it was (`filter.text`, `$report.raw.name`).
  *
- * Given the schema, the rows of a batch field are left to the field: one that answers with
- * `rejected { index field reason }` (importSessions, ingestReadings) reports a bad string as a
- * rejected row and stores the rest, as its contract says; its other arguments are checked here.
+ * Given the schema, the content of a batch field's rows is left to the field: one that answers
+ * with `rejected { index field reason }` (importSessions, ingestReadings) promises to report a bad
+ * row by its index and store the rest, so a NUL or a lone surrogate there is its to refuse; sizes
+ * and depth are still checked here, and its other arguments fully.
  */
 export function checkInputStrings(
   document: DocumentNode,
@@ -38,57 +39,55 @@ export function checkInputStrings(
   maxLength = MAX_STRING_LENGTH,
   schema?: GraphQLSchema,
 ): void {
-  const check = (text: string, field: string) => {
-    const problem = text.includes('\0')
-      ? 'must not contain a NUL character'
-      : !text.isWellFormed()
-        ? 'must be valid Unicode (it has a lone surrogate)'
-        : text.length > maxLength
-          ? `must be at most ${maxLength} characters`
-          : undefined;
+  /** `rows`: inside a batch field's rows, whose content the field reports row by row; only sizes here. */
+  const check = (text: string, field: string, rows: boolean) => {
+    const problem =
+      !rows && text.includes('\0')
+        ? 'must not contain a NUL character'
+        : !rows && !text.isWellFormed()
+          ? 'must be valid Unicode (it has a lone surrogate)'
+          : text.length > maxLength
+            ? `must be at most ${maxLength} characters`
+            : undefined;
     if (problem) throw new BadUserInputError(field, problem, { http: { status: 400 } });
   };
-  const literal = (value: ValueNode, field: string): void => {
-    if (value.kind === Kind.STRING) check(value.value, field);
-    else if (value.kind === Kind.LIST) value.values.forEach((item, i) => literal(item, `${field}.${i}`));
+  const literal = (value: ValueNode, field: string, rows: boolean): void => {
+    if (value.kind === Kind.STRING) check(value.value, field, rows);
+    else if (value.kind === Kind.LIST) value.values.forEach((item, i) => literal(item, `${field}.${i}`, rows));
     else if (value.kind === Kind.OBJECT) {
       for (const entry of value.fields) {
-        check(entry.name.value, field);
-        literal(entry.value, `${field}.${entry.name.value}`);
+        check(entry.name.value, field, rows);
+        literal(entry.value, `${field}.${entry.name.value}`, rows);
       }
     }
   };
-  const variable = (value: unknown, field: string, depth: number): void => {
+  const variable = (value: unknown, field: string, depth: number, rows: boolean): void => {
     if (depth > MAX_INPUT_DEPTH)
       throw new BadUserInputError(field, `must not nest deeper than ${MAX_INPUT_DEPTH} levels`, {
         http: { status: 400 },
       });
-    if (typeof value === 'string') check(value, field);
-    else if (Array.isArray(value)) value.forEach((item, i) => variable(item, `${field}.${i}`, depth + 1));
+    if (typeof value === 'string') check(value, field, rows);
+    else if (Array.isArray(value)) value.forEach((item, i) => variable(item, `${field}.${i}`, depth + 1, rows));
     else if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) {
-        check(key, field);
-        variable(item, `${field}.${key}`, depth + 1);
+        check(key, field, rows);
+        variable(item, `${field}.${key}`, depth + 1, rows);
       }
     }
   };
-  const rowChecked = new Set<string>();
+  const rowVariables = new Set<string>();
   const typeInfo = schema ? new TypeInfo(schema) : undefined;
   const onArgument = {
     Argument: (node: ArgumentNode) => {
       const field = typeInfo?.getFieldDef();
-      if (field && reportsRejectedRows(field) && isListArgument(typeInfo!)) {
-        if (node.value.kind === Kind.VARIABLE) rowChecked.add(node.value.name.value);
-        return false;
-      }
-      literal(node.value, node.name.value);
-      return undefined;
+      const rows = field !== undefined && field !== null && reportsRejectedRows(field) && isListArgument(typeInfo!);
+      if (rows && node.value.kind === Kind.VARIABLE) rowVariables.add(node.value.name.value);
+      literal(node.value, node.name.value, rows);
+      return false;
     },
   };
   visit(document, typeInfo ? visitWithTypeInfo(typeInfo, onArgument) : onArgument);
-  for (const [name, value] of Object.entries(variables ?? {})) {
-    if (!rowChecked.has(name)) variable(value, `$${name}`, 0);
-  }
+  for (const [name, value] of Object.entries(variables ?? {})) variable(value, `$${name}`, 0, rowVariables.has(name));
 }
 
 /** A batch field: its answer has `rejected`, a list of rows with an `index` and a `reason`. */

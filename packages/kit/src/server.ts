@@ -15,7 +15,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import type { ServerOptions as WsOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { errorCode, formatError, isClientError } from './errors.js';
+import { errorCode, formatError, isBadValue, isClientError } from './errors.js';
 import { inputStringsPlugin } from './input-strings.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -133,10 +133,11 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
           : error instanceof Error
             ? new GraphQLError(error.message, { originalError: error }).toJSON()
             : (error as GraphQLFormattedError);
-      const code = errorCode(formatted);
+      // The original error, so a database that is down or refused a value is classified as over HTTP.
+      const code = errorCode(error);
       metrics.errors.inc({ code });
       if (!isClientError(code)) logger.error({ err: error, path: formatted.path }, 'unexpected error over WebSocket');
-      return format(formatted);
+      return format(formatted, error);
     });
   let wsCleanup: { dispose(): void | Promise<void> } | undefined;
   let wsServer: WebSocketServer | undefined;
@@ -384,6 +385,12 @@ function observabilityPlugin<C extends RequestContext>(metrics: Metrics): Apollo
             } else if (code === 'UNAVAILABLE') {
               // Not the caller's doing and not a bug: a dependency down, worth a line for whoever runs us.
               contextValue.log?.warn({ err: error.originalError ?? error, path: error.path }, 'dependency unavailable');
+            } else if (isBadValue(error)) {
+              // The caller's value, but one our own checks let through to the database.
+              contextValue.log?.warn(
+                { err: error.originalError ?? error, path: error.path },
+                'value refused by the database',
+              );
             }
           }
         },

@@ -28,7 +28,10 @@ export async function tcpProxy(target: { host: string; port: number }): Promise<
       }
       client.pipe(upstream).pipe(client);
     });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
     port = (server.address() as AddressInfo).port;
   };
   const cut = async () => {

@@ -1,5 +1,14 @@
 import { GraphQLError } from 'graphql';
-import { debugErrors, decodeCursor, encodeCursor, formatError, keysetAfter, pageSize, toPage } from '../index.js';
+import {
+  debugErrors,
+  decodeCursor,
+  encodeCursor,
+  errorCode,
+  formatError,
+  keysetAfter,
+  pageSize,
+  toPage,
+} from '../index.js';
 
 describe('paging', () => {
   it('round-trips cursors and refuses foreign ones with BAD_USER_INPUT on "after"', () => {
@@ -75,6 +84,25 @@ describe('formatError', () => {
     ).toEqual({
       message: 'provided sha does not match query',
       extensions: { code: 'BAD_REQUEST' },
+    });
+  });
+
+  it("calls a value PostgreSQL refuses the caller's mistake, and its own arithmetic failures internal errors", () => {
+    const refused = (code: string) =>
+      new GraphQLError('boom', { originalError: Object.assign(new Error('x'), { cause: { code } }) });
+    expect(errorCode(refused('22P02'))).toBe('BAD_USER_INPUT');
+    expect(errorCode(refused('22021'))).toBe('BAD_USER_INPUT');
+    expect(errorCode(refused('22012'))).toBe('INTERNAL_SERVER_ERROR');
+    expect(errorCode(refused('ECONNREFUSED'))).toBe('UNAVAILABLE');
+    expect(
+      formatError({ debug: false })(
+        { message: 'invalid input syntax for type uuid: "x"', path: ['alerts'] },
+        refused('22P02'),
+      ),
+    ).toEqual({
+      message: 'alerts: an argument has a value this field cannot take (an id that is not one, a number out of range)',
+      path: ['alerts'],
+      extensions: { code: 'BAD_USER_INPUT', field: 'alerts' },
     });
   });
 
