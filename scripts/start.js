@@ -41,7 +41,7 @@ function prefixLines(name, stream, out) {
  * if this process dies, and so it can hand over what must not go through logs); an exit that was
  * not asked for is logged, counted and followed by a new start after the backoff.
  */
-function supervise(name, spawnIt, { onMessage, onStart } = {}) {
+function supervise(name, spawnIt, { onMessage } = {}) {
   if (stopping) return undefined;
   const entry = { name, child: undefined, restarts: 0, delay: FIRST_DELAY_MS, timer: undefined };
   const start = () => {
@@ -60,9 +60,7 @@ function supervise(name, spawnIt, { onMessage, onStart } = {}) {
         `${name} exited (${signal ?? code}); restart ${entry.restarts} in ${(entry.delay / 1000).toFixed(1)} s, the others keep serving`,
       );
       entry.timer = setTimeout(() => {
-        if (stopping) return;
-        start();
-        onStart?.();
+        if (!stopping) start();
       }, entry.delay);
       entry.delay = Math.min(entry.delay * 2, MAX_DELAY_MS);
     });
