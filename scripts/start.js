@@ -74,7 +74,9 @@ function supervise(name, spawnIt, { onMessage } = {}) {
 function serviceEnv(env) {
   // One port can serve one process's /metrics; under npm start each serves its own on its port.
   const { METRICS_PORT: _one, ...inherited } = process.env;
-  return { ...inherited, ...env };
+  // V8's compiled code cached on disk: a restarted service loads its modules sooner.
+  const compileCache = { NODE_COMPILE_CACHE: join(root, 'node_modules', '.cache', 'node-compile') };
+  return { ...compileCache, ...inherited, ...env };
 }
 
 function node(script, env) {

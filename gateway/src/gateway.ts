@@ -8,6 +8,7 @@ import {
   createMetrics,
   debugErrors,
   type Logger,
+  migrationsIn,
   openDatabase,
   pingDatabase,
   resolveJwtSecret,
@@ -18,7 +19,6 @@ import { callerKey, type GatewayContext, gatewayContext } from './context.js';
 import { SubgraphDataSource, subgraphMetrics } from './datasource.js';
 import { FederatedWebSocket } from './federated-ws.js';
 import { idempotencyPlugin } from './idempotency.js';
-import { Migration20261123500000 } from './migrations/Migration20261123500000.js';
 import { checkCost, costLimitPlugin, limitRequests, operationLimits, parseLimits, RateLimit } from './limits.js';
 import type { GatewayEnv } from './env.js';
 import { operationResolutionPlugin, subscriptionRuleGuard } from './operation.js';
@@ -42,7 +42,7 @@ export async function startGateway(
     url: env.DATABASE_URL,
     schema: 'gateway',
     entities: [],
-    migrations: [{ name: 'Migration20261123500000', class: Migration20261123500000 }],
+    migrations: migrationsIn(['Migration20261123500000'], (name) => import(`./migrations/${name}.js`)),
     logger,
   });
   const sources = new Map<string, SubgraphDataSource>();

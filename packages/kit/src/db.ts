@@ -7,12 +7,39 @@ import type { Logger } from './logger.js';
 
 export type Orm = MikroORM<PostgreSqlDriver>;
 
+/**
+ * A service's migrations by name, in order. Their classes (and `@mikro-orm/migrations`, a few
+ * hundred modules) are loaded only when one must run, so a restart on a migrated database skips them.
+ */
+export interface Migrations {
+  names: readonly string[];
+  load(name: string): Promise<MigrationObject['class']>;
+}
+
+/**
+ * The migrations in a service's `migrations/` folder: `load` imports one file, which exports a
+ * class of the same name, e.g. `migrationsIn(['Migration2026...'], (n) => import(`./migrations/${n}.js`))`.
+ */
+export function migrationsIn(
+  names: readonly string[],
+  load: (name: string) => Promise<Record<string, unknown>>,
+): Migrations {
+  return {
+    names,
+    async load(name) {
+      const found = (await load(name))[name];
+      if (typeof found !== 'function') throw new Error(`migration ${name} does not export a class named ${name}`);
+      return found as MigrationObject['class'];
+    },
+  };
+}
+
 export interface DatabaseOptions {
   url: string;
   /** The Postgres schema the service owns; its tables and migration history live there. */
   schema: string;
   entities: NonNullable<Options['entities']>;
-  migrations: MigrationObject[];
+  migrations: Migrations;
   logger?: Logger;
   /** Counts every SQL statement sent (exposed as `db_queries_total`). */
   queryCounter?: Counter;
@@ -31,15 +58,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
   return orm;
 }
 
-function init(options: DatabaseOptions, migrator?: typeof Migrator): Promise<Orm> {
+function init(
+  options: DatabaseOptions,
+  migrator?: { extension: typeof Migrator; list: MigrationObject[] },
+): Promise<Orm> {
   return MikroORM.init<PostgreSqlDriver>({
     driver: PostgreSqlDriver,
     clientUrl: options.url,
     schema: options.schema,
     entities: options.entities,
-    extensions: migrator ? [migrator] : [],
+    extensions: migrator ? [migrator.extension] : [],
     migrations: {
-      migrationsList: options.migrations,
+      migrationsList: migrator?.list ?? [],
       tableName: 'mikro_orm_migrations',
       transactional: true,
       allOrNothing: true,
@@ -74,7 +104,9 @@ async function migrate(options: DatabaseOptions): Promise<void> {
     await lock.query(`/* ensureSchema */ create schema if not exists "${options.schema}"`);
     if (await allApplied(lock, options)) return;
     const { Migrator } = await import('@mikro-orm/migrations');
-    const orm = await init(options, Migrator);
+    const { names, load } = options.migrations;
+    const list = await Promise.all(names.map(async (name) => ({ name, class: await load(name) })));
+    const orm = await init(options, { extension: Migrator, list });
     try {
       const applied = await orm.getMigrator().up();
       if (applied.length) options.logger?.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
@@ -93,7 +125,7 @@ async function allApplied(client: pg.Client, options: DatabaseOptions): Promise<
   if (!found[0]?.name) return false;
   const { rows } = await client.query<{ name: string }>(`/* appliedMigrations */ select name from ${table}`);
   const applied = new Set(rows.map((row) => row.name));
-  return options.migrations.every((migration) => applied.has(migration.name));
+  return options.migrations.names.every((name) => applied.has(name));
 }
 
 /** Readiness probe: the database answers. */

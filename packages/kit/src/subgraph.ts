@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { MigrationObject, Options } from '@mikro-orm/core';
+import type { Options } from '@mikro-orm/core';
 import type { Express } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import { Auth, type AuthContext, resolveJwtSecret, type TokenChecks } from './auth.js';
-import { openDatabase, type Orm, pingDatabase } from './db.js';
+import { type Migrations, openDatabase, type Orm, pingDatabase } from './db.js';
 import { createEventBus, type EventBus } from './events.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { commonEnv, debugErrors, loadEnv, type z } from './env.js';
@@ -47,7 +47,7 @@ export interface SubgraphDefinition<C extends SubgraphContext> {
   /** Service name, and the Postgres schema it owns. */
   name: string;
   entities: NonNullable<Options['entities']>;
-  migrations: MigrationObject[];
+  migrations: Migrations;
   schema: () => Promise<GraphQLSchema>;
   /** Adds the subgraph's own parts (DataLoaders...) to the base context of a request. */
   context: (base: SubgraphContext, auth: Auth) => C;

@@ -1,8 +1,7 @@
-import { defineTask, JobQueue, type Logger, type Service, startSubgraph, z } from '@switchyard/kit';
+import { defineTask, JobQueue, type Logger, migrationsIn, type Service, startSubgraph, z } from '@switchyard/kit';
 import { tokenChecks } from '@switchyard/users/auth';
 import type { CleanupEnv } from './env.js';
 import { CLEANUP_JOBS } from './jobs/index.js';
-import { Migration20261123400000 } from './migrations/Migration20261123400000.js';
 import type { CleanupContext } from './run/run.resolver.js';
 import { CleanupRunner } from './run/runner.js';
 import { buildCleanupSchema } from './schema.js';
@@ -14,7 +13,7 @@ export function startCleanup(env: CleanupEnv & { DATABASE_URL: string }, logger?
     {
       name: 'cleanup',
       entities: [],
-      migrations: [{ name: 'Migration20261123400000', class: Migration20261123400000 }],
+      migrations: migrationsIn(['Migration20261123400000'], (name) => import(`./migrations/${name}.js`)),
       schema: buildCleanupSchema,
       context: (base): CleanupContext => ({ ...base, runNow: (job) => runner!.run(CLEANUP_JOBS[job], 'ADMIN') }),
       tokenChecks,

@@ -1,13 +1,17 @@
 import { join } from 'node:path';
-import { Auth, isAdmin, type Logger, resolveJwtSecret, type Service, startSubgraph } from '@switchyard/kit';
+import {
+  Auth,
+  isAdmin,
+  type Logger,
+  migrationsIn,
+  resolveJwtSecret,
+  type Service,
+  startSubgraph,
+} from '@switchyard/kit';
 import { tokenChecks } from '@switchyard/users/auth';
 import { Collector } from './collector/collector.js';
 import { ingestionContext } from './context.js';
 import type { IngestionEnv, ProviderName } from './env.js';
-import { Migration20261123300000 } from './migrations/Migration20261123300000.js';
-import { Migration20261123310000 } from './migrations/Migration20261123310000.js';
-import { Migration20261123320000 } from './migrations/Migration20261123320000.js';
-import { Migration20261123330000 } from './migrations/Migration20261123330000.js';
 import { Mailer } from './email/mailer.js';
 import { ReadingStream } from './mqtt/stream.js';
 import type { PriceProvider } from './providers/provider.js';
@@ -35,12 +39,10 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
     {
       name: 'ingestion',
       entities: [],
-      migrations: [
-        { name: 'Migration20261123300000', class: Migration20261123300000 },
-        { name: 'Migration20261123310000', class: Migration20261123310000 },
-        { name: 'Migration20261123320000', class: Migration20261123320000 },
-        { name: 'Migration20261123330000', class: Migration20261123330000 },
-      ],
+      migrations: migrationsIn(
+        ['Migration20261123300000', 'Migration20261123310000', 'Migration20261123320000', 'Migration20261123330000'],
+        (name) => import(`./migrations/${name}.js`),
+      ),
       schema: buildIngestionSchema,
       context: ingestionContext(() => collector!),
       tokenChecks,

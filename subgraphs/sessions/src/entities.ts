@@ -1,6 +1,6 @@
-import { Migration20261123100000 } from './migrations/Migration20261123100000.js';
+import { migrationsIn } from '@switchyard/kit';
 import { Session } from './session/session.entity.js';
 
 export const entities = [Session];
 
-export const migrations = [{ name: 'Migration20261123100000', class: Migration20261123100000 }];
+export const migrations = migrationsIn(['Migration20261123100000'], (name) => import(`./migrations/${name}.js`));

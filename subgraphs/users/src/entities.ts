@@ -1,11 +1,11 @@
+import { migrationsIn } from '@switchyard/kit';
 import { Alert } from './alert/alert.entity.js';
 import { Price } from './ticker/price.entity.js';
 import { Ticker } from './ticker/ticker.entity.js';
 import { ApiToken } from './token/api-token.entity.js';
 import { User } from './user/user.entity.js';
 import { Watch } from './watch/watch.entity.js';
-import { Migration20261123000000 } from './migrations/Migration20261123000000.js';
 
 export const entities = [User, Ticker, Price, Watch, Alert, ApiToken];
 
-export const migrations = [{ name: 'Migration20261123000000', class: Migration20261123000000 }];
+export const migrations = migrationsIn(['Migration20261123000000'], (name) => import(`./migrations/${name}.js`));
