@@ -14,7 +14,9 @@ const swc = [
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  // jose ships ES modules only; the tests run as CommonJS, so it is compiled like our sources.
+  transform: { '^.+\\.ts$': swc, '/node_modules/jose/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: {
     // Sources import siblings as './x.js' (Node ESM-style); jest resolves them to the .ts files.
     '^(\\.{1,2}/.*)\\.js$': '$1',

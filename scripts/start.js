@@ -12,7 +12,7 @@ const { parse } = require('yaml');
 
 const root = resolve(__dirname, '..');
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
-const { resolveJwtSecret } = require('../packages/kit/dist/index.js');
+const { gatewaySigningKey, publicHalf } = require('../packages/kit/dist/index.js');
 const { gatewayNodeOptions } = require('../gateway/dist/node-options.js');
 
 /** Restart backoff: the first after 0.1 s, doubling to 30 s; a process up for a minute starts over. */
@@ -202,7 +202,15 @@ async function main() {
       });
     });
   }
-  const shared = { ...env, DATABASE_URL: databaseUrl, JWT_SECRET: resolveJwtSecret({ ...process.env, ...env }) };
+  // The gateway signs who is calling; the subgraphs hold only its public key.
+  const gatewayKey = await gatewaySigningKey({ ...process.env, ...env });
+  const usersPort = services.find(({ name }) => name === 'users')?.port;
+  const shared = {
+    ...env,
+    DATABASE_URL: databaseUrl,
+    GATEWAY_PUBLIC_KEYS: JSON.stringify(publicHalf(gatewayKey)),
+    ...(usersPort && !process.env.USERS_URL && { USERS_URL: `http://127.0.0.1:${usersPort}` }),
+  };
 
   await Promise.all(
     services.map(async ({ name, port }) => {
@@ -225,6 +233,7 @@ async function main() {
     node(join('gateway', 'dist', 'main.js'), {
       ...shared,
       PORT: String(gatewayPort),
+      GATEWAY_SIGNING_KEY: JSON.stringify(gatewayKey),
       SUBGRAPH_URLS: services.map(({ name, port }) => `${name}=http://127.0.0.1:${port}/graphql`).join(','),
       // The gateway's heap setting, unless you chose one yourself.
       NODE_OPTIONS: /--max-old-space-size/.test(process.env.NODE_OPTIONS ?? '')

@@ -8,10 +8,10 @@
 // stock,switchyard,switchyard-traced; BENCH_NODE_ARGS adds node flags to the contenders (e.g.
 // "--cpu-prof --cpu-prof-dir=/tmp/prof"). The gateway's idempotency keys need PostgreSQL:
 // BENCH_DATABASE_URL's server, else an embedded one.
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateSigningKey } from '@switchyard/kit';
 import { freePort } from '@switchyard/testing';
 import { startNode, stopAll } from './federation/children.js';
 import { contenders, type Setup } from './federation/contenders.js';
@@ -77,7 +77,7 @@ async function main() {
   const setup: Setup = {
     supergraphFile,
     databaseUrl: db?.url ?? '',
-    jwtSecret: randomBytes(32).toString('hex'),
+    gatewayKey: JSON.stringify((await generateSigningKey()).privateJwk),
     traceSinkUrl: sink.url,
     nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
   };

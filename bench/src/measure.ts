@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startEmbeddedPostgres } from '@switchyard/kit';
+import { generateSigningKey, startEmbeddedPostgres } from '@switchyard/kit';
 import { type RunningStack, startAll } from '@switchyard/stack';
 import { freePort } from '@switchyard/testing';
 import pg from 'pg';
@@ -71,7 +71,7 @@ export async function benchStack(name: string): Promise<{
   const admin = { email: 'bench-admin@switchyard.local', password: randomBytes(12).toString('hex') };
   const stack = await startAll({
     databaseUrl: db.url,
-    jwtSecret: randomBytes(32).toString('hex'),
+    gatewayKey: await generateSigningKey(),
     admin,
     gateway: { RATE_LIMIT: '1000000000' },
   });

@@ -1,13 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Auth, RequestContext, RequestInfo } from '@switchyard/kit';
+import type { AuthContext, CallerVerifier, RequestContext, RequestInfo } from '@switchyard/kit';
 
 export interface GatewayContext extends RequestContext {
-  authorization?: string;
+  /** The caller, confirmed once for this request (subgraphs get it as a signed assertion). */
+  auth: AuthContext;
   /** Where the caller reached us, so subgraphs can build public URLs. */
   forwardedHost?: string;
   forwardedProto: string;
-  /** Who is calling, for limits: `user:<id>`, `token:<id>` (signature checked) or `ip:<address>`. */
+  /** Who is calling, for limits: `user:<id>`, `token:<id>` (confirmed) or `ip:<address>`. */
   caller: string;
+  /** The caller's Authorization header, for confirming a long subscription's caller again. */
+  authorization?: string;
   /** Mutation requests sent to subgraphs, and those refused at connect (so never run). */
   mutations: { sent: number; refused: number };
 }
@@ -19,24 +22,39 @@ const last = (value: string | string[] | undefined) =>
   (Array.isArray(value) ? value.at(-1) : value)?.split(',').at(-1)?.trim();
 
 /**
- * The caller's key for limits and idempotency; a forwarded address counts only behind a trusted
- * proxy (one hop: the address it appended).
+ * Confirms a request's caller once (rate limits run before GraphQL, the context after: both ask
+ * for the same headers object) and keys them for limits and idempotency; a forwarded address
+ * counts only behind a trusted proxy (one hop: the address it appended).
  */
-export function callerKey(auth: Auth, trustProxy: boolean) {
-  return (headers: IncomingHttpHeaders, remoteAddress: string | undefined): string =>
-    auth.callerOf(headers.authorization) ??
-    `ip:${(trustProxy && last(headers['x-forwarded-for'])) || remoteAddress || 'unknown'}`;
+export function callers(verifier: CallerVerifier, trustProxy: boolean) {
+  const confirmed = new WeakMap<IncomingHttpHeaders, Promise<AuthContext>>();
+  const confirm = (headers: IncomingHttpHeaders) => {
+    let auth = confirmed.get(headers);
+    if (!auth) {
+      auth = verifier.verify(headers.authorization);
+      confirmed.set(headers, auth);
+    }
+    return auth;
+  };
+  const key = async (headers: IncomingHttpHeaders, remoteAddress: string | undefined): Promise<string> => {
+    const { viewer } = await confirm(headers);
+    if (viewer) return `${viewer.kind}:${viewer.id}`;
+    return `ip:${(trustProxy && last(headers['x-forwarded-for'])) || remoteAddress || 'unknown'}`;
+  };
+  return { confirm, key };
 }
+export type Callers = ReturnType<typeof callers>;
 
 /** Forwarded headers from the caller count only behind a trusted proxy (TRUST_PROXY). */
-export function gatewayContext(trustProxy: boolean, caller: ReturnType<typeof callerKey>) {
+export function gatewayContext(trustProxy: boolean, callersOf: Callers) {
   return async ({ headers, remoteAddress, requestId, log }: RequestInfo): Promise<GatewayContext> => ({
     requestId,
     log,
+    auth: await callersOf.confirm(headers),
     authorization: headers.authorization,
     forwardedHost: (trustProxy && first(headers['x-forwarded-host'])) || headers.host,
     forwardedProto: (trustProxy && first(headers['x-forwarded-proto'])) || 'http',
-    caller: caller(headers, remoteAddress),
+    caller: await callersOf.key(headers, remoteAddress),
     mutations: { sent: 0, refused: 0 },
   });
 }

@@ -1,4 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { type AssertionSigner, VIEWER_HEADER } from '@switchyard/kit';
 import { GraphQLError } from 'graphql';
 import { Counter, type Registry } from 'prom-client';
 import type { GatewayContext } from './context.js';
@@ -37,8 +38,9 @@ export type SubgraphMetrics = ReturnType<typeof subgraphMetrics>;
 const HEALTH_CHECK = JSON.stringify({ query: 'query __ApolloServiceHealthCheck__ { __typename }' });
 
 /**
- * How the gateway reaches one subgraph. It forwards the caller's credentials and request id
- * (every subgraph verifies the token itself), sends each distinct entity representation once,
+ * How the gateway reaches one subgraph. It tells the subgraph who is calling in a viewer
+ * assertion signed by the gateway (the caller's own token never leaves the gateway), forwards
+ * the request id, sends each distinct entity representation once,
  * lets identical query fetches that are in flight at the same time share one request, and turns
  * a subgraph that cannot be reached in time into UNAVAILABLE errors on its own fields.
  */
@@ -56,6 +58,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     readonly url: string,
     private readonly options: SubgraphClientOptions,
     metrics: SubgraphMetrics,
+    private readonly assertions: AssertionSigner,
   ) {
     this.client = new SubgraphClient(url, options, () => this.count.retried.inc());
     const fetches = (outcome: string) => metrics.fetches.labels({ subgraph: name, outcome });
@@ -86,9 +89,10 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
 
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     for (const [name, value] of request.http?.headers ?? []) headers[name] = value;
+    // Composition's and health checks' own fetches carry no caller: an anonymous assertion.
+    headers[VIEWER_HEADER] = await this.assertions.sign(context?.auth ?? { viewer: null }, this.name);
     if (context?.requestId) {
       headers['x-request-id'] = context.requestId;
-      if (context.authorization) headers.authorization = context.authorization;
       if (context.forwardedHost) headers['x-forwarded-host'] = context.forwardedHost;
       if (context.forwardedProto) headers['x-forwarded-proto'] = context.forwardedProto;
     }
@@ -120,7 +124,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
    * executor will merge into.
    */
   private shared(body: string, headers: Record<string, string>): Promise<SubgraphAnswer> {
-    const key = `${headers.authorization ?? ''}\n${headers['x-forwarded-host'] ?? ''}\n${headers['x-forwarded-proto'] ?? ''}\n${body}`;
+    const key = `${headers[VIEWER_HEADER] ?? ''}\n${headers['x-forwarded-host'] ?? ''}\n${headers['x-forwarded-proto'] ?? ''}\n${body}`;
     let pending = this.inFlight.get(key);
     if (pending) {
       this.count.shared.inc();
@@ -162,7 +166,12 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
 
   /** Resolves when the subgraph answers a trivial query, as @apollo/gateway's health check asks it. */
   async healthCheck(): Promise<void> {
-    const answer = await this.client.send(HEALTH_CHECK, { 'content-type': 'application/json' }, 'reset');
+    const viewer = await this.assertions.sign({ viewer: null }, this.name);
+    const answer = await this.client.send(
+      HEALTH_CHECK,
+      { 'content-type': 'application/json', [VIEWER_HEADER]: viewer },
+      'reset',
+    );
     const response = this.parse(answer);
     if (response.errors?.length || !response.data) throw new Error(`the ${this.name} subgraph answered with errors`);
   }

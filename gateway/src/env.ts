@@ -1,4 +1,4 @@
-import { commonEnv, flag, MAX_STRING_LENGTH, z } from '@switchyard/kit';
+import { commonEnv, confirmerEnv, flag, MAX_STRING_LENGTH, z } from '@switchyard/kit';
 import { parseRoutes } from './routes.js';
 
 const count = z.coerce.number().int().min(1);
@@ -57,8 +57,16 @@ export const gatewayEnv = {
   INTROSPECT_POLL_MS: z.coerce.number().int().min(0).default(10000),
   SANDBOX: flag.optional(),
   INTROSPECTION: flag.optional(),
-  /** Identifies callers (for rate limits) by their token's signature; unset in dev: DATA_DIR/jwt-secret. */
-  JWT_SECRET: commonEnv.JWT_SECRET,
+  /**
+   * The gateway's private Ed25519 JWK (JSON), which signs the viewer assertions subgraphs trust;
+   * required in production (`npm run keys` makes one), made under DATA_DIR in development.
+   */
+  GATEWAY_SIGNING_KEY: z.string().optional(),
+  /** The users service, which issues tokens; unset: the users subgraph's URL. */
+  USERS_URL: confirmerEnv.USERS_URL.removeDefault().optional(),
+  AUTH_CACHE_SEC: confirmerEnv.AUTH_CACHE_SEC,
+  /** Seconds between confirmations of a subscriber's token (a change to their session ends it at once). */
+  SUBSCRIPTION_RECHECK_SEC: z.coerce.number().min(0.1).default(60),
   DATA_DIR: commonEnv.DATA_DIR,
   /** Idempotency keys live here (schema `gateway`); unset: embedded PostgreSQL under DATA_DIR. */
   DATABASE_URL: commonEnv.DATABASE_URL,

@@ -2,7 +2,17 @@ import { operationFromDocument, type Schema, Supergraph } from '@apollo/federati
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
 import { type FetchNode, type QueryPlan, QueryPlanner } from '@apollo/query-planner';
 import type { IncomingHttpHeaders } from 'node:http';
-import { checkInputStrings, type Logger, pushIterator, socketCaller } from '@switchyard/kit';
+import {
+  type AssertionSigner,
+  type CallerVerifier,
+  checkInputStrings,
+  type Logger,
+  pushIterator,
+  socketCaller,
+  UnauthenticatedError,
+  VIEWER_HEADER,
+  type Viewer,
+} from '@switchyard/kit';
 import {
   type DocumentNode,
   type ExecutionArgs,
@@ -52,7 +62,15 @@ export interface WebSocketLimits {
   parseOptions: ParseOptions;
   /** Throws when the caller on this socket has spent their rate. */
   spend: (caller: { headers: IncomingHttpHeaders; remoteAddress?: string }) => Promise<void>;
+  /** Signs the viewer assertion each upstream subscription carries. */
+  assertions: AssertionSigner;
+  /** Confirms a subscriber's token again: on every change to their session, and every `recheckMs`. */
+  verifier: CallerVerifier;
+  recheckMs: number;
 }
+
+const sameViewer = (a: Viewer, b: Viewer | null) =>
+  a.id === b?.id && a.kind === b.kind && a.role === b.role && a.scopes.join() === b.scopes.join();
 
 /** The plan's stand-in for the subgraph that produced an event: it answers with the event. */
 const EVENT_SOURCE = '__event';
@@ -246,10 +264,10 @@ export class FederatedWebSocket {
     const client = createClient({
       url: source.url.replace(/^http/, 'ws'),
       webSocketImpl: TimedWebSocket,
-      connectionParams: {
-        ...(ctx.authorization && { authorization: ctx.authorization }),
+      connectionParams: async () => ({
+        [VIEWER_HEADER]: await this.limits.assertions.sign(ctx.auth, service),
         'x-request-id': ctx.requestId,
-      },
+      }),
       connectionAckWaitTimeout: CONNECT_TIMEOUT_MS,
       retryAttempts: 0,
     });
@@ -258,6 +276,7 @@ export class FederatedWebSocket {
       name: 'subscription',
       // Closed at once, even while it is still connecting (dispose would wait for the handshake).
       onEnd: () => {
+        stopConfirming();
         stopUpstream();
         client.terminate();
       },
@@ -275,6 +294,7 @@ export class FederatedWebSocket {
         })
         .finally(() => waiting--);
     };
+    const stopConfirming = this.keepConfirming(ctx, (work) => enqueue(work), stream);
     const stopUpstream = client.subscribe(
       {
         query: node.primary.operation,
@@ -304,6 +324,35 @@ export class FederatedWebSocket {
       },
     );
     return stream.iterator;
+  }
+
+  /**
+   * A subscriber's session is confirmed again when it changes (an event from the issuer) and every
+   * `recheckMs` (expiry), in line with the events, so none is delivered after it ended; a token that
+   * no longer holds, or now stands for another role or scopes, ends the subscription.
+   */
+  private keepConfirming(
+    ctx: GatewayContext,
+    enqueue: (work: () => Promise<void>) => void,
+    stream: { push(result: ExecutionResult): void; end(): void },
+  ): () => void {
+    const subscriber = ctx.auth.viewer;
+    if (!subscriber) return () => undefined;
+    const confirm = () =>
+      enqueue(async () => {
+        const { viewer, authError } = await this.limits.verifier.verify(ctx.authorization);
+        if (viewer && sameViewer(viewer, subscriber)) return;
+        stream.push({ errors: [authError ?? new UnauthenticatedError('your session changed: subscribe again')] });
+        stream.end();
+      });
+    const timer = setInterval(confirm, this.limits.recheckMs);
+    const stopWatching = this.limits.verifier.onChange((owner) => {
+      if (owner === subscriber.id) confirm();
+    });
+    return () => {
+      clearInterval(timer);
+      stopWatching();
+    };
   }
 }
 

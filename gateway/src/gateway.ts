@@ -2,20 +2,22 @@ import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
 import type { ApolloServerOptions } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import {
-  Auth,
+  AssertionSigner,
+  CallerVerifier,
   checkDependencies,
+  createEventBus,
   createLogger,
   createMetrics,
   debugErrors,
   type Logger,
   migrationsIn,
   openDatabase,
+  gatewaySigningKey,
   pingDatabase,
-  resolveJwtSecret,
   type Service,
   startService,
 } from '@switchyard/kit';
-import { callerKey, type GatewayContext, gatewayContext } from './context.js';
+import { callers, type GatewayContext, gatewayContext } from './context.js';
 import { SubgraphDataSource, subgraphMetrics } from './datasource.js';
 import { FederatedWebSocket } from './federated-ws.js';
 import { idempotencyPlugin } from './idempotency.js';
@@ -46,8 +48,22 @@ export async function startGateway(
     logger,
   });
   const sources = new Map<string, SubgraphDataSource>();
-  const secret = resolveJwtSecret(env);
-  const caller = callerKey(new Auth(secret, '1h'), env.TRUST_PROXY);
+  // Routing URLs of the served supergraph, for the HTTP route table; SUBGRAPH_URLS wins.
+  let composedUrls: Record<string, string> = {};
+  const signingKey = await gatewaySigningKey(env);
+  const assertions = new AssertionSigner(signingKey);
+  // Callers are confirmed here, once per request, with the users service (the issuer).
+  const verifier = new CallerVerifier({
+    issuerUrl: () => env.USERS_URL ?? urls.users ?? composedUrls.users,
+    cacheMs: env.AUTH_CACHE_SEC * 1000,
+    logger,
+  });
+  const events = await createEventBus({ databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, logger });
+  await verifier.watch(events);
+  verifier.onChange(() => assertions.forget());
+  const caller = callers(verifier, env.TRUST_PROXY);
+  // Sealing idempotent responses needs a secret of the gateway's own: its private key's.
+  const secret = signingKey.d!;
   const metrics = createMetrics('gateway');
   const dataPath = subgraphMetrics(metrics.registry);
   const rate = new RateLimit(env, env.REDIS_URL, logger, metrics.registry);
@@ -58,7 +74,10 @@ export async function startGateway(
       rules,
       parseOptions: parseLimits(env),
       checkCost: (op) => checkCost(env, op),
-      spend: ({ headers, remoteAddress }) => rate.spend(caller(headers, remoteAddress)),
+      spend: async ({ headers, remoteAddress }) => rate.spend(await caller.key(headers, remoteAddress)),
+      assertions,
+      verifier,
+      recheckMs: env.SUBSCRIPTION_RECHECK_SEC * 1000,
       introspection: env.INTROSPECTION ?? dev,
       suggestions: dev,
       maxStringLength: env.MAX_STRING_LENGTH,
@@ -87,14 +106,13 @@ export async function startGateway(
           connections: env.SUBGRAPH_CONNECTIONS,
         },
         dataPath,
+        assertions,
       );
       sources.set(name, source);
       return source;
     },
     logger,
   });
-  // Routing URLs of the served supergraph, for the HTTP route table; SUBGRAPH_URLS wins.
-  let composedUrls: Record<string, string> = {};
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: served, coreSupergraphSdl }) => {
     apiSchema = served;
@@ -118,16 +136,20 @@ export async function startGateway(
     bodyLimit: env.MAX_BODY_BYTES,
     maxStringLength: env.MAX_STRING_LENGTH,
     beforeGraphql: [
-      limitRequests(env, rate, (req) => caller(req.headers, req.socket.remoteAddress)),
+      limitRequests(env, rate, (req) => caller.key(req.headers, req.socket.remoteAddress)),
       subscriptionRuleGuard(() => apiSchema, parseLimits(env)),
     ],
     onClose: async () => {
       rate.close();
+      await events.close();
       await Promise.all([...sources.values()].map((source) => source.close()));
       await orm.close();
     },
     routes: (app) =>
-      mountHttpRoutes(app, env.HTTP_ROUTES, (name) => urls[name] ?? composedUrls[name], logger, env.TRUST_PROXY),
+      mountHttpRoutes(app, env.HTTP_ROUTES, (name) => urls[name] ?? composedUrls[name], logger, {
+        trustProxy: env.TRUST_PROXY,
+        viewerFor: async (req, subgraph) => assertions.sign(await caller.confirm(req.headers), subgraph),
+      }),
     sandbox: env.SANDBOX ?? dev,
     introspection: env.INTROSPECTION ?? dev,
     shutdownDelayMs: env.SHUTDOWN_DELAY_MS,

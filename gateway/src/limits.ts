@@ -222,7 +222,7 @@ export class RateLimit {
  * Express middleware before GraphQL: batches of at most MAX_BATCH operations (0 refuses
  * batches), and one rate-limit point per operation, with 429 and Retry-After when spent.
  */
-export function limitRequests(limits: Limits, rate: RateLimit, callerOf: (req: Request) => string) {
+export function limitRequests(limits: Limits, rate: RateLimit, callerOf: (req: Request) => Promise<string>) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const batch = Array.isArray(req.body);
     const operations = batch ? (req.body as unknown[]).length : 1;
@@ -238,7 +238,7 @@ export function limitRequests(limits: Limits, rate: RateLimit, callerOf: (req: R
       return refuse('Idempotency-Key applies to one operation: send keyed mutations one per request');
     }
     try {
-      await rate.spend(callerOf(req), operations);
+      await rate.spend(await callerOf(req), operations);
       next();
     } catch (error) {
       if (!(error instanceof GraphQLError)) return next(error);

@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { pipeline } from 'node:stream';
-import type { Logger } from '@switchyard/kit';
+import { type Logger, VIEWER_HEADER } from '@switchyard/kit';
 import type { Express, Request, Response } from 'express';
 
 export interface HttpRoute {
@@ -66,20 +66,28 @@ function escapesPrefix(path: string): boolean {
   });
 }
 
+export interface RouteForwarding {
+  /** Believe the caller's X-Forwarded-* (behind a trusted proxy only). */
+  trustProxy?: boolean;
+  /** The viewer assertion for this request's caller, for that subgraph. */
+  viewerFor: (req: Request, subgraph: string) => Promise<string>;
+}
+
 /**
  * Passes HTTP routes (uploads, downloads, exports) through to the subgraph that serves them,
- * streaming both ways with the caller's headers (Authorization included) and X-Forwarded-*, so
- * the subgraph can verify the caller and build public URLs. The gateway knows only the table.
+ * streaming both ways with the caller's headers and X-Forwarded-*, so the subgraph can build
+ * public URLs; the caller's token is confirmed here and replaced by a viewer assertion, as for
+ * GraphQL. The gateway knows only the table.
  */
 export function mountHttpRoutes(
   app: Express,
   routes: HttpRoute[],
   urlOf: (subgraph: string) => string | undefined,
   logger: Logger,
-  trustProxy = false,
+  { trustProxy = false, viewerFor }: RouteForwarding,
 ): void {
   for (const route of routes) {
-    app.use(route.prefix, (req: Request, res: Response) => {
+    app.use(route.prefix, async (req: Request, res: Response) => {
       const base = urlOf(route.subgraph);
       if (!base) {
         res.status(404).json({ error: `no subgraph "${route.subgraph}" in the supergraph`, code: 'NOT_FOUND' });
@@ -96,6 +104,8 @@ export function mountHttpRoutes(
       target.search = query ? `?${query}` : '';
       const headers = endToEnd(req.headers);
       headers.host = target.host;
+      delete headers.authorization;
+      headers[VIEWER_HEADER] = await viewerFor(req, route.subgraph);
       // Only a trusted proxy in front of us may say where the caller came from.
       if (!trustProxy || !headers['x-forwarded-host']) headers['x-forwarded-host'] = req.headers.host;
       if (!trustProxy || !headers['x-forwarded-proto']) headers['x-forwarded-proto'] = req.protocol;

@@ -6,7 +6,8 @@ import { type Child, startNode } from './children.js';
 export interface Setup {
   supergraphFile: string;
   databaseUrl: string;
-  jwtSecret: string;
+  /** The gateway's private key (JSON JWK). */
+  gatewayKey: string;
   traceSinkUrl: string;
   /** Extra node flags for the contender (e.g. --cpu-prof), from BENCH_NODE_ARGS. */
   nodeArgs: string[];
@@ -42,7 +43,7 @@ function switchyard(port: number, setup: Setup, extra: NodeJS.ProcessEnv, name: 
     PORT: String(port),
     HOST: '127.0.0.1',
     SUPERGRAPH_FILE: setup.supergraphFile,
-    JWT_SECRET: setup.jwtSecret,
+    GATEWAY_SIGNING_KEY: setup.gatewayKey,
     DATABASE_URL: setup.databaseUrl,
     // One load generator plays every caller; the per-caller limit is not what is measured.
     RATE_LIMIT: '1000000000',

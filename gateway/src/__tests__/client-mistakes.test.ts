@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { capturedLogger, ERROR_LEVEL } from '@switchyard/testing';
+import { capturedLogger, ERROR_LEVEL, viewerHeader } from '@switchyard/testing';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { extraGateway, loginAdmin, useStack } from './stack.js';
@@ -14,10 +14,10 @@ interface Answer {
   text: string;
 }
 
-async function post(url: string, body: unknown): Promise<Answer> {
+async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
@@ -219,8 +219,10 @@ describe('hostile strings', () => {
     ]);
   });
 
-  it('a subgraph called directly refuses them the same way', async () => {
-    const answer = await post(run.benchmarks.url, { query: SUBMIT, variables: { r: report({ hostname: 'a\u0000' }) } });
+  it("a subgraph called directly (with the gateway's assertion) refuses them the same way", async () => {
+    const asGateway = await viewerHeader(run.gatewayKey, 'benchmarks');
+    const body = { query: SUBMIT, variables: { r: report({ hostname: 'a\u0000' }) } };
+    const answer = await post(run.benchmarks.url, body, asGateway);
     expect(answer.status).toBe(400);
     expect(answer.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: '$r.hostname' });
   });

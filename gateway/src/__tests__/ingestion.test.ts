@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { ingestionEnv, startIngestion } from '@switchyard/ingestion';
 import { createEventBus, parseEnv, type Service } from '@switchyard/kit';
 import { alertRaised } from '@switchyard/users/events';
-import { freePort, GraphQLClient, sqlClient, Stack, waitFor } from '@switchyard/testing';
+import { freePort, sqlClient, Stack, waitFor } from '@switchyard/testing';
 import { startSmtp } from './smtp.js';
-import { loginAdmin, newUser, ROOT, type Running, startStack } from './stack.js';
+import { extraGateway, loginAdmin, newUser, ROOT, type Running, startStack } from './stack.js';
 
 const WATCH = 'mutation($s: String!, $h: Float!, $l: Float!) { watch(symbol: $s, high: $h, low: $l) { high } }';
 const FEED = '{ ticker(symbol: "ACME") { feed { provider circuit consecutiveFailures lastSuccessAt lastError } } }';
@@ -30,7 +30,8 @@ function replicaEnv(run: Running, extra: Record<string, string> = {}) {
     DATABASE_URL: run.db,
     HOST: '127.0.0.1',
     PORT: '0',
-    JWT_SECRET: run.secret,
+    GATEWAY_PUBLIC_KEYS: JSON.stringify(run.gatewayKey.publicJwk),
+    USERS_URL: run.users.url,
     COLLECT_INTERVAL: '0',
     MAIL_POLL_MS: '50',
     MQTT_PORT: '0',
@@ -205,7 +206,12 @@ describe('a failing provider on two replicas', () => {
     const user = await newUser(run.client);
     await run.client.as(user.token).data(WATCH, { s: 'ACME', h: 2, l: 1 });
     const token = await loginAdmin(run.client);
-    const replicas = [run.client.as(token), new GraphQLClient(other!.url).as(token)];
+    // The second replica behind a gateway of its own (subgraphs answer only through a gateway).
+    const names = ['users', 'sessions', 'benchmarks', 'ingestion', 'cleanup', 'sensors'] as const;
+    const viaOther = await extraGateway(stack, run, {
+      SUBGRAPH_URLS: names.map((name) => `${name}=${name === 'ingestion' ? other!.url : run[name].url}`).join(','),
+    });
+    const replicas = [run.client.as(token), viaOther.client.as(token)];
     const collect = async (i: number) =>
       (await replicas[i % 2]!.data('mutation { collectNow { error } }')).collectNow.error as string;
 

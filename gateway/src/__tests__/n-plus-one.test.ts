@@ -1,6 +1,7 @@
 import { loginAdmin, newUser, statementsSoFar, useStack } from './stack.js';
 
-const run = useStack();
+// Tokens stay confirmed for the whole test, however slow the machine.
+const run = useStack({ gateway: { AUTH_CACHE_SEC: '3600' } });
 
 const QUERY = '{ users(first: 50) { nodes { email watchlist { high ticker { symbol latestPrice followers } } } } }';
 
@@ -27,6 +28,8 @@ async function addUsersWithWatches(n: number) {
 describe('users { watchlist { ticker { latestPrice followers } } }', () => {
   it('runs the same number of SQL statements for 3 users as for 40', async () => {
     const admin = await loginAdmin(run.client);
+    // The gateway confirms the token with users once: not counted here.
+    await run.client.as(admin).data('{ me { id } }');
     await addUsersWithWatches(3);
     const few = await statementsFor(admin);
     await addUsersWithWatches(37);
@@ -35,7 +38,7 @@ describe('users { watchlist { ticker { latestPrice followers } } }', () => {
     expect(few.users).toBe(4); // 3 + the admin
     expect(many.users).toBe(41);
     expect(many.count).toBe(few.count);
-    // token check, users page, watches, followers, latest prices
-    expect(many.count).toBeLessThanOrEqual(5);
+    // users page, watches, followers, latest prices
+    expect(many.count).toBeLessThanOrEqual(4);
   });
 });

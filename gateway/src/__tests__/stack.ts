@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { gatewayEnv, startGateway } from '@switchyard/gateway';
-import { parseEnv } from '@switchyard/kit';
+import { generateSigningKey, parseEnv, type SigningKey } from '@switchyard/kit';
 import { ROOT, type RunningStack, type StackOptions, startAll } from '@switchyard/stack';
 import type { Logger, Service } from '@switchyard/kit';
 import type pg from 'pg';
@@ -12,7 +12,8 @@ export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' }
 
 export interface Running extends RunningStack {
   db: string;
-  secret: string;
+  /** The gateway's key pair, to sign assertions as it would (or not quite) in tests. */
+  gatewayKey: SigningKey;
   client: GraphQLClient;
 }
 
@@ -22,16 +23,16 @@ export async function startStack(
   overrides: Pick<StackOptions, 'gateway' | 'users' | 'benchmarks' | 'ingestion' | 'cleanup'> = {},
 ): Promise<Running> {
   const db = await freshDatabase();
-  const secret = randomBytes(32).toString('hex');
+  const gatewayKey = await generateSigningKey();
   const running = await stack.add(
     startAll({
       databaseUrl: db,
-      jwtSecret: secret,
+      gatewayKey,
       admin: ADMIN,
       ...overrides,
     }),
   );
-  return { ...running, db, secret, client: new GraphQLClient(running.gateway.url) };
+  return { ...running, db, gatewayKey, client: new GraphQLClient(running.gateway.url) };
 }
 
 /** Switchyard's gateway on a free port with these settings; the stack closes it. */
@@ -64,7 +65,7 @@ export function extraGateway(
   return testGateway(
     stack,
     {
-      JWT_SECRET: run.secret,
+      GATEWAY_SIGNING_KEY: JSON.stringify(run.gatewayKey.privateJwk),
       DATABASE_URL: run.db,
       SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
       SUBGRAPH_URLS: ['users', 'sessions', 'benchmarks', 'ingestion', 'cleanup', 'sensors']
@@ -103,11 +104,11 @@ export async function loginAdmin(client: GraphQLClient): Promise<string> {
  * after them, with a plain SQL client for independent checks and the Stack that closes it (for
  * extra services). Fields are filled in beforeAll.
  */
-export function useStack(): Running & { sql: pg.Client; stack: Stack } {
+export function useStack(overrides: Parameters<typeof startStack>[1] = {}): Running & { sql: pg.Client; stack: Stack } {
   const stack = new Stack();
   const running = { stack } as Running & { sql: pg.Client; stack: Stack };
   beforeAll(async () => {
-    Object.assign(running, await startStack(stack));
+    Object.assign(running, await startStack(stack, overrides));
     running.sql = await sqlClient(running.db);
   });
   afterAll(async () => {

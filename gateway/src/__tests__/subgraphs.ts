@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { Service } from '@switchyard/kit';
+import { generateSigningKey, type Service } from '@switchyard/kit';
 import { freshDatabase, GraphQLClient, type Stack } from '@switchyard/testing';
 import { graphql, parse } from 'graphql';
 import { testGateway } from './stack.js';
@@ -84,7 +83,7 @@ export async function gatewayOver(
 ): Promise<Service & { client: GraphQLClient }> {
   return testGateway(stack, {
     LOG_LEVEL: 'warn',
-    JWT_SECRET: randomBytes(32).toString('hex'),
+    GATEWAY_SIGNING_KEY: JSON.stringify((await generateSigningKey()).privateJwk),
     DATABASE_URL: await freshDatabase('datapath'),
     SUPERGRAPH_SOURCE: 'introspect',
     INTROSPECT_POLL_MS: '0',

@@ -32,7 +32,7 @@ describe('alertTriggered through the gateway', () => {
     await writeFile(file, ['date,symbol,price', ...[100, 120, 80, 100].map((p, i) => `${at(i)},ACME,${p}`)].join('\n'));
     run = await startStack(stack, {
       ingestion: { MARKET_PROVIDER: 'replay', REPLAY_FILE: file },
-      users: { SUBSCRIPTION_RECHECK_SEC: '0.5' },
+      gateway: { SUBSCRIPTION_RECHECK_SEC: '0.5' },
     });
     bus = await createEventBus({ databaseUrl: run.db });
   });

@@ -1,5 +1,6 @@
-import jwt from 'jsonwebtoken';
+import { generateSigningKey, TOKEN_ISSUER } from '@switchyard/kit';
 import { codes } from '@switchyard/testing';
+import { importJWK, type JWK, SignJWT } from 'jose';
 import { loginAdmin, newUser, useStack } from './stack.js';
 
 const run = useStack();
@@ -130,15 +131,29 @@ describe('users & tickers through the gateway', () => {
 
   it('refuses expired, forged and malformed tokens with UNAUTHENTICATED', async () => {
     const user = await newUser(run.client);
-    const expired = jwt.sign(
-      { typ: 'user', role: 'USER', sub: user.id, exp: Math.floor(Date.now() / 1000) - 60 },
-      run.secret,
+    const { rows } = await run.sql.query('select private_jwk from users.signing_keys where retired_at is null');
+    const sign = async (jwk: JWK, claims: Record<string, unknown>, exp: number) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid })
+        .setIssuer(TOKEN_ISSUER)
+        .setSubject(user.id)
+        .setExpirationTime(exp)
+        .sign(await importJWK(jwk, 'EdDSA'));
+    const hour = Math.floor(Date.now() / 1000) + 3600;
+    // Signed by users' own key, an hour after it expired.
+    const expired = await sign(rows[0].private_jwk, { typ: 'user', role: 'USER', sv: 0 }, hour - 7200);
+    // Another key, once under a kid nobody published and once under users' own kid.
+    const stranger = (await generateSigningKey()).privateJwk;
+    const forged = await sign(stranger, { typ: 'user', role: 'ADMIN', sv: 0 }, hour);
+    const impostor = await sign(
+      { ...stranger, kid: rows[0].private_jwk.kid },
+      { typ: 'user', role: 'ADMIN', sv: 0 },
+      hour,
     );
-    const forged = jwt.sign(
-      { typ: 'user', role: 'ADMIN', sub: user.id },
-      'not-the-secret-not-the-secret-not-the-secret',
-      { expiresIn: '1h' },
-    );
+    // users' own key, but claims it never issues (no session version).
+    const odd = await sign(rows[0].private_jwk, { typ: 'user', role: 'ADMIN' }, hour);
+    expect(codes(await run.client.as(impostor).request('{ users { nodes { id } } }'))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await run.client.as(odd).request('{ users { nodes { id } } }'))).toEqual(['UNAUTHENTICATED']);
 
     const expiredResult = await run.client.as(expired).request('{ me { id } }');
     expect(codes(expiredResult)).toEqual(['UNAUTHENTICATED']);

@@ -21,16 +21,24 @@ export const commonEnv = {
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   DATA_DIR: z.string().default('./.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  JWT_TTL: z
-    .string()
-    .regex(/^\d+[smhd]$/, 'must look like 15m, 1h or 7d')
-    .default('1h'),
+  /**
+   * The gateway's public keys (a JWKS or one JWK, as JSON) that viewer assertions are checked
+   * against; required in production, made under DATA_DIR in development.
+   */
+  GATEWAY_PUBLIC_KEYS: z.string().optional(),
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).default(0),
   /** /metrics on this port alone (on HOST), not on the service's. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** /metrics asks for `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+};
+
+/** Settings of a service that confirms callers' tokens itself (the gateway, the MQTT broker). */
+export const confirmerEnv = {
+  /** The users service (the issuer of tokens): its JWKS and token confirmation. */
+  USERS_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:4001'),
+  /** How long a confirmed token is trusted before users is asked again (changes clear it at once). */
+  AUTH_CACHE_SEC: z.coerce.number().min(0).default(30),
 };
 
 /** Whether a caller may see an unexpected error's message and stack: a developer who asked for it. */

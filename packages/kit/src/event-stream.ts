@@ -6,8 +6,6 @@ export interface EventStreamOptions<T> {
   filter?: (payload: T) => boolean | Promise<boolean>;
   /** Events held for a subscriber that reads slower than they come; past it the stream ends. */
   buffer?: number;
-  /** Run every `everyMs` while the stream lives; a throw ends it with that error (a revoked session). */
-  recheck?: { everyMs: number; check: () => Promise<void> };
 }
 
 /**
@@ -19,16 +17,12 @@ export interface EventStreamOptions<T> {
 export async function eventStream<T>(
   bus: EventBus,
   topic: Topic<T>,
-  { filter = () => true, buffer = 1000, recheck }: EventStreamOptions<T> = {},
+  { filter = () => true, buffer = 1000 }: EventStreamOptions<T> = {},
 ): Promise<AsyncIterableIterator<T>> {
-  let timer: NodeJS.Timeout | undefined;
   const stream = pushIterator<T>({
     buffer,
     name: `subscriber to ${topic.name}`,
-    onEnd: () => {
-      clearInterval(timer);
-      return unsubscribe();
-    },
+    onEnd: () => unsubscribe(),
   });
   // Filters run one after another, so events keep their order even when a filter awaits.
   let filtering = Promise.resolve();
@@ -39,9 +33,5 @@ export async function eventStream<T>(
         if (keep) stream.push(payload);
       }, stream.fail);
   });
-  if (recheck) {
-    timer = setInterval(() => void recheck.check().catch(stream.fail), recheck.everyMs);
-    timer.unref();
-  }
   return stream.iterator;
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 
+export * from './assertion.js';
 export * from './auth.js';
 export * from './db.js';
 export * from './embedded.js';
@@ -7,6 +8,8 @@ export * from './env.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './federation.js';
+export * from './identity.js';
+export * from './identity-events.js';
 export * from './input-strings.js';
 export * from './jobs.js';
 export * from './loaders.js';
@@ -16,6 +19,7 @@ export * from './paging.js';
 export * from './push-iterator.js';
 export * from './routes.js';
 export * from './server.js';
+export * from './signing-keys.js';
 export * from './subgraph.js';
 export * from './validation.js';
 export * from './event-stream.js';

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Auth } from './auth.js';
+import type { AuthContext } from './auth.js';
 import type { Logger } from './logger.js';
 
 /** A JSON error for plain HTTP routes, shaped like GraphQL's codes. */
@@ -11,8 +11,12 @@ export function refuse(res: Response, status: number, message: string, code = 'B
 }
 
 /** Signed-in callers only (users or API tokens), as for GraphQL; answers 401 otherwise. */
-export async function requireCaller(req: Request, res: Response, auth: Auth): Promise<boolean> {
-  const { viewer, authError } = await auth.authenticate(req.headers.authorization);
+export async function requireCaller(
+  req: Request,
+  res: Response,
+  callerOf: (req: Request) => Promise<AuthContext>,
+): Promise<boolean> {
+  const { viewer, authError } = await callerOf(req);
   if (viewer) return true;
   refuse(res, 401, authError?.message ?? 'authentication required', 'UNAUTHENTICATED');
   return false;

@@ -15,6 +15,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import type { ServerOptions as WsOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { VIEWER_HEADER } from './assertion.js';
 import { errorCode, formatError, isBadValue, isClientError } from './errors.js';
 import { inputStringsPlugin } from './input-strings.js';
 import type { Logger } from './logger.js';
@@ -48,7 +49,7 @@ export interface ServiceOptions<C extends RequestContext> {
   /** A subgraph passes its schema (also served over graphql-ws); the gateway passes its gateway. */
   graphql: { schema: GraphQLSchema } | { gateway: NonNullable<ApolloServerOptions<C>['gateway']> };
   /** GraphQL over WebSocket (graphql-ws): a subgraph serves its schema; the gateway brings its own execution. */
-  websocket?: Pick<WsOptions, 'schema' | 'onSubscribe' | 'execute' | 'subscribe'>;
+  websocket?: Pick<WsOptions, 'schema' | 'onSubscribe' | 'execute' | 'subscribe' | 'onConnect'>;
   context: (info: RequestInfo) => Promise<C>;
   /** Readiness probe: resolves when the service can serve, throws why it cannot (`NotReady`, see `checkDependencies`). */
   ready: () => Promise<void>;
@@ -321,8 +322,8 @@ function metricsHandler(metrics: Metrics, token: string | undefined): express.Re
 }
 
 /**
- * Who is on a graphql-ws socket: the upgrade request's headers, with the `authorization` of the
- * connection's parameters (any case) in place of the header's when given.
+ * Who is on a graphql-ws socket: the upgrade request's headers, with the `authorization` (and the
+ * gateway's viewer assertion) of the connection's parameters (any case) in place of the header's.
  */
 export function socketCaller(ctx: { connectionParams?: Readonly<Record<string, unknown>>; extra: unknown }): {
   headers: IncomingHttpHeaders;
@@ -332,8 +333,14 @@ export function socketCaller(ctx: { connectionParams?: Readonly<Record<string, u
   const params = Object.fromEntries(
     Object.entries(ctx.connectionParams ?? {}).map(([key, value]) => [key.toLowerCase(), value]),
   );
-  const authorization = typeof params.authorization === 'string' ? params.authorization : request.headers.authorization;
-  return { headers: { ...request.headers, authorization }, remoteAddress: request.socket.remoteAddress };
+  const param = (name: string) => {
+    const value = typeof params[name] === 'string' ? params[name] : request.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return {
+    headers: { ...request.headers, authorization: param('authorization'), [VIEWER_HEADER]: param(VIEWER_HEADER) },
+    remoteAddress: request.socket.remoteAddress,
+  };
 }
 
 const isAsyncIterable = (value: unknown): value is AsyncIterableIterator<unknown> =>

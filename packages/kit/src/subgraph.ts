@@ -1,20 +1,24 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Options } from '@mikro-orm/core';
-import type { Express } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
-import { Auth, type AuthContext, resolveJwtSecret, type TokenChecks } from './auth.js';
+import { AssertionVerifier, NotThroughGateway, VIEWER_HEADER } from './assertion.js';
+import type { AuthContext } from './auth.js';
 import { type Migrations, openDatabase, type Orm, pingDatabase } from './db.js';
 import { createEventBus, type EventBus } from './events.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { commonEnv, debugErrors, loadEnv, type z } from './env.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { refuse } from './routes.js';
+import { gatewayPublicKeys } from './signing-keys.js';
 import {
   checkDependencies,
   type RequestContext,
   type RequestInfo,
   type Service,
+  socketCaller,
   startService,
   stopOnSignals,
 } from './server.js';
@@ -38,7 +42,8 @@ export interface PrepareDeps {
 /** What a subgraph's own HTTP routes get to work with. */
 export interface RouteDeps {
   orm: Orm;
-  auth: Auth;
+  /** Who the gateway says is calling (the request's viewer assertion, verified). */
+  caller: (req: Request) => Promise<AuthContext>;
   logger: Logger;
 }
 
@@ -50,16 +55,19 @@ export interface SubgraphDefinition<C extends SubgraphContext> {
   migrations: Migrations;
   schema: () => Promise<GraphQLSchema>;
   /** Adds the subgraph's own parts (DataLoaders...) to the base context of a request. */
-  context: (base: SubgraphContext, auth: Auth) => C;
-  /** How this subgraph confirms tokens (the users package exports `tokenChecks`). */
-  tokenChecks: (orm: Orm) => TokenChecks;
+  context: (base: SubgraphContext) => C;
   /**
    * Runs after migrations, before listening (the first admin, event subscriptions, timers);
    * may return what to stop on shutdown.
    */
   prepare?: (deps: PrepareDeps) => Promise<void | (() => Promise<void>)>;
-  /** HTTP routes beside GraphQL (uploads, downloads, exports). */
+  /** HTTP routes beside GraphQL (uploads, downloads, exports), for requests through the gateway. */
   routes?: (app: Express, deps: RouteDeps) => void;
+  /**
+   * Routes anyone may call, without a viewer assertion (as /health, /ready and /metrics): the
+   * issuer's public keys and token confirmation.
+   */
+  publicRoutes?: (app: Express, deps: { orm: Orm; logger: Logger }) => void;
 }
 
 export async function startSubgraph<C extends SubgraphContext, E extends CommonEnv>(
@@ -81,7 +89,11 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
   try {
     events = await createEventBus({ databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, logger });
     stopPrepared = await definition.prepare?.({ orm, logger, events, metrics });
-    const auth = new Auth(resolveJwtSecret(env), env.JWT_TTL, definition.tokenChecks(orm));
+    // Every request comes through the gateway, which says who is calling in a signed assertion.
+    const verifier = new AssertionVerifier(await gatewayPublicKeys(env), definition.name);
+    await verifier.watch(events);
+    const callerOf = (headers: IncomingHttpHeaders) => verifier.verify(headers[VIEWER_HEADER]);
+    const schema = await definition.schema();
     return await startService<C>({
       name: definition.name,
       port: env.PORT,
@@ -91,21 +103,34 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
       production: env.NODE_ENV === 'production',
       debugErrors: debugErrors(env),
       metricsEndpoint: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
-      graphql: { schema: await definition.schema() },
+      graphql: { schema },
+      websocket: {
+        schema,
+        // A socket that did not come from the gateway is closed before any operation (4403).
+        onConnect: async (ctx) => {
+          try {
+            await callerOf(socketCaller(ctx).headers);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      },
       context: async ({ headers, requestId, log }: RequestInfo) =>
-        definition.context(
-          {
-            requestId,
-            log,
-            headers,
-            events: events!,
-            em: orm.em.fork(),
-            ...(await auth.authenticate(headers.authorization)),
-          },
-          auth,
-        ),
+        definition.context({
+          requestId,
+          log,
+          headers,
+          events: events!,
+          em: orm.em.fork(),
+          ...(await callerOf(headers)),
+        }),
       ready: () => checkDependencies({ database: () => pingDatabase(orm) }),
-      routes: definition.routes && ((app) => definition.routes!(app, { orm, auth, logger })),
+      routes: (app) => {
+        definition.publicRoutes?.(app, { orm, logger });
+        app.use(throughGateway(callerOf));
+        definition.routes?.(app, { orm, logger, caller: (req) => callerOf(req.headers) });
+      },
       shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
       onClose: async () => {
         if (stopPrepared) await stopPrepared();
@@ -153,4 +178,21 @@ export function runService<S extends z.ZodRawShape>(
     console.error(error);
     process.exit(1);
   });
+}
+
+/** Refuses (401) a request without a valid viewer assertion: it did not come through the gateway. */
+function throughGateway(callerOf: (headers: IncomingHttpHeaders) => Promise<AuthContext>) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    // Not served on this port (production): not found, whoever asks.
+    if (req.path === '/metrics') return next();
+    callerOf(req.headers).then(
+      () => next(),
+      (error: unknown) => {
+        if (!(error instanceof NotThroughGateway)) return next(error);
+        if (req.path === '/graphql' || req.path.startsWith('/graphql/')) {
+          res.status(401).json({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
+        } else refuse(res, 401, error.message, 'UNAUTHENTICATED');
+      },
+    );
+  };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatewayEnv, startGateway } from '@switchyard/gateway';
-import { parseEnv, type Service } from '@switchyard/kit';
+import { parseEnv, type Service, type SigningKey } from '@switchyard/kit';
 import { benchmarksEnv, startBenchmarks } from '@switchyard/benchmarks';
 import { cleanupEnv, startCleanup } from '@switchyard/cleanup';
 import { sensorsEnv, startSensors } from '@switchyard/sensors';
@@ -14,9 +14,10 @@ export const ROOT = join(__dirname, '..', '..', '..');
 
 export interface StackOptions {
   databaseUrl: string;
-  jwtSecret: string;
+  /** The gateway's key pair (`generateSigningKey()`): subgraphs trust its public half. */
+  gatewayKey: SigningKey;
   admin: { email: string; password: string };
-  /** Extra users settings (SUBSCRIPTION_RECHECK_SEC, ...). */
+  /** Extra users settings (JWT_TTL, ...). */
   users?: Record<string, string>;
   /** Extra gateway settings (SUPERGRAPH_FILE, ...). */
   gateway?: Record<string, string>;
@@ -47,7 +48,7 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
     DATABASE_URL: options.databaseUrl,
     HOST: '127.0.0.1',
     PORT: '0',
-    JWT_SECRET: options.jwtSecret,
+    GATEWAY_PUBLIC_KEYS: JSON.stringify(options.gatewayKey.publicJwk),
   };
   const started: Service[] = [];
   const close = async () => {
@@ -77,6 +78,7 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
       parseEnv(ingestionEnv, {
         ...common,
         COLLECT_INTERVAL: '0',
+        USERS_URL: users.url,
         MAIL_FOLDER: join(tmpdir(), `switchyard-mail-${randomUUID()}`),
         MAIL_POLL_MS: '100',
         // No MQTT broker unless a test asks for one (MQTT_PORT or MQTT_URL).
@@ -94,7 +96,7 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
     const gateway = await startGateway(
       parseEnv(gatewayEnv, {
         NODE_ENV: common.NODE_ENV,
-        JWT_SECRET: options.jwtSecret,
+        GATEWAY_SIGNING_KEY: JSON.stringify(options.gatewayKey.privateJwk),
         DATABASE_URL: options.databaseUrl,
         HOST: '127.0.0.1',
         PORT: '0',

@@ -9,10 +9,16 @@ export class GraphQLClient {
   constructor(
     readonly url: string,
     private readonly token?: string,
+    private readonly headers: Record<string, string> = {},
   ) {}
 
   as(token: string | undefined): GraphQLClient {
-    return new GraphQLClient(this.url, token);
+    return new GraphQLClient(this.url, token, this.headers);
+  }
+
+  /** The same client, sending these headers too (a viewer assertion, say). */
+  with(headers: Record<string, string>): GraphQLClient {
+    return new GraphQLClient(this.url, this.token, { ...this.headers, ...headers });
   }
 
   async request<T = Record<string, any>>(
@@ -25,6 +31,7 @@ export class GraphQLClient {
       headers: {
         'content-type': 'application/json',
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...this.headers,
         ...headers,
       },
       body: JSON.stringify({ query, variables }),

@@ -7,3 +7,4 @@ export * from './subscription.js';
 export * from './otlp.js';
 export * from './logs.js';
 export * from './proxy.js';
+export * from './assertion.js';

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { type Logger, type Service, startSubgraph } from '@switchyard/kit';
-import { tokenChecks } from '@switchyard/users/auth';
 import { benchmarksContext, type BenchmarksConfig } from './context.js';
 import { documentRoutes } from './document/document.routes.js';
 import { DiskStore } from './document/storage.js';
@@ -25,7 +24,6 @@ export function startBenchmarks(env: BenchmarksEnv & { DATABASE_URL: string }, l
       migrations,
       schema: buildBenchmarksSchema,
       context: benchmarksContext(config),
-      tokenChecks,
       routes: (app, deps) => {
         documentRoutes(app, deps, store, config);
         exportRoutes(app, deps);

@@ -1,5 +1,4 @@
 import { defineTask, JobQueue, type Logger, migrationsIn, type Service, startSubgraph, z } from '@switchyard/kit';
-import { tokenChecks } from '@switchyard/users/auth';
 import type { CleanupEnv } from './env.js';
 import { CLEANUP_JOBS } from './jobs/index.js';
 import type { CleanupContext } from './run/run.resolver.js';
@@ -16,7 +15,6 @@ export function startCleanup(env: CleanupEnv & { DATABASE_URL: string }, logger?
       migrations: migrationsIn(['Migration20261123400000'], (name) => import(`./migrations/${name}.js`)),
       schema: buildCleanupSchema,
       context: (base): CleanupContext => ({ ...base, runNow: (job) => runner!.run(CLEANUP_JOBS[job], 'ADMIN') }),
-      tokenChecks,
       prepare: async ({ orm, logger: log, metrics }) => {
         runner = new CleanupRunner(orm, env, log, metrics);
         const tasks = Object.values(CLEANUP_JOBS).map((job) =>

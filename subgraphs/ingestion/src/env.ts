@@ -1,4 +1,4 @@
-import { commonEnv, z } from '@switchyard/kit';
+import { commonEnv, confirmerEnv, z } from '@switchyard/kit';
 
 /** Where prices come from. */
 export const PROVIDERS = ['simulated', 'replay', 'yahoo'] as const;
@@ -7,6 +7,7 @@ const isProvider = (name: string): name is ProviderName => (PROVIDERS as readonl
 
 export const ingestionEnv = {
   ...commonEnv,
+  ...confirmerEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(4004),
   /** Where prices come from: `simulated` (offline, seeded), `replay` (REPLAY_FILE) or `yahoo`. */
   MARKET_PROVIDER: z.enum(PROVIDERS).default('simulated'),

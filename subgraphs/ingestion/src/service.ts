@@ -1,14 +1,5 @@
 import { join } from 'node:path';
-import {
-  Auth,
-  isAdmin,
-  type Logger,
-  migrationsIn,
-  resolveJwtSecret,
-  type Service,
-  startSubgraph,
-} from '@switchyard/kit';
-import { tokenChecks } from '@switchyard/users/auth';
+import { CallerVerifier, isAdmin, type Logger, migrationsIn, type Service, startSubgraph } from '@switchyard/kit';
 import { Collector } from './collector/collector.js';
 import { ingestionContext } from './context.js';
 import type { IngestionEnv, ProviderName } from './env.js';
@@ -45,7 +36,6 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
       ),
       schema: buildIngestionSchema,
       context: ingestionContext(() => collector!),
-      tokenChecks,
       prepare: async ({ orm, logger: log, events, metrics }) => {
         const names = [...new Set([env.MARKET_PROVIDER, ...env.MARKET_ROUTES.map((r) => r.provider)])];
         const route = (symbol: string) =>
@@ -80,7 +70,13 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
             )
           : undefined;
         mailer?.start();
-        const auth = new Auth(resolveJwtSecret(env), env.JWT_TTL, tokenChecks(orm));
+        // Devices sign in with API tokens, confirmed as the gateway confirms callers.
+        const verifier = new CallerVerifier({
+          issuerUrl: env.USERS_URL,
+          cacheMs: env.AUTH_CACHE_SEC * 1000,
+          logger: log,
+        });
+        await verifier.watch(events);
         const stream =
           env.MQTT_URL || env.MQTT_PORT
             ? new ReadingStream(
@@ -91,7 +87,7 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
                   port: env.MQTT_PORT,
                   host: env.HOST,
                   mayPublish: async (token) => {
-                    const { viewer } = await auth.authenticate(`Bearer ${token}`);
+                    const { viewer } = await verifier.verify(`Bearer ${token}`);
                     return isAdmin(viewer) || (viewer?.scopes.includes('sensors:write') ?? false);
                   },
                   clientId: env.MQTT_CLIENT_ID,

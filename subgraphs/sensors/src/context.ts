@@ -1,11 +1,4 @@
-import {
-  type Auth,
-  byIdLoader,
-  byParentLoader,
-  type Page,
-  type SubgraphContext,
-  withArgsLoader,
-} from '@switchyard/kit';
+import { byIdLoader, byParentLoader, type Page, type SubgraphContext, withArgsLoader } from '@switchyard/kit';
 import { analyticsOf } from './equipment/analytics.service.js';
 import type { AnalyticsPoint } from './equipment/analytics.types.js';
 import { Equipment } from './equipment/equipment.entity.js';
@@ -40,14 +33,11 @@ function createLoaders(em: SubgraphContext['em']) {
 
 export interface SensorsContext extends SubgraphContext {
   loaders: ReturnType<typeof createLoaders>;
-  auth: Auth;
-  /** How often a live subscription confirms its caller's session. */
-  recheckMs: number;
 }
 
 /** One set of DataLoaders per request. */
-export function sensorsContext(base: SubgraphContext, auth: Auth, recheckMs: number): SensorsContext {
-  return { ...base, auth, recheckMs, loaders: createLoaders(base.em) };
+export function sensorsContext(base: SubgraphContext): SensorsContext {
+  return { ...base, loaders: createLoaders(base.em) };
 }
 
 /** A subscription resolves each event like a request of its own: loaders must not cache across events. */

@@ -1,5 +1,4 @@
 import { type Logger, type Service, startSubgraph } from '@switchyard/kit';
-import { tokenChecks } from '@switchyard/users/auth';
 import { sensorsContext } from './context.js';
 import { entities, migrations } from './entities.js';
 import type { SensorsEnv } from './env.js';
@@ -13,8 +12,7 @@ export function startSensors(env: SensorsEnv & { DATABASE_URL: string }, logger?
       entities,
       migrations,
       schema: buildSensorsSchema,
-      context: (base, auth) => sensorsContext(base, auth, env.SUBSCRIPTION_RECHECK_SEC * 1000),
-      tokenChecks,
+      context: sensorsContext,
     },
     env,
     logger,

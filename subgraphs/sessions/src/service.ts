@@ -1,5 +1,4 @@
 import { type Logger, type Service, startSubgraph } from '@switchyard/kit';
-import { tokenChecks } from '@switchyard/users/auth';
 import { userDeleted } from '@switchyard/users/events';
 import { Session } from './session/session.entity.js';
 import { sessionsContext } from './context.js';
@@ -15,7 +14,6 @@ export function startSessions(env: SessionsEnv & { DATABASE_URL: string }, logge
       migrations,
       schema: buildSessionsSchema,
       context: sessionsContext,
-      tokenChecks,
       // A deleted user's sessions go with them.
       prepare: async ({ orm, logger: log, events }) => {
         await events.subscribe(userDeleted, async ({ userId }) => {

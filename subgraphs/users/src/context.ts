@@ -1,14 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Auth, SubgraphContext } from '@switchyard/kit';
+import type { SubgraphContext } from '@switchyard/kit';
 import { createAlertLoaders } from './alert/alert.loader.js';
+import type { TokenIssuer } from './signing/issuer.js';
 import { createTickerLoaders } from './ticker/ticker.loader.js';
 import { createUserLoaders } from './user/user.loader.js';
 import { createWatchLoaders } from './watch/watch.loader.js';
 
 export interface UsersContext extends SubgraphContext {
-  auth: Auth;
-  /** How often a subscription confirms its caller's session while no event comes. */
-  recheckMs: number;
+  /** Signs tokens on sign-in. */
+  issuer: TokenIssuer;
   loaders: ReturnType<typeof createLoaders>;
 }
 
@@ -21,9 +21,9 @@ function createLoaders(em: EntityManager) {
   };
 }
 
-/** One set of DataLoaders per request; `auth` issues tokens on sign-in. */
-export function usersContext(base: SubgraphContext, auth: Auth, recheckMs: number): UsersContext {
-  return { ...base, auth, recheckMs, loaders: createLoaders(base.em) };
+/** One set of DataLoaders per request. */
+export function usersContext(base: SubgraphContext, issuer: TokenIssuer): UsersContext {
+  return { ...base, issuer, loaders: createLoaders(base.em) };
 }
 
 /** A subscription resolves each event like a request of its own: loaders must not cache across events. */

@@ -17,3 +17,6 @@ export const alertRaised = topic(
     triggeredAt: z.string(),
   }),
 );
+
+/** users' replicas reload their signing keys (rotated or retired on another one). */
+export const signingKeysChanged = topic('users.signing-keys', z.object({}));

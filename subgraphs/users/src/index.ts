@@ -3,4 +3,3 @@ export { startUsers } from './service.js';
 export { usersEnv, type UsersEnv } from './env.js';
 export { buildUsersSchema } from './schema.js';
 export { insertPrices, type PricePoint } from './ticker/prices.js';
-export { tokenChecks } from './auth.js';

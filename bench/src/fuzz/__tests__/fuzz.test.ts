@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateSigningKey } from '@switchyard/kit';
 import { startAll } from '@switchyard/stack';
 import { freshDatabase, GraphQLClient, Stack } from '@switchyard/testing';
 import { fuzz, printReport } from '../index.js';
@@ -15,7 +15,7 @@ it('finds nothing in 400 seeded cases against the whole stack', async () => {
   const running = await stack.add(
     startAll({
       databaseUrl: await freshDatabase('fuzz'),
-      jwtSecret: randomBytes(32).toString('hex'),
+      gatewayKey: await generateSigningKey(),
       admin,
       gateway: { RATE_LIMIT: '1000000000' },
     }),

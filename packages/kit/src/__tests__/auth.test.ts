@@ -1,53 +1,68 @@
-import jwt from 'jsonwebtoken';
-import { Auth, authChecker, type AuthContext, requireSelfOrAdmin } from '../index.js';
-
-const SECRET = 'a-test-secret-that-is-long-enough-to-use';
+import {
+  AssertionSigner,
+  AssertionVerifier,
+  authChecker,
+  type AuthContext,
+  generateSigningKey,
+  requireSelfOrAdmin,
+  UnauthenticatedError,
+  type Viewer,
+} from '../index.js';
+import { importJWK, SignJWT } from 'jose';
 
 function check(context: AuthContext, rules: string[]) {
   return authChecker({ context, root: {}, args: {}, info: {} as never }, rules);
 }
 
-describe('Auth', () => {
-  it('issues user tokens that verify, and refuses expired or forged ones', async () => {
-    const auth = new Auth(SECRET, '15m');
-    const { token, expiresAt } = auth.issueUserToken({ id: 'u1', role: 'USER', sessionVersion: 0 });
-    expect(expiresAt.getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
-    expect(await auth.authenticate(`Bearer ${token}`)).toEqual({
-      viewer: { kind: 'user', id: 'u1', role: 'USER', scopes: [] },
-    });
+describe('viewer assertions', () => {
+  const viewer: Viewer = { kind: 'user', id: '4a1d7c2e-0c1b-4d57-9d0e-7a1f2b3c4d5e', role: 'ADMIN', scopes: [] };
 
-    const expired = jwt.sign({ typ: 'user', role: 'USER', sub: 'u1', exp: Math.floor(Date.now() / 1000) - 1 }, SECRET);
-    expect((await auth.authenticate(`Bearer ${expired}`)).authError?.message).toBe('token expired');
-    const forged = new Auth('another-secret-another-secret-another', '15m').issueUserToken({
-      id: 'u1',
-      role: 'ADMIN',
-    }).token;
-    expect((await auth.authenticate(`Bearer ${forged}`)).authError?.extensions.code).toBe('UNAUTHENTICATED');
-    expect((await auth.authenticate('Basic abc')).authError?.extensions.code).toBe('UNAUTHENTICATED');
-    expect(await auth.authenticate(undefined)).toEqual({ viewer: null });
+  it('carry the viewer (or why their token was refused) to the subgraph they were made for only', async () => {
+    const key = await generateSigningKey();
+    const signer = new AssertionSigner(key.privateJwk);
+    const sessions = new AssertionVerifier({ keys: [key.publicJwk] }, 'sessions');
+    expect(await sessions.verify(await signer.sign({ viewer }, 'sessions'))).toEqual({ viewer });
+    const refused = await sessions.verify(
+      await signer.sign({ viewer: null, authError: new UnauthenticatedError('token expired') }, 'sessions'),
+    );
+    expect(refused.viewer).toBeNull();
+    expect(refused.authError).toMatchObject({ message: 'token expired', extensions: { code: 'UNAUTHENTICATED' } });
+    // Made for users: no good at sessions.
+    await expect(sessions.verify(await signer.sign({ viewer }, 'users'))).rejects.toThrow(
+      'requests must come through the gateway (invalid or expired viewer assertion)',
+    );
+    await expect(sessions.verify(undefined)).rejects.toThrow(
+      'requests must come through the gateway (no viewer assertion)',
+    );
   });
 
-  it('accepts API tokens only while the check says they are active', async () => {
-    const active = new Set(['t1']);
-    const auth = new Auth(SECRET, '15m', { apiToken: async (id) => active.has(id) });
-    const token = auth.issueApiToken('t1', ['benchmarks:write']);
-    expect((await auth.authenticate(`Bearer ${token}`)).viewer).toEqual({
-      kind: 'token',
-      id: 't1',
-      role: null,
-      scopes: ['benchmarks:write'],
-    });
-    active.delete('t1');
-    expect((await auth.authenticate(`Bearer ${token}`)).authError?.message).toMatch(/revoked/);
-  });
+  it('refuse another key, an expired assertion, and one made before the session changed', async () => {
+    const key = await generateSigningKey();
+    const verifier = new AssertionVerifier({ keys: [key.publicJwk] }, 'sessions');
+    const stranger = await generateSigningKey();
+    const forged = await new AssertionSigner({ ...stranger.privateJwk, kid: key.kid }).sign({ viewer }, 'sessions');
+    await expect(verifier.verify(forged)).rejects.toThrow('invalid or expired');
 
-  it('takes the current role from the user check and ends sessions it refuses', async () => {
-    let current: 'USER' | 'ADMIN' | null = 'USER';
-    const auth = new Auth(SECRET, '15m', { userToken: async () => current });
-    const { token } = auth.issueUserToken({ id: 'u1', role: 'ADMIN', sessionVersion: 0 });
-    expect((await auth.authenticate(`Bearer ${token}`)).viewer?.role).toBe('USER');
-    current = null;
-    expect((await auth.authenticate(`Bearer ${token}`)).authError?.message).toMatch(/session ended/);
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await new SignJWT({ viewer, at: Date.now() - 120_000 })
+      .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+      .setIssuer('switchyard-gateway')
+      .setAudience('sessions')
+      .setIssuedAt(now - 120)
+      .setExpirationTime(now - 60)
+      .sign(await importJWK(key.privateJwk, 'EdDSA'));
+    await expect(verifier.verify(expired)).rejects.toThrow('invalid or expired');
+
+    let clock = Date.now();
+    const signer = new AssertionSigner(key.privateJwk, () => clock);
+    const before = await signer.sign({ viewer }, 'sessions');
+    expect((await verifier.verify(before)).viewer).toEqual(viewer);
+    verifier.invalidate(viewer.id, clock);
+    clock += 1;
+    await expect(verifier.verify(before)).rejects.toThrow('made before the session changed');
+    // The gateway forgets its assertions on the same event, and signs a new one.
+    signer.forget();
+    expect((await verifier.verify(await signer.sign({ viewer }, 'sessions'))).viewer).toEqual(viewer);
   });
 });
 

@@ -56,23 +56,6 @@ describe('eventStream', () => {
     await expect(stream.next()).resolves.toEqual({ value: undefined, done: true });
   });
 
-  it('ends with the error of a periodic check that fails, without any event', async () => {
-    let valid = true;
-    const stream = await eventStream(bus, prices, {
-      recheck: {
-        everyMs: 50,
-        check: async () => {
-          if (!valid) throw new Error('session ended');
-        },
-      },
-    });
-    const read = stream.next();
-    await new Promise((r) => setTimeout(r, 150));
-    valid = false;
-    await expect(read).rejects.toThrow('session ended');
-    await expect(stream.next()).resolves.toMatchObject({ done: true });
-  });
-
   it('ends a subscriber that falls too far behind, and one whose filter throws, with the error after what it had', async () => {
     const slow = await eventStream(bus, prices, { buffer: 2 });
     const refusing = await eventStream(bus, prices, {

@@ -118,7 +118,7 @@ async function answerAfterBody(req: Request, res: Response, refusal: Refusal) {
 
 /** GET /documents/:id — the bytes, with their type and file name, to signed-in callers. */
 async function sendDocument(req: Request, res: Response, deps: RouteDeps, store: BlobStore) {
-  if (!(await requireCaller(req, res, deps.auth))) return;
+  if (!(await requireCaller(req, res, deps.caller))) return;
   const id = String(req.params.id);
   const document = isUuid(id) ? await deps.orm.em.fork().findOne(Document, { id: id.toLowerCase() }) : null;
   const blob = document && (await store.read(document.sha256));

@@ -48,7 +48,7 @@ function jsonArray(): Transform {
  * server-side cursor: memory stays flat however many devices there are.
  */
 async function exportDevices(req: Request, res: Response, deps: RouteDeps, format: 'csv' | 'json') {
-  if (!(await requireCaller(req, res, deps.auth))) return;
+  if (!(await requireCaller(req, res, deps.caller))) return;
   // knex streams rows through pg-query-stream: a server-side cursor, a batch at a time.
   const rows = deps.orm.em.getKnex().raw(EXPORT_SQL).stream({ batchSize: 500 }) as unknown as NodeJS.ReadableStream;
   res.setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json');

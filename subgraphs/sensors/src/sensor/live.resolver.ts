@@ -1,4 +1,4 @@
-import { confirmViewer, connectionType, eventStream, isUuid, requireViewer, type z } from '@switchyard/kit';
+import { connectionType, eventStream, isUuid, requireViewer, type z } from '@switchyard/kit';
 import {
   Arg,
   Ctx,
@@ -48,20 +48,14 @@ export class SensorAlert {
   @Field(() => Float, { nullable: true }) normalMax!: number | null;
 }
 
-/** A live stream for a signed-in caller whose session is confirmed again every `recheckMs`. */
+/** A live stream for a signed-in caller (whose session the gateway keeps confirming). */
 function live<T>(
   ctx: SensorsContext,
   topic: typeof readingsStored | typeof sensorAlertRaised,
   keep: (e: T) => boolean,
 ) {
   requireReader(requireViewer(ctx));
-  return eventStream(ctx.events, topic as never, {
-    filter: (event: T) => keep(event),
-    recheck: {
-      everyMs: ctx.recheckMs,
-      check: async () => void (await confirmViewer(ctx.auth, ctx.headers.authorization)),
-    },
-  });
+  return eventStream(ctx.events, topic as never, { filter: (event: T) => keep(event) });
 }
 
 @Resolver(() => LiveReading)

@@ -1,48 +1,38 @@
 import { randomBytes } from 'node:crypto';
-import { parseEnv } from '@switchyard/kit';
 import {
   codes,
   freePort,
   freshDatabase,
-  GraphQLClient,
   Stack,
   tcpProxy,
   throughProxy,
+  viewerHeader,
   waitFor,
 } from '@switchyard/testing';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startUsers } from '../service.js';
-import { usersEnv } from '../env.js';
+import { asGateway, gatewayKey, startAlone } from './alone.js';
 
 const stack = new Stack();
 afterAll(() => stack.close());
-
-async function start(extra: Record<string, string> = {}) {
-  const env = parseEnv(usersEnv, {
-    NODE_ENV: 'test',
-    DATABASE_URL: await freshDatabase(),
-    HOST: '127.0.0.1',
-    PORT: '0',
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    ADMIN_EMAIL: 'admin@example.com',
-    ADMIN_PASSWORD: 'admin-password-1',
-    ...extra,
-  });
-  return stack.add(startUsers(env as Parameters<typeof startUsers>[0]));
-}
+const start = (extra: Record<string, string> = {}) => startAlone(stack, extra);
 
 describe('a subgraph service', () => {
-  it('answers GraphQL over WebSocket, reading Authorization from the connection params', async () => {
+  it('answers GraphQL over WebSocket, reading the viewer assertion from the connection params', async () => {
     const users = await start();
-    const http = new GraphQLClient(users.url);
+    const http = await asGateway(users.url);
     const { register } = await http.data(
       'mutation { register(email: "ws@example.com", password: "long-enough-pw") { token user { id } } }',
     );
     const client = createClient({
       url: users.url.replace('http', 'ws'),
       webSocketImpl: WebSocket,
-      connectionParams: { Authorization: `Bearer ${register.token}` },
+      connectionParams: await viewerHeader(await gatewayKey, 'users', {
+        kind: 'user',
+        id: register.user.id,
+        role: 'USER',
+        scopes: [],
+      }),
     });
     try {
       const result = await new Promise<unknown>((resolve, reject) => {
@@ -60,12 +50,12 @@ describe('a subgraph service', () => {
 
   it('labels request metrics with resolved operation names only', async () => {
     const users = await start();
-    const http = new GraphQLClient(users.url);
+    const http = await asGateway(users.url);
     await http.request('query Named { __typename }');
     await http.request('query Named { __typename }', undefined, {});
     await fetch(users.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await viewerHeader(await gatewayKey, 'users')) },
       body: JSON.stringify({ query: '{ __typename }', operationName: 'MadeUp' }),
     });
     const metrics = await (await fetch(`${new URL(users.url).origin}/metrics`)).text();
@@ -80,7 +70,7 @@ describe('a subgraph service', () => {
     await stack.add(proxy);
     const users = await start({ DATABASE_URL: throughProxy(database, proxy) });
     const ready = `${new URL(users.url).origin}/ready`;
-    const client = new GraphQLClient(users.url);
+    const client = await asGateway(users.url);
     const LOGIN = 'mutation { login(email: "nobody@example.com", password: "long-enough-pw") { token } }';
     expect((await fetch(ready)).status).toBe(200);
 

@@ -1,6 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import {
-  confirmViewer,
   eventStream,
   ForbiddenError,
   isAdmin,
@@ -54,23 +53,21 @@ export async function listAlerts(
 
 /**
  * Alerts as the collector raises them (topic `alerts`), for the caller as `listAlerts` scopes
- * them, optionally for one symbol. The caller's token is confirmed again before each delivery
- * and every `recheckMs`, so a subscription ends when its session does (expiry, password change,
- * deletion) and follows role changes.
+ * them, optionally for one symbol. The gateway confirms the caller again on every change to
+ * their session and every SUBSCRIPTION_RECHECK_SEC, and ends the subscription when it no longer
+ * holds (expiry, password or role change, deletion).
  */
 export async function alertFeed(
   ctx: UsersContext,
   args: { userId?: string | null; symbol?: string | null },
 ): Promise<AsyncIterableIterator<AlertEvent>> {
-  const owner = alertOwner(requireUser(ctx), args.userId ?? undefined);
-  const currentViewer = () => confirmViewer(ctx.auth, ctx.headers.authorization);
+  const viewer = requireUser(ctx);
+  const owner = alertOwner(viewer, args.userId ?? undefined);
   return eventStream(ctx.events, alertRaised, {
     filter: async (alert) => {
       if ((owner && alert.userId !== owner) || (args.symbol && alert.symbol !== args.symbol)) return false;
-      const viewer = await currentViewer();
       return alert.userId === viewer.id || isAdmin(viewer);
     },
-    recheck: { everyMs: ctx.recheckMs, check: async () => void (await currentViewer()) },
   });
 }
 

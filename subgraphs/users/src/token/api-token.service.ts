@@ -1,4 +1,4 @@
-import { isUuid, NotFoundError, parseInput, requireUser, z } from '@switchyard/kit';
+import { apiTokenRevoked, isUuid, NotFoundError, parseInput, requireUser, z } from '@switchyard/kit';
 import { sha256 } from '../auth.js';
 import type { UsersContext } from '../context.js';
 import { ApiToken } from './api-token.entity.js';
@@ -15,7 +15,7 @@ export async function createApiToken(ctx: UsersContext, input: { name: string; s
   const viewer = requireUser(ctx);
   const { name, scopes } = parseInput(NewToken, input);
   const apiToken = ctx.em.create(ApiToken, { name, scopes: [...new Set(scopes)], createdBy: viewer.id, tokenHash: '' });
-  const token = ctx.auth.issueApiToken(apiToken.id, apiToken.scopes);
+  const token = await ctx.issuer.issueApiToken(apiToken.id, apiToken.scopes);
   apiToken.tokenHash = sha256(token);
   await ctx.em.flush();
   return { token, apiToken };
@@ -24,8 +24,15 @@ export async function createApiToken(ctx: UsersContext, input: { name: string; s
 export async function revokeApiToken(ctx: UsersContext, id: string): Promise<ApiToken> {
   const apiToken = isUuid(id) ? await ctx.em.findOne(ApiToken, { id: id.toLowerCase() }) : null;
   if (!apiToken) throw new NotFoundError('API token');
-  apiToken.revokedAt ??= new Date();
-  await ctx.em.flush();
+  if (!apiToken.revokedAt) {
+    apiToken.revokedAt = new Date();
+    await ctx.em.flush();
+    await ctx.events
+      .publish(apiTokenRevoked, { tokenId: apiToken.id, at: Date.now() })
+      .catch((error: unknown) =>
+        ctx.log.error({ err: error, tokenId: apiToken.id }, 'api-token.revoked not published'),
+      );
+  }
   return apiToken;
 }
 

@@ -14,6 +14,7 @@ import {
   parseInput,
   requireSelfOrAdmin,
   requireUser,
+  sessionChanged,
   toPage,
   UnauthenticatedError,
 } from '@switchyard/kit';
@@ -45,11 +46,22 @@ export async function login(ctx: UsersContext, input: { email: string; password:
   return signIn(ctx, user);
 }
 
-function signIn(ctx: UsersContext, user: User) {
+async function signIn(ctx: UsersContext, user: User) {
   // The rest of this response is read as the user who just signed in.
   ctx.viewer = { kind: 'user', id: user.id, role: user.role, scopes: [] };
   ctx.authError = undefined;
-  return { ...ctx.auth.issueUserToken(user), user };
+  return { ...(await ctx.issuer.issueUserToken(user)), user };
+}
+
+/**
+ * Tells every confirmer (the gateway, MQTT) and every subgraph that this user's tokens must be
+ * confirmed again: their role, password or existence changed. Awaited, so it is out before the
+ * change is answered.
+ */
+async function announceSessionChange(ctx: UsersContext, userId: string): Promise<void> {
+  await ctx.events
+    .publish(sessionChanged, { userId, at: Date.now() })
+    .catch((error: unknown) => ctx.log.error({ err: error, userId }, 'user.session-changed not published'));
 }
 
 export async function me(ctx: UsersContext): Promise<User | null> {
@@ -85,14 +97,18 @@ export async function updateUser(ctx: UsersContext, id: string, input: UpdateUse
   const viewer = requireSelfOrAdmin(ctx, id);
   const changes = parseInput(UpdateUser, input);
   if (changes.role && !isAdmin(viewer)) throw new ForbiddenError('only an admin may change a role');
-  return ctx.em.transactional(async (em) => {
+  let roleChanged = false;
+  const updated = await ctx.em.transactional(async (em) => {
     const user = isUuid(id) ? await em.findOne(User, { id: id.toLowerCase() }) : null;
     if (!user) throw new NotFoundError('user');
     if (changes.role === 'USER' && user.role === 'ADMIN') await assertNotLastAdmin(em);
+    roleChanged = changes.role !== undefined && changes.role !== user.role;
     em.assign(user, changes);
     await flushUnique(em);
     return user;
   });
+  if (roleChanged) await announceSessionChange(ctx, updated.id);
+  return updated;
 }
 
 export async function deleteUser(ctx: UsersContext, id: string): Promise<boolean> {
@@ -106,12 +122,13 @@ export async function deleteUser(ctx: UsersContext, id: string): Promise<boolean
       await em.nativeDelete(User, { id: user.id });
       return user.id;
     })
-    .then((userId) =>
+    .then(async (userId) => {
+      await announceSessionChange(ctx, userId);
       // The user is gone either way; a lost notification leaves sessions for a cleanup to find.
-      ctx.events
+      await ctx.events
         .publish(userDeleted, { userId })
-        .catch((error: unknown) => ctx.log.error({ err: error, userId }, 'user.deleted not published')),
-    );
+        .catch((error: unknown) => ctx.log.error({ err: error, userId }, 'user.deleted not published'));
+    });
   return true;
 }
 
@@ -127,6 +144,7 @@ export async function changePassword(ctx: UsersContext, input: { currentPassword
   user.passwordHash = await hashPassword(newPassword);
   user.sessionVersion += 1;
   await ctx.em.flush();
+  await announceSessionChange(ctx, user.id);
   return signIn(ctx, user);
 }
 

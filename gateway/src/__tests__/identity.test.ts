@@ -1,0 +1,81 @@
+import { createServer } from 'node:http';
+import { generateSigningKey, type Viewer } from '@switchyard/kit';
+import { codes, GraphQLClient, viewerHeader } from '@switchyard/testing';
+import { extraGateway, loginAdmin, newUser, useStack } from './stack.js';
+
+const run = useStack();
+
+const SESSIONS = '{ sessions(first: 1) { nodes { id } } }';
+const SITES = '{ sites { code } }';
+
+describe('who is calling, as subgraphs learn it', () => {
+  it('refuses a subgraph called directly: without, with a forged, or with a stale assertion', async () => {
+    const user = await newUser(run.client, 'direct');
+    const viewer: Viewer = { kind: 'user', id: user.id, role: 'USER', scopes: [] };
+    const sessions = new GraphQLClient(run.sessions.url);
+    // The caller's own token is no way in: only the gateway's word is.
+    expect((await sessions.as(user.token).request(SESSIONS)).status).toBe(401);
+    const stranger = await generateSigningKey();
+    expect((await sessions.with(await viewerHeader(stranger, 'sessions', viewer)).request(SESSIONS)).status).toBe(401);
+
+    const asserted = sessions.with(await viewerHeader(run.gatewayKey, 'sessions', viewer));
+    expect((await asserted.data(SESSIONS)).sessions.nodes).toEqual([]);
+    await run.client
+      .as(user.token)
+      .data(
+        'mutation { changePassword(currentPassword: "correct-horse-battery", newPassword: "another-long-one") { token } }',
+      );
+    // Made before the password change: refused, though well within its minute.
+    const stale = await asserted.request(SESSIONS);
+    expect(stale.status).toBe(401);
+    expect(stale.errors?.[0]?.message).toMatch(/made before the session changed/);
+    // Through the gateway, the old token is refused and the caller is told so.
+    expect(codes(await run.client.as(user.token).request(SESSIONS))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('ends an API token at every subgraph the moment it is revoked', async () => {
+    const admin = run.client.as(await loginAdmin(run.client));
+    const { createApiToken } = await admin.data(
+      'mutation { createApiToken(name: "feed", scopes: ["sensors:read"]) { token apiToken { id } } }',
+    );
+    const machine = run.client.as(createApiToken.token);
+    expect((await machine.data(SITES)).sites).toEqual([]);
+    const viewer: Viewer = { kind: 'token', id: createApiToken.apiToken.id, role: null, scopes: ['sensors:read'] };
+    const sensors = new GraphQLClient(run.sensors.url).with(await viewerHeader(run.gatewayKey, 'sensors', viewer));
+    expect((await sensors.data(SITES)).sites).toEqual([]);
+
+    await admin.data('mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', {
+      id: createApiToken.apiToken.id,
+    });
+    expect(codes(await machine.request(SITES))).toEqual(['UNAUTHENTICATED']);
+    expect((await sensors.request(SITES)).status).toBe(401);
+  });
+
+  it("sends subgraphs the gateway's assertion, never the caller's token", async () => {
+    const user = await newUser(run.client, 'relay');
+    const seen: Array<Record<string, string | string[] | undefined>> = [];
+    const spy = createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":null}');
+    });
+    await new Promise<void>((resolve) => spy.listen(0, '127.0.0.1', resolve));
+    try {
+      // A gateway whose sessions subgraph is a spy that records what it is sent.
+      const port = (spy.address() as { port: number }).port;
+      const names = ['users', 'sessions', 'benchmarks', 'ingestion', 'cleanup', 'sensors'] as const;
+      const spied = await extraGateway(run.stack, run, {
+        SUBGRAPH_URLS: names
+          .map((name) => `${name}=${name === 'sessions' ? `http://127.0.0.1:${port}/graphql` : run[name].url}`)
+          .join(','),
+      });
+      await spied.client.as(user.token).request(SESSIONS);
+      expect(seen.length).toBeGreaterThan(0);
+      for (const headers of seen) {
+        expect(headers.authorization).toBeUndefined();
+        expect(typeof headers['x-switchyard-viewer']).toBe('string');
+      }
+    } finally {
+      spy.close();
+    }
+  });
+});

@@ -1,0 +1,141 @@
+// Confirming a caller's token where requests enter (the gateway, the MQTT broker): the signature
+// by the issuer's published keys (JWKS), then the issuer's own answer (session version, role,
+// revocation), cached briefly and forgotten at once when the issuer announces a change.
+import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import type { AuthContext, Viewer } from './auth.js';
+import { AppError, UnauthenticatedError } from './errors.js';
+import type { EventBus } from './events.js';
+import { apiTokenRevoked, sessionChanged } from './identity-events.js';
+import type { Logger } from './logger.js';
+import { SIGNING_ALGORITHM } from './signing-keys.js';
+
+/** The `iss` of every token the users service signs. */
+export const TOKEN_ISSUER = 'switchyard-users';
+export const JWKS_PATH = '/.well-known/jwks.json';
+/** POST `{ token }` → `{ viewer }` or `{ refused }`: the issuer's word on a token it signed. */
+export const CONFIRM_PATH = '/auth/confirm';
+
+export type ConfirmAnswer = { viewer: Viewer } | { refused: string };
+
+export interface CallerVerifierOptions {
+  /** Where the issuer serves JWKS_PATH and CONFIRM_PATH (the users service); may be known late. */
+  issuerUrl: string | (() => string | undefined);
+  /** How long a confirmed token is trusted without asking again (events clear it sooner). */
+  cacheMs: number;
+  timeoutMs?: number;
+  logger?: Logger;
+}
+
+interface Confirmed {
+  auth: Promise<AuthContext>;
+  until: number;
+  /** The user or API token the entry is about, for forgetting it on an event. */
+  owner: string;
+}
+
+const CACHE_LIMIT = 50_000;
+const unavailable = () => new AppError('UNAVAILABLE', 'the identity service is unavailable; try again');
+
+export class CallerVerifier {
+  private jwks?: { url: string; keys: ReturnType<typeof createRemoteJWKSet> };
+  private readonly confirmed = new Map<string, Confirmed>();
+  private readonly listeners = new Set<(owner: string) => void>();
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: CallerVerifierOptions) {
+    this.timeoutMs = options.timeoutMs ?? 5_000;
+  }
+
+  private issuer(): string | undefined {
+    const { issuerUrl } = this.options;
+    return typeof issuerUrl === 'string' ? issuerUrl : issuerUrl();
+  }
+
+  private keys(issuer: string) {
+    if (this.jwks?.url !== issuer) {
+      this.jwks = {
+        url: issuer,
+        keys: createRemoteJWKSet(new URL(JWKS_PATH, issuer), {
+          timeoutDuration: this.timeoutMs,
+          // A token with an unknown kid fetches the keys again, at most this often (rotation).
+          cooldownDuration: 5_000,
+        }),
+      };
+    }
+    return this.jwks.keys;
+  }
+
+  /** Forgets callers as the issuer announces changes; `listener` hears each (subscriptions end). */
+  async watch(events: EventBus): Promise<void> {
+    await events.subscribe(sessionChanged, ({ userId }) => this.forget(userId));
+    await events.subscribe(apiTokenRevoked, ({ tokenId }) => this.forget(tokenId));
+  }
+
+  onChange(listener: (owner: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  forget(owner: string): void {
+    for (const [token, entry] of this.confirmed) if (entry.owner === owner) this.confirmed.delete(token);
+    for (const listener of this.listeners) listener(owner);
+  }
+
+  /** Reads `Authorization: Bearer <token>`; never throws, so public fields keep working. */
+  async verify(authorization: string | undefined): Promise<AuthContext> {
+    if (!authorization) return { viewer: null };
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+    if (!token) {
+      return { viewer: null, authError: new UnauthenticatedError('authorization header must be "Bearer <token>"') };
+    }
+    const hit = this.confirmed.get(token);
+    if (hit && hit.until > Date.now()) return hit.auth;
+    const issuer = this.issuer();
+    if (!issuer) return { viewer: null, authError: unavailable() };
+    let claims: { sub?: string; jti?: string; exp?: number };
+    try {
+      ({ payload: claims } = await jwtVerify(token, this.keys(issuer), {
+        algorithms: [SIGNING_ALGORITHM],
+        issuer: TOKEN_ISSUER,
+      }));
+    } catch (error) {
+      if (error instanceof errors.JWTExpired)
+        return { viewer: null, authError: new UnauthenticatedError('token expired') };
+      if (error instanceof errors.JOSEError && !(error instanceof errors.JWKSTimeout)) {
+        return { viewer: null, authError: new UnauthenticatedError('invalid token') };
+      }
+      this.options.logger?.warn({ err: error }, 'could not read the issuer keys');
+      return { viewer: null, authError: unavailable() };
+    }
+    const owner = claims.sub ?? claims.jti ?? '';
+    const auth = this.confirm(issuer, token);
+    const until = Math.min(Date.now() + this.options.cacheMs, (claims.exp ?? Infinity) * 1000);
+    if (this.confirmed.size >= CACHE_LIMIT) this.confirmed.clear();
+    this.confirmed.set(token, { auth, until, owner });
+    // An unreachable issuer is asked again next time, not remembered.
+    void auth.then(({ authError }) => {
+      if (authError?.extensions.code === 'UNAVAILABLE') this.confirmed.delete(token);
+    });
+    return auth;
+  }
+
+  private async confirm(issuer: string, token: string): Promise<AuthContext> {
+    let answer: ConfirmAnswer;
+    try {
+      const response = await fetch(new URL(CONFIRM_PATH, issuer), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      if (!response.ok) throw new Error(`confirm answered ${response.status}`);
+      answer = (await response.json()) as ConfirmAnswer;
+    } catch (error) {
+      this.options.logger?.warn({ err: error }, 'could not confirm a token with the issuer');
+      return { viewer: null, authError: unavailable() };
+    }
+    if ('viewer' in answer && answer.viewer) return { viewer: answer.viewer };
+    const reason = 'refused' in answer ? answer.refused : 'invalid token';
+    return { viewer: null, authError: new UnauthenticatedError(reason) };
+  }
+}
