@@ -24,6 +24,7 @@ import { idempotencyPlugin } from './idempotency.js';
 import { checkCost, costLimitPlugin, limitRequests, operationLimits, parseLimits, RateLimit } from './limits.js';
 import type { GatewayEnv } from './env.js';
 import { operationResolutionPlugin, subscriptionRuleGuard } from './operation.js';
+import { sharedSecret } from './secrets.js';
 import { mountHttpRoutes, subgraphUrls } from './routes.js';
 import { supergraphFile } from './supergraph-file.js';
 
@@ -44,7 +45,10 @@ export async function startGateway(
     url: env.DATABASE_URL,
     schema: 'gateway',
     entities: [],
-    migrations: migrationsIn(['Migration20261123500000'], (name) => import(`./migrations/${name}.js`)),
+    migrations: migrationsIn(
+      ['Migration20261123500000', 'Migration20261202100000'],
+      (name) => import(`./migrations/${name}.js`),
+    ),
     logger,
   });
   const sources = new Map<string, SubgraphDataSource>();
@@ -62,8 +66,8 @@ export async function startGateway(
   await verifier.watch(events);
   verifier.onChange(() => assertions.forget());
   const caller = callers(verifier, env.TRUST_PROXY);
-  // Sealing idempotent responses needs a secret of the gateway's own: its private key's.
-  const secret = signingKey.d!;
+  // Seals idempotent responses; shared by the replicas, and kept when the signing key rotates.
+  const secret = await sharedSecret(orm, 'idempotency');
   const metrics = createMetrics('gateway');
   const dataPath = subgraphMetrics(metrics.registry);
   const rate = new RateLimit(env, env.REDIS_URL, logger, metrics.registry);

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { generateSigningKey, type Viewer } from '@switchyard/kit';
-import { codes, GraphQLClient, viewerHeader } from '@switchyard/testing';
+import { codes, freePort, GraphQLClient, viewerHeader } from '@switchyard/testing';
 import { extraGateway, loginAdmin, newUser, useStack } from './stack.js';
 
 const run = useStack();
@@ -49,6 +49,19 @@ describe('who is calling, as subgraphs learn it', () => {
     });
     expect(codes(await machine.request(SITES))).toEqual(['UNAUTHENTICATED']);
     expect((await sensors.request(SITES)).status).toBe(401);
+  });
+
+  it('answers UNAVAILABLE where a caller is needed while users cannot be asked, and serves the rest', async () => {
+    const user = await newUser(run.client, 'cut-off');
+    const cutOff = await extraGateway(run.stack, run, { USERS_URL: `http://127.0.0.1:${await freePort()}` });
+    const answer = await cutOff.client.as(user.token).request('{ me { id } }');
+    expect(answer.errors).toEqual([
+      expect.objectContaining({
+        message: 'the identity service is unavailable; try again',
+        extensions: expect.objectContaining({ code: 'UNAVAILABLE' }),
+      }),
+    ]);
+    expect((await cutOff.client.as(user.token).data('{ __typename }')).__typename).toBe('Query');
   });
 
   it("sends subgraphs the gateway's assertion, never the caller's token", async () => {
