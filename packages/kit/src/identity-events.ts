@@ -8,3 +8,6 @@ export const sessionChanged = topic('user.session-changed', z.object({ userId: z
 
 /** An API token was revoked; `at` is when, in ms. */
 export const apiTokenRevoked = topic('api-token.revoked', z.object({ tokenId: z.uuid(), at: z.number() }));
+
+/** A user and everything of theirs is gone; subgraphs holding their data delete it too. */
+export const userDeleted = topic('user.deleted', z.object({ userId: z.uuid() }));

@@ -1,5 +1,4 @@
-import { type Logger, type Service, startSubgraph } from '@switchyard/kit';
-import { userDeleted } from '@switchyard/users/events';
+import { type Logger, type Service, startSubgraph, userDeleted } from '@switchyard/kit';
 import { Session } from './session/session.entity.js';
 import { sessionsContext } from './context.js';
 import { entities, migrations } from './entities.js';

@@ -1,8 +1,6 @@
-// Events the users domain publishes; other subgraphs import them as `@switchyard/users/events`.
+// Events the users domain publishes for its workers (`@switchyard/users/events`); those about
+// identity, which any subgraph may follow, are the kit's (identity-events.ts).
 import { topic, z } from '@switchyard/kit';
-
-/** A user and everything of theirs is gone; subgraphs holding their data delete it too. */
-export const userDeleted = topic('user.deleted', z.object({ userId: z.uuid() }));
 
 /** An alert was raised (topic `alerts`); subscriptions deliver it live. */
 export const alertRaised = topic(

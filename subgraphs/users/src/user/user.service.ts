@@ -17,9 +17,9 @@ import {
   sessionChanged,
   toPage,
   UnauthenticatedError,
+  userDeleted,
 } from '@switchyard/kit';
 import type { UsersContext } from '../context.js';
-import { userDeleted } from '../events.js';
 import { User } from './user.entity.js';
 import { Credentials, PasswordChange, UpdateUser, type UpdateUserInput } from './user.inputs.js';
 
