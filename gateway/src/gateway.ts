@@ -62,7 +62,11 @@ export async function startGateway(
     cacheMs: env.AUTH_CACHE_SEC * 1000,
     logger,
   });
-  const events = await createEventBus({ databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, logger });
+  const events = await createEventBus({
+    databaseUrl: env.EVENTS_DATABASE_URL ?? env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    logger,
+  });
   await verifier.watch(events);
   verifier.onChange(() => assertions.forget());
   const caller = callers(verifier, env.TRUST_PROXY);

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
-import { codes, type GraphQLClient, sqlClient, Stack } from '@switchyard/testing';
+import { codes, freshDatabase, GraphQLClient, sqlClient, Stack, viewerHeader } from '@switchyard/testing';
 import { loginAdmin, newUser, type Running, startStack, statementsSoFar } from './stack.js';
 
 const stack = new Stack();
 let run: Running;
 let sql: pg.Client;
 let storage: string;
+let ownDatabase: string;
 let admin: GraphQLClient;
 let machine: GraphQLClient;
 
@@ -65,8 +66,13 @@ const counts = async () =>
 
 beforeAll(async () => {
   storage = await mkdtemp(join(tmpdir(), 'documents-'));
-  run = await startStack(stack, { benchmarks: { STORAGE_DIR: storage, MAX_UPLOAD_BYTES: '100000' } });
-  sql = await sqlClient(run.db);
+  // benchmarks keeps its data in a database of its own here (issue 11): every check below reads it.
+  ownDatabase = await freshDatabase('benchmarks-own');
+  run = await startStack(stack, {
+    benchmarks: { STORAGE_DIR: storage, MAX_UPLOAD_BYTES: '100000' },
+    ownDatabases: { benchmarks: ownDatabase },
+  });
+  sql = await sqlClient(ownDatabase);
   admin = run.client.as(await loginAdmin(run.client));
   const { createApiToken } = await admin.data(
     'mutation { createApiToken(name: "bench rig", scopes: ["benchmarks:write"]) { token } }',
@@ -435,5 +441,35 @@ describe('export', () => {
     expect(rows.find((r) => r.hostname === 'rig-1-renamed' || r.hostname === 'rig-1')).toMatchObject({
       latest_global_score: expect.any(Number),
     });
+  });
+});
+
+describe('benchmarks on a database of its own', () => {
+  it('keeps every table there, none in the shared database, and still hears identity events', async () => {
+    const shared = await sqlClient(run.db);
+    try {
+      const tablesIn = async (client: pg.Client) =>
+        (
+          await client.query(
+            "select count(*)::int as n from information_schema.tables where table_schema = 'benchmarks'",
+          )
+        ).rows[0].n;
+      expect(await tablesIn(sql)).toBeGreaterThan(0);
+      expect(await tablesIn(shared)).toBe(0);
+    } finally {
+      await shared.end();
+    }
+    // Events travel the shared database: a password change reaches benchmarks at once.
+    const user = await newUser(run.client, 'own-db');
+    const viewer = { kind: 'user' as const, id: user.id, role: 'USER', scopes: [] };
+    const direct = new GraphQLClient(run.benchmarks.url).with(await viewerHeader(run.gatewayKey, 'benchmarks', viewer));
+    const DEVICES = '{ devices(first: 1) { nodes { id } } }';
+    expect((await direct.request(DEVICES)).status).toBe(200);
+    await run.client
+      .as(user.token)
+      .data(
+        'mutation { changePassword(currentPassword: "correct-horse-battery", newPassword: "another-long-one") { token } }',
+      );
+    expect((await direct.request(DEVICES)).status).toBe(401);
   });
 });

@@ -17,6 +17,11 @@ export const commonEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /**
+   * Where events travel (PostgreSQL LISTEN/NOTIFY) when this service's own data lives elsewhere:
+   * `npm start` and runService set it to the shared DATABASE_URL when <NAME>_DATABASE_URL is set.
+   */
+  EVENTS_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /** Events go through Redis pub/sub when set, else PostgreSQL LISTEN/NOTIFY. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   DATA_DIR: z.string().default('./.data'),

@@ -87,7 +87,11 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
   let events: EventBus | undefined;
   let stopPrepared: void | (() => Promise<void>) = undefined;
   try {
-    events = await createEventBus({ databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, logger });
+    events = await createEventBus({
+      databaseUrl: env.EVENTS_DATABASE_URL ?? env.DATABASE_URL,
+      redisUrl: env.REDIS_URL,
+      logger,
+    });
     stopPrepared = await definition.prepare?.({ orm, logger, events, metrics });
     // Every request comes through the gateway, which says who is calling in a signed assertion.
     const verifier = new AssertionVerifier(await gatewayPublicKeys(env), definition.name);
@@ -146,9 +150,16 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
   }
 }
 
+/** `<NAME>_DATABASE_URL` (SESSIONS_DATABASE_URL...): the service's own database, when it has one. */
+export function ownDatabaseUrl(name: string): string | undefined {
+  const key = `${name.toUpperCase()}_DATABASE_URL`;
+  return loadEnv({ [key]: commonEnv.DATABASE_URL })[key] as string | undefined;
+}
+
 /**
  * A service's `main.ts` (a subgraph's, the gateway's): reads its env (exiting on problems), starts
- * embedded PostgreSQL when DATABASE_URL is unset, starts the service and stops it on SIGTERM/SIGINT.
+ * embedded PostgreSQL when DATABASE_URL is unset, starts the service (on `<NAME>_DATABASE_URL`
+ * when set, with events on the shared database) and stops it on SIGTERM/SIGINT.
  */
 export function runService<S extends z.ZodRawShape>(
   name: string,
@@ -168,7 +179,11 @@ export function runService<S extends z.ZodRawShape>(
     try {
       if (!env.DATABASE_URL)
         embedded = await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT });
-      service = await start({ ...env, DATABASE_URL: env.DATABASE_URL ?? embedded!.url }, logger);
+      const shared: string = env.DATABASE_URL ?? embedded!.url;
+      // A service may keep its data in a database of its own; events still travel the shared one.
+      const own = ownDatabaseUrl(name);
+      const settings = { ...env, EVENTS_DATABASE_URL: env.EVENTS_DATABASE_URL ?? shared };
+      service = await start({ ...settings, DATABASE_URL: own ?? shared }, logger);
     } catch (error) {
       await embedded?.stop();
       throw error;

@@ -28,6 +28,8 @@ export interface StackOptions {
   /** Extra cleanup settings (CLEANUP_BATCH, PRICE_RETENTION_DAYS, ...). */
   cleanup?: Record<string, string>;
   nodeEnv?: 'test' | 'development' | 'production';
+  /** Subgraphs that keep their data in a database of their own (events still use `databaseUrl`). */
+  ownDatabases?: Partial<Record<'users' | 'sessions' | 'benchmarks' | 'sensors' | 'ingestion' | 'cleanup', string>>;
 }
 
 export interface RunningStack {
@@ -46,10 +48,16 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
   const common = {
     NODE_ENV: options.nodeEnv ?? 'test',
     DATABASE_URL: options.databaseUrl,
+    EVENTS_DATABASE_URL: options.databaseUrl,
     HOST: '127.0.0.1',
     PORT: '0',
     GATEWAY_PUBLIC_KEYS: JSON.stringify(options.gatewayKey.publicJwk),
   };
+  /** A subgraph's settings: its own database when it has one. */
+  const of = (name: keyof NonNullable<StackOptions['ownDatabases']>) => ({
+    ...common,
+    DATABASE_URL: options.ownDatabases?.[name] ?? options.databaseUrl,
+  });
   const started: Service[] = [];
   const close = async () => {
     for (const service of started.splice(0).reverse()) await service.close();
@@ -57,18 +65,18 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
   try {
     const users = await startUsers(
       parseEnv(usersEnv, {
-        ...common,
+        ...of('users'),
         ADMIN_EMAIL: options.admin.email,
         ADMIN_PASSWORD: options.admin.password,
         ...options.users,
       }) as Parameters<typeof startUsers>[0],
     );
     started.push(users);
-    const sessions = await startSessions(parseEnv(sessionsEnv, common) as Parameters<typeof startSessions>[0]);
+    const sessions = await startSessions(parseEnv(sessionsEnv, of('sessions')) as Parameters<typeof startSessions>[0]);
     started.push(sessions);
     const benchmarks = await startBenchmarks(
       parseEnv(benchmarksEnv, {
-        ...common,
+        ...of('benchmarks'),
         STORAGE_DIR: join(tmpdir(), `switchyard-documents-${randomUUID()}`),
         ...options.benchmarks,
       }) as Parameters<typeof startBenchmarks>[0],
@@ -76,7 +84,7 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
     started.push(benchmarks);
     const ingestion = await startIngestion(
       parseEnv(ingestionEnv, {
-        ...common,
+        ...of('ingestion'),
         COLLECT_INTERVAL: '0',
         USERS_URL: users.url,
         MAIL_FOLDER: join(tmpdir(), `switchyard-mail-${randomUUID()}`),
@@ -88,10 +96,10 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
     );
     started.push(ingestion);
     const cleanup = await startCleanup(
-      parseEnv(cleanupEnv, { ...common, ...options.cleanup }) as Parameters<typeof startCleanup>[0],
+      parseEnv(cleanupEnv, { ...of('cleanup'), ...options.cleanup }) as Parameters<typeof startCleanup>[0],
     );
     started.push(cleanup);
-    const sensors = await startSensors(parseEnv(sensorsEnv, common) as Parameters<typeof startSensors>[0]);
+    const sensors = await startSensors(parseEnv(sensorsEnv, of('sensors')) as Parameters<typeof startSensors>[0]);
     started.push(sensors);
     const gateway = await startGateway(
       parseEnv(gatewayEnv, {
