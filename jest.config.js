@@ -1,3 +1,7 @@
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { parse } = require('yaml');
+
 // Tests run from TypeScript sources through SWC; workspace packages resolve to their src/.
 const swc = [
   '@swc/jest',
@@ -10,6 +14,20 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
+
+/** `@switchyard/<name>` (and its subpaths) → the sources of each package supergraph.yaml lists. */
+function subgraphModules() {
+  const { subgraphs } = parse(readFileSync(join(__dirname, 'supergraph.yaml'), 'utf8'));
+  return Object.fromEntries(
+    Object.entries(subgraphs).flatMap(([name, { package: folder }]) => {
+      const src = `<rootDir>/${folder.replace(/^\.\//, '')}/src`;
+      return [
+        [`^@switchyard/${name}$`, src],
+        [`^@switchyard/${name}/(.+)$`, `${src}/$1`],
+      ];
+    }),
+  );
+}
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -26,8 +44,8 @@ module.exports = {
     '^@switchyard/simulator$': '<rootDir>/clients/simulator/src',
     '^@switchyard/sensor-feed$': '<rootDir>/clients/sensor-feed/src',
     '^@switchyard/bench-client$': '<rootDir>/clients/bench/src',
-    '^@switchyard/(users|sessions|benchmarks|sensors|ingestion|cleanup)$': '<rootDir>/subgraphs/$1/src',
-    '^@switchyard/(users|sessions|benchmarks|sensors|ingestion|cleanup)/(.+)$': '<rootDir>/subgraphs/$1/src/$2',
+    // Every subgraph the registry (supergraph.yaml) lists, from its package's sources.
+    ...subgraphModules(),
   },
   testMatch: ['**/__tests__/**/*.test.ts', '**/src/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -5,15 +5,15 @@
 // all; data stays under DATA_DIR.
 'use strict';
 const { spawn } = require('node:child_process');
-const { existsSync, readFileSync } = require('node:fs');
+const { existsSync } = require('node:fs');
 const { createServer } = require('node:net');
 const { join, resolve } = require('node:path');
-const { parse } = require('yaml');
 
 const root = resolve(__dirname, '..');
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
 const { gatewaySigningKey, publicHalf } = require('../packages/kit/dist/index.js');
 const { gatewayNodeOptions } = require('../gateway/dist/node-options.js');
+const { readRegistry } = require('../gateway/dist/registry.js');
 
 /** Restart backoff: the first after 0.1 s, doubling to 30 s; a process up for a minute starts over. */
 const FIRST_DELAY_MS = 100;
@@ -160,10 +160,10 @@ async function main() {
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     DATA_DIR: resolve(root, process.env.DATA_DIR ?? '.data'),
   };
-  const config = parse(readFileSync(join(root, 'supergraph.yaml'), 'utf8'));
-  const services = Object.entries(config.subgraphs).map(([name, subgraph]) => ({
-    name,
-    port: Number(process.env[`${name.toUpperCase()}_PORT`] ?? new URL(subgraph.routing_url).port),
+  // The registry: every subgraph, its package and its port (<PREFIX>_PORT overrides).
+  const services = readRegistry(join(root, 'supergraph.yaml')).map((entry) => ({
+    ...entry,
+    port: Number(process.env[`${entry.envPrefix}_PORT`] ?? entry.port),
   }));
   const gatewayPort = Number(process.env.GATEWAY_PORT ?? 4000);
   const pgPort = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
@@ -213,16 +213,12 @@ async function main() {
   };
 
   await Promise.all(
-    services.map(async ({ name, port }) => {
-      supervise(
-        name,
-        node(join('subgraphs', name, 'dist', 'main.js'), { ...shared, HOST: '127.0.0.1', PORT: String(port) }),
-        {
-          onMessage: (message) => {
-            if (message?.adminCreated) admin = message.adminCreated;
-          },
+    services.map(async ({ name, port, packageDir }) => {
+      supervise(name, node(join(packageDir, 'dist', 'main.js'), { ...shared, HOST: '127.0.0.1', PORT: String(port) }), {
+        onMessage: (message) => {
+          if (message?.adminCreated) admin = message.adminCreated;
         },
-      );
+      });
       await waitReady(name, port);
     }),
   );

@@ -150,9 +150,18 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
   }
 }
 
+/**
+ * What a subgraph package's index exports as `service`: its settings and how to start it, so the
+ * registry (supergraph.yaml) is all that whoever runs subgraphs (tests, benchmarks) needs.
+ */
+export interface SubgraphPackage<S extends z.ZodRawShape = z.ZodRawShape> {
+  env: S;
+  start: (env: z.infer<z.ZodObject<S>> & { DATABASE_URL: string }, logger?: Logger) => Promise<Service>;
+}
+
 /** `<NAME>_DATABASE_URL` (SESSIONS_DATABASE_URL...): the service's own database, when it has one. */
 export function ownDatabaseUrl(name: string): string | undefined {
-  const key = `${name.toUpperCase()}_DATABASE_URL`;
+  const key = `${name.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`;
   return loadEnv({ [key]: commonEnv.DATABASE_URL })[key] as string | undefined;
 }
 

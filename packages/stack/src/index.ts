@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gatewayEnv, startGateway } from '@switchyard/gateway';
-import { parseEnv, type Service, type SigningKey } from '@switchyard/kit';
-import { benchmarksEnv, startBenchmarks } from '@switchyard/benchmarks';
-import { cleanupEnv, startCleanup } from '@switchyard/cleanup';
-import { sensorsEnv, startSensors } from '@switchyard/sensors';
-import { ingestionEnv, startIngestion } from '@switchyard/ingestion';
-import { sessionsEnv, startSessions } from '@switchyard/sessions';
-import { startUsers, usersEnv } from '@switchyard/users';
+import { composeSupergraph, gatewayEnv, readRegistry, type SubgraphEntry, startGateway } from '@switchyard/gateway';
+import { parseEnv, type Service, type SigningKey, type SubgraphPackage } from '@switchyard/kit';
 
 export const ROOT = join(__dirname, '..', '..', '..');
+export const REGISTRY = join(ROOT, 'supergraph.yaml');
+
+/** The subgraphs of the repository's registry, by name (tests name them). */
+type Known = 'users' | 'sessions' | 'benchmarks' | 'ingestion' | 'cleanup' | 'sensors';
 
 export interface StackOptions {
   databaseUrl: string;
@@ -27,80 +27,90 @@ export interface StackOptions {
   ingestion?: Record<string, string>;
   /** Extra cleanup settings (CLEANUP_BATCH, PRICE_RETENTION_DAYS, ...). */
   cleanup?: Record<string, string>;
+  /** Extra settings of any subgraph, by name. */
+  settings?: Record<string, Record<string, string>>;
   nodeEnv?: 'test' | 'development' | 'production';
   /** Subgraphs that keep their data in a database of their own (events still use `databaseUrl`). */
-  ownDatabases?: Partial<Record<'users' | 'sessions' | 'benchmarks' | 'sensors' | 'ingestion' | 'cleanup', string>>;
+  ownDatabases?: Partial<Record<string, string>>;
+  /**
+   * Another registry than the repository's supergraph.yaml: its subgraphs are started, and the
+   * gateway serves a supergraph composed from it.
+   */
+  registry?: string;
 }
 
-export interface RunningStack {
-  users: Service;
-  sessions: Service;
-  benchmarks: Service;
-  ingestion: Service;
-  cleanup: Service;
-  sensors: Service;
+export type RunningStack = Record<Known, Service> & {
+  /** Every subgraph the registry lists, by name. */
+  subgraphs: Record<string, Service>;
   gateway: Service;
   close(): Promise<void>;
+};
+
+/** Settings this harness gives some subgraphs: no schedules, mail into a temporary folder... */
+function testSettings(name: string, options: StackOptions): Record<string, string | undefined> {
+  switch (name) {
+    case 'users':
+      return { ADMIN_EMAIL: options.admin.email, ADMIN_PASSWORD: options.admin.password };
+    case 'benchmarks':
+      return { STORAGE_DIR: join(tmpdir(), `switchyard-documents-${randomUUID()}`) };
+    case 'ingestion':
+      return {
+        COLLECT_INTERVAL: '0',
+        MAIL_FOLDER: join(tmpdir(), `switchyard-mail-${randomUUID()}`),
+        MAIL_POLL_MS: '100',
+        // No MQTT broker unless a test asks for one (MQTT_PORT or MQTT_URL).
+        MQTT_PORT: '0',
+      };
+    default:
+      return {};
+  }
 }
 
-/** Every subgraph and the real gateway in this process, on free ports, over one database. */
+/** A subgraph package's `service`: its sources under jest, its build otherwise. */
+function packageOf(entry: SubgraphEntry): SubgraphPackage {
+  const sources = join(entry.packageDir, 'src');
+  const fromSources = process.env.JEST_WORKER_ID !== undefined && existsSync(join(sources, 'index.ts'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require(fromSources ? sources : entry.packageDir) as { service?: SubgraphPackage };
+  if (!loaded.service) throw new Error(`${entry.name}: ${entry.packageDir} exports no \`service\``);
+  return loaded.service;
+}
+
+/**
+ * Every subgraph of the registry and the real gateway in this process, on free ports, over one
+ * database (or their own), started in the registry's order.
+ */
 export async function startAll(options: StackOptions): Promise<RunningStack> {
+  const registry = options.registry ?? REGISTRY;
   const common = {
     NODE_ENV: options.nodeEnv ?? 'test',
-    DATABASE_URL: options.databaseUrl,
     EVENTS_DATABASE_URL: options.databaseUrl,
     HOST: '127.0.0.1',
     PORT: '0',
     GATEWAY_PUBLIC_KEYS: JSON.stringify(options.gatewayKey.publicJwk),
   };
-  /** A subgraph's settings: its own database when it has one. */
-  const of = (name: keyof NonNullable<StackOptions['ownDatabases']>) => ({
-    ...common,
-    DATABASE_URL: options.ownDatabases?.[name] ?? options.databaseUrl,
-  });
   const started: Service[] = [];
   const close = async () => {
     for (const service of started.splice(0).reverse()) await service.close();
   };
   try {
-    const users = await startUsers(
-      parseEnv(usersEnv, {
-        ...of('users'),
-        ADMIN_EMAIL: options.admin.email,
-        ADMIN_PASSWORD: options.admin.password,
-        ...options.users,
-      }) as Parameters<typeof startUsers>[0],
-    );
-    started.push(users);
-    const sessions = await startSessions(parseEnv(sessionsEnv, of('sessions')) as Parameters<typeof startSessions>[0]);
-    started.push(sessions);
-    const benchmarks = await startBenchmarks(
-      parseEnv(benchmarksEnv, {
-        ...of('benchmarks'),
-        STORAGE_DIR: join(tmpdir(), `switchyard-documents-${randomUUID()}`),
-        ...options.benchmarks,
-      }) as Parameters<typeof startBenchmarks>[0],
-    );
-    started.push(benchmarks);
-    const ingestion = await startIngestion(
-      parseEnv(ingestionEnv, {
-        ...of('ingestion'),
-        COLLECT_INTERVAL: '0',
-        USERS_URL: users.url,
-        MAIL_FOLDER: join(tmpdir(), `switchyard-mail-${randomUUID()}`),
-        MAIL_POLL_MS: '100',
-        // No MQTT broker unless a test asks for one (MQTT_PORT or MQTT_URL).
-        MQTT_PORT: '0',
-        ...options.ingestion,
-      }) as Parameters<typeof startIngestion>[0],
-    );
-    started.push(ingestion);
-    const cleanup = await startCleanup(
-      parseEnv(cleanupEnv, { ...of('cleanup'), ...options.cleanup }) as Parameters<typeof startCleanup>[0],
-    );
-    started.push(cleanup);
-    const sensors = await startSensors(parseEnv(sensorsEnv, of('sensors')) as Parameters<typeof startSensors>[0]);
-    started.push(sensors);
+    const subgraphs: Record<string, Service> = {};
+    for (const entry of readRegistry(registry)) {
+      const { env, start } = packageOf(entry);
+      const settings = {
+        ...common,
+        DATABASE_URL: options.ownDatabases?.[entry.name] ?? options.databaseUrl,
+        // Subgraphs that confirm tokens themselves (MQTT) ask users, started first.
+        USERS_URL: subgraphs.users?.url,
+        ...testSettings(entry.name, options),
+        ...(options[entry.name as keyof StackOptions] as Record<string, string> | undefined),
+        ...options.settings?.[entry.name],
+      };
+      const service = await start(parseEnv(env, settings) as Parameters<typeof start>[0]);
+      started.push(service);
+      subgraphs[entry.name] = service;
+    }
+    const supergraphFile = registry === REGISTRY ? join(ROOT, 'supergraph.graphql') : await composedFrom(registry);
     const gateway = await startGateway(
       parseEnv(gatewayEnv, {
         NODE_ENV: common.NODE_ENV,
@@ -108,15 +118,24 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
         DATABASE_URL: options.databaseUrl,
         HOST: '127.0.0.1',
         PORT: '0',
-        SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
-        SUBGRAPH_URLS: `users=${users.url},sessions=${sessions.url},benchmarks=${benchmarks.url},ingestion=${ingestion.url},cleanup=${cleanup.url},sensors=${sensors.url}`,
+        SUPERGRAPH_FILE: supergraphFile,
+        SUBGRAPH_URLS: Object.entries(subgraphs)
+          .map(([name, service]) => `${name}=${service.url}`)
+          .join(','),
         ...options.gateway,
       }) as Parameters<typeof startGateway>[0],
     );
     started.push(gateway);
-    return { users, sessions, benchmarks, ingestion, cleanup, sensors, gateway, close };
+    return { ...(subgraphs as Record<Known, Service>), subgraphs, gateway, close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** The supergraph of another registry, composed from its subgraphs' schema files. */
+async function composedFrom(registry: string): Promise<string> {
+  const file = join(tmpdir(), `switchyard-supergraph-${randomUUID()}.graphql`);
+  await writeFile(file, await composeSupergraph(registry));
+  return file;
 }
