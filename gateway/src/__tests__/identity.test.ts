@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { generateSigningKey, type Viewer } from '@switchyard/kit';
 import { codes, freePort, GraphQLClient, viewerHeader } from '@switchyard/testing';
-import { extraGateway, loginAdmin, newUser, useStack } from './stack.js';
+import { extraGateway, loginAdmin, newUser, subgraphUrls, useStack } from './stack.js';
 
 const run = useStack();
 
@@ -75,11 +75,8 @@ describe('who is calling, as subgraphs learn it', () => {
     try {
       // A gateway whose sessions subgraph is a spy that records what it is sent.
       const port = (spy.address() as { port: number }).port;
-      const names = ['users', 'sessions', 'benchmarks', 'ingestion', 'cleanup', 'sensors'] as const;
       const spied = await extraGateway(run.stack, run, {
-        SUBGRAPH_URLS: names
-          .map((name) => `${name}=${name === 'sessions' ? `http://127.0.0.1:${port}/graphql` : run[name].url}`)
-          .join(','),
+        SUBGRAPH_URLS: subgraphUrls(run, { sessions: `http://127.0.0.1:${port}/graphql` }),
       });
       await spied.client.as(user.token).request(SESSIONS);
       expect(seen.length).toBeGreaterThan(0);

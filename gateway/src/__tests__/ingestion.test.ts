@@ -8,7 +8,7 @@ import { createEventBus, parseEnv, type Service } from '@switchyard/kit';
 import { alertRaised } from '@switchyard/users/events';
 import { freePort, sqlClient, Stack, waitFor } from '@switchyard/testing';
 import { startSmtp } from './smtp.js';
-import { extraGateway, loginAdmin, newUser, ROOT, type Running, startStack } from './stack.js';
+import { extraGateway, loginAdmin, subgraphUrls, newUser, ROOT, type Running, startStack } from './stack.js';
 
 const WATCH = 'mutation($s: String!, $h: Float!, $l: Float!) { watch(symbol: $s, high: $h, low: $l) { high } }';
 const FEED = '{ ticker(symbol: "ACME") { feed { provider circuit consecutiveFailures lastSuccessAt lastError } } }';
@@ -207,10 +207,7 @@ describe('a failing provider on two replicas', () => {
     await run.client.as(user.token).data(WATCH, { s: 'ACME', h: 2, l: 1 });
     const token = await loginAdmin(run.client);
     // The second replica behind a gateway of its own (subgraphs answer only through a gateway).
-    const names = ['users', 'sessions', 'benchmarks', 'ingestion', 'cleanup', 'sensors'] as const;
-    const viaOther = await extraGateway(stack, run, {
-      SUBGRAPH_URLS: names.map((name) => `${name}=${name === 'ingestion' ? other!.url : run[name].url}`).join(','),
-    });
+    const viaOther = await extraGateway(stack, run, { SUBGRAPH_URLS: subgraphUrls(run, { ingestion: other!.url }) });
     const replicas = [run.client.as(token), viaOther.client.as(token)];
     const collect = async (i: number) =>
       (await replicas[i % 2]!.data('mutation { collectNow { error } }')).collectNow.error as string;

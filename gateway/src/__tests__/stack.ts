@@ -52,6 +52,13 @@ export async function testGateway(
   return Object.assign(gateway, { client: new GraphQLClient(gateway.url) });
 }
 
+/** SUBGRAPH_URLS for the running stack's subgraphs, some of them replaced (`{ sessions: url }`). */
+export function subgraphUrls(run: Running, replaced: Record<string, string> = {}): string {
+  return Object.entries(run.subgraphs)
+    .map(([name, service]) => `${name}=${replaced[name] ?? service.url}`)
+    .join(',');
+}
+
 /**
  * Another gateway over the running stack's subgraphs (or others, by SUBGRAPH_URLS), with its
  * own settings; the stack closes it.
@@ -68,9 +75,7 @@ export function extraGateway(
       GATEWAY_SIGNING_KEY: JSON.stringify(run.gatewayKey.privateJwk),
       DATABASE_URL: run.db,
       SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
-      SUBGRAPH_URLS: ['users', 'sessions', 'benchmarks', 'ingestion', 'cleanup', 'sensors']
-        .map((name) => `${name}=${run[name as 'users'].url}`)
-        .join(','),
+      SUBGRAPH_URLS: subgraphUrls(run),
       ...overrides,
     },
     logger,
