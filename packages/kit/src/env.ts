@@ -32,6 +32,8 @@ export const commonEnv = {
    */
   GATEWAY_PUBLIC_KEYS: z.string().optional(),
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  /** A subgraph answers a gateway that asks (`apollo-federation-include-trace: ftv1`) with an inline trace. */
+  INLINE_TRACES: flag.default(true),
   /** /metrics on this port alone (on HOST), not on the service's. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** /metrics asks for `Authorization: Bearer <METRICS_TOKEN>`. */

@@ -10,14 +10,42 @@ type GraphQLResolverMap<_C = unknown> = NonNullable<
   Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']
 >;
 
-export const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@interfaceObject"])';
+/** The Federation version a subgraph declares unless it chooses another (the newest these packages know). */
+export const FEDERATION_VERSION = '2.14';
+/** The directives a subgraph imports unless it names its own list. */
+export const FEDERATION_IMPORTS = [
+  '@key',
+  '@shareable',
+  '@external',
+  '@requires',
+  '@provides',
+  '@inaccessible',
+  '@tag',
+  '@interfaceObject',
+  '@override',
+  '@composeDirective',
+];
 
 export interface SubgraphOptions {
   resolvers: BuildSchemaOptions['resolvers'];
   orphanedTypes?: BuildSchemaOptions['orphanedTypes'];
   /** `{ TypeName: { __resolveReference } }` for each entity this subgraph can resolve. */
   references?: GraphQLResolverMap<unknown>;
+  /** The subgraph's `@link` to Federation: its version (`2.7`...) and the directives it imports. */
+  federation?: { version?: string; imports?: readonly string[] };
+  /**
+   * Schema-level SDL, added as written: custom directive definitions, `extend schema @link(...)`
+   * for their spec and `@composeDirective(name: "@custom")` to keep them in the supergraph.
+   */
+  sdl?: string;
+}
+
+/** `extend schema @link(...)` to the Federation spec, with these choices. */
+export function federationLink(federation: SubgraphOptions['federation'] = {}): string {
+  const version = federation.version ?? FEDERATION_VERSION;
+  if (!/^2\.\d+$/.test(version)) throw new Error(`federation version must look like 2.7, not ${version}`);
+  const imports = (federation.imports ?? FEDERATION_IMPORTS).map((name) => JSON.stringify(name)).join(', ');
+  return `extend schema @link(url: "https://specs.apollo.dev/federation/v${version}", import: [${imports}])`;
 }
 
 /**
@@ -50,7 +78,8 @@ export async function buildFederatedSchema(options: SubgraphOptions): Promise<Gr
   }
   return buildSubgraphSchema({
     typeDefs: gql`
-      ${FEDERATION_LINK}
+      ${federationLink(options.federation)}
+      ${options.sdl ?? ''}
       ${printSchemaWithDirectives(schema)}
     `,
     resolvers,

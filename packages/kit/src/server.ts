@@ -7,6 +7,7 @@ import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
@@ -63,6 +64,8 @@ export interface ServiceOptions<C extends RequestContext> {
   beforeGraphql?: express.RequestHandler[];
   /** Extra HTTP routes, mounted before GraphQL. */
   routes?: (app: express.Express) => void;
+  /** A subgraph's inline traces (ftv1) for a gateway that asks; on unless false. */
+  inlineTraces?: boolean;
   bodyLimit?: string | number;
   /** The longest string input (`checkInputStrings`); NUL characters and lone surrogates are refused at any length. */
   maxStringLength?: number;
@@ -120,8 +123,15 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
       : ApolloServerPluginLandingPageDisabled(),
     observabilityPlugin<C>(metrics),
     inputStringsPlugin(options.maxStringLength) as ApolloServerPlugin<C>,
-    // Subgraphs would otherwise add Apollo Studio traces to every response.
-    ...('schema' in options.graphql ? [ApolloServerPluginInlineTraceDisabled()] : []),
+    // A subgraph adds an inline trace (ftv1) to a response when the gateway asks for one
+    // (`apollo-federation-include-trace: ftv1`), with masked errors; never when turned off.
+    ...('schema' in options.graphql
+      ? [
+          options.inlineTraces === false
+            ? ApolloServerPluginInlineTraceDisabled()
+            : ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
+        ]
+      : []),
     ...(options.plugins ?? []),
   ];
 

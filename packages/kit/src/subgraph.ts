@@ -108,6 +108,7 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
       debugErrors: debugErrors(env),
       metricsEndpoint: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
       graphql: { schema },
+      inlineTraces: env.INLINE_TRACES,
       websocket: {
         schema,
         // A socket that did not come from the gateway is closed before any operation (4403).

@@ -32,7 +32,7 @@ describe('the registry (supergraph.yaml)', () => {
       package: fixture,
     };
     const file = join(await mkdtemp(join(tmpdir(), 'registry-')), 'supergraph.yaml');
-    await writeFile(file, stringify({ federation_version: '=2.7.0', subgraphs }));
+    await writeFile(file, stringify({ federation_version: '=2.14.4', subgraphs }));
 
     const admin = { email: 'admin@registry.test', password: 'admin-password-1' };
     const running = await stack.add(

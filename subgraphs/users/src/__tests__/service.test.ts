@@ -48,6 +48,18 @@ describe('a subgraph service', () => {
     }
   });
 
+  it('adds an inline trace (ftv1) when the gateway asks for one, unless INLINE_TRACES=false', async () => {
+    const ask = { 'apollo-federation-include-trace': 'ftv1' };
+    const traced = await (await asGateway((await start()).url)).request('{ __typename }', undefined, ask);
+    expect(typeof traced.extensions?.ftv1).toBe('string');
+    const plain = await (await asGateway((await start()).url)).request('{ __typename }');
+    expect(plain.extensions?.ftv1).toBeUndefined();
+    const off = await start({ INLINE_TRACES: 'false' });
+    expect(
+      (await (await asGateway(off.url)).request('{ __typename }', undefined, ask)).extensions?.ftv1,
+    ).toBeUndefined();
+  });
+
   it('labels request metrics with resolved operation names only', async () => {
     const users = await start();
     const http = await asGateway(users.url);
