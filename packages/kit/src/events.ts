@@ -25,8 +25,8 @@ export interface EventBus {
 }
 
 export interface EventBusOptions {
-  /** PostgreSQL LISTEN/NOTIFY on this database (the default back end). */
-  databaseUrl: string;
+  /** PostgreSQL LISTEN/NOTIFY on this database (the default back end); neither: this process only. */
+  databaseUrl?: string;
   /** Redis pub/sub instead, for many replicas. */
   redisUrl?: string;
   logger?: Logger;
@@ -37,7 +37,9 @@ export async function createEventBus(options: EventBusOptions): Promise<EventBus
   // ioredis is loaded only when it is used: a restart is faster without it.
   const bus = options.redisUrl
     ? new RedisBus((await import('ioredis')).Redis, options.redisUrl, options.logger)
-    : new PostgresBus(options.databaseUrl, options.logger);
+    : options.databaseUrl
+      ? new PostgresBus(options.databaseUrl, options.logger)
+      : new LocalBus(options.logger);
   await bus.start();
   return bus;
 }
@@ -102,6 +104,17 @@ abstract class BaseBus implements EventBus {
         .catch((error: unknown) => this.logger?.error({ err: error, topic }, 'event handler failed'));
     }
   }
+}
+
+/** Events within this process only: for a subgraph without a database (nothing to listen on). */
+class LocalBus extends BaseBus {
+  async start(): Promise<void> {}
+  async close(): Promise<void> {}
+  protected async send(topic: string, body: string): Promise<void> {
+    this.deliver(topic, body);
+  }
+  protected async listen(): Promise<void> {}
+  protected async unlisten(): Promise<void> {}
 }
 
 // NOTIFY payloads must stay under 8000 bytes; larger ones are stored and sent by reference.

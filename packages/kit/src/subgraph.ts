@@ -47,12 +47,20 @@ export interface RouteDeps {
   logger: Logger;
 }
 
+/** Where a subgraph keeps its data: its own schema, entities and migrations; or nowhere. */
+type Storage =
+  | { database?: true; entities: NonNullable<Options['entities']>; migrations: Migrations }
+  | {
+      /** A subgraph that only serves a schema: no PostgreSQL (its `em` and `orm` refuse use). */
+      database: false;
+      entities?: never;
+      migrations?: never;
+    };
+
 /** A subgraph as the kernel runs it: env → ORM (migrated) → schema → listen. */
-export interface SubgraphDefinition<C extends SubgraphContext> {
+export type SubgraphDefinition<C extends SubgraphContext> = Storage & {
   /** Service name, and the Postgres schema it owns. */
   name: string;
-  entities: NonNullable<Options['entities']>;
-  migrations: Migrations;
   schema: () => Promise<GraphQLSchema>;
   /** Adds the subgraph's own parts (DataLoaders...) to the base context of a request. */
   context: (base: SubgraphContext) => C;
@@ -68,22 +76,37 @@ export interface SubgraphDefinition<C extends SubgraphContext> {
    * issuer's public keys and token confirmation.
    */
   publicRoutes?: (app: Express, deps: { orm: Orm; logger: Logger }) => void;
-}
+};
+
+/** What a subgraph without a database gets for `em` and `orm`: an error naming why, on any use. */
+const noDatabase = new Proxy(
+  {},
+  {
+    get(_target, property) {
+      if (property === 'then') return undefined;
+      throw new Error(`this subgraph has no database (database: false): ${String(property)} is not there`);
+    },
+  },
+) as never;
 
 export async function startSubgraph<C extends SubgraphContext, E extends CommonEnv>(
   definition: SubgraphDefinition<C>,
-  env: E & { DATABASE_URL: string },
+  env: E & { DATABASE_URL?: string },
   logger: Logger = createLogger(definition.name, env.LOG_LEVEL),
 ): Promise<Service> {
   const metrics = createMetrics(definition.name);
-  const orm = await openDatabase({
-    url: env.DATABASE_URL,
-    schema: definition.name,
-    entities: definition.entities,
-    migrations: definition.migrations,
-    logger,
-    queryCounter: metrics.dbQueries,
-  });
+  const orm: Orm =
+    definition.database === false
+      ? noDatabase
+      : await openDatabase({
+          url: requireDatabaseUrl(env.DATABASE_URL),
+          schema: definition.name,
+          entities: definition.entities,
+          migrations: definition.migrations,
+          logger,
+          queryCounter: metrics.dbQueries,
+        });
+  const closeOrm = () => (definition.database === false ? Promise.resolve() : orm.close());
   let events: EventBus | undefined;
   let stopPrepared: void | (() => Promise<void>) = undefined;
   try {
@@ -127,10 +150,10 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
           log,
           headers,
           events: events!,
-          em: orm.em.fork(),
+          em: definition.database === false ? noDatabase : orm.em.fork(),
           ...(await callerOf(headers)),
         }),
-      ready: () => checkDependencies({ database: () => pingDatabase(orm) }),
+      ready: () => checkDependencies(definition.database === false ? {} : { database: () => pingDatabase(orm) }),
       routes: (app) => {
         definition.publicRoutes?.(app, { orm, logger });
         app.use(throughGateway(callerOf));
@@ -140,15 +163,20 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
       onClose: async () => {
         if (stopPrepared) await stopPrepared();
         await events?.close();
-        await orm.close();
+        await closeOrm();
       },
     });
   } catch (error) {
     if (stopPrepared) await stopPrepared();
     await events?.close();
-    await orm.close();
+    await closeOrm();
     throw error;
   }
+}
+
+function requireDatabaseUrl(url: string | undefined): string {
+  if (!url) throw new Error('DATABASE_URL is required (or the definition says database: false)');
+  return url;
 }
 
 /**
@@ -175,6 +203,7 @@ export function runService<S extends z.ZodRawShape>(
   name: string,
   shape: S,
   start: (env: z.infer<z.ZodObject<S>> & { DATABASE_URL: string }, logger: Logger) => Promise<Service>,
+  { database = true }: { database?: boolean } = {},
 ): void {
   const main = async () => {
     const env = loadEnv(shape) as z.infer<z.ZodObject<S>> & CommonEnv;
@@ -187,9 +216,10 @@ export function runService<S extends z.ZodRawShape>(
       await embedded?.stop();
     });
     try {
-      if (!env.DATABASE_URL)
+      // A subgraph without a database (database: false) never starts one.
+      if (!env.DATABASE_URL && database)
         embedded = await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT });
-      const shared: string = env.DATABASE_URL ?? embedded!.url;
+      const shared = (env.DATABASE_URL ?? embedded?.url) as string;
       // A service may keep its data in a database of its own; events still travel the shared one.
       const own = ownDatabaseUrl(name);
       const settings = { ...env, EVENTS_DATABASE_URL: env.EVENTS_DATABASE_URL ?? shared };

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { readRegistry } from '@switchyard/gateway';
 import { generateSigningKey } from '@switchyard/kit';
-import { freshDatabase, GraphQLClient, Stack } from '@switchyard/testing';
+import { freshDatabase, GraphQLClient, sqlClient, Stack } from '@switchyard/testing';
 import { parse, stringify } from 'yaml';
 import { REGISTRY, ROOT, startAll } from '../index.js';
 
@@ -53,6 +53,16 @@ describe('the registry (supergraph.yaml)', () => {
     );
     const { me } = await client.as(login.token).data('{ me { email echoedBy } }');
     expect(me).toEqual({ email: admin.email, echoedBy: `${login.user.id} asked by ${login.user.id}` });
+    // It said database: false, and opened none.
+    const sql = await sqlClient(databaseUrl);
+    try {
+      const { rows } = await sql.query(
+        "select count(*)::int as n from information_schema.schemata where schema_name = 'echo'",
+      );
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await sql.end();
+    }
   });
 
   it('names each subgraph with its port in the deploy files, the settings and the build', () => {
