@@ -35,9 +35,10 @@ describe('the registry (supergraph.yaml)', () => {
     await writeFile(file, stringify({ federation_version: '=2.14.4', subgraphs }));
 
     const admin = { email: 'admin@registry.test', password: 'admin-password-1' };
+    const databaseUrl = await freshDatabase('registry');
     const running = await stack.add(
       startAll({
-        databaseUrl: await freshDatabase('registry'),
+        databaseUrl,
         gatewayKey: await generateSigningKey(),
         admin,
         registry: file,
