@@ -1,5 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { type AssertionSigner, VIEWER_HEADER } from '@switchyard/kit';
+import { type AssertionSigner, IDENTITY_CHANGED, VIEWER_HEADER } from '@switchyard/kit';
 import { GraphQLError } from 'graphql';
 import { Counter, type Registry } from 'prom-client';
 import type { GatewayContext } from './context.js';
@@ -59,6 +59,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     private readonly options: SubgraphClientOptions,
     metrics: SubgraphMetrics,
     private readonly assertions: AssertionSigner,
+    /** Hears the users and tokens a subgraph says a request changed (the caller's cache forgets them). */
+    private readonly identityChanged: (ids: string[]) => void = () => undefined,
   ) {
     this.client = new SubgraphClient(url, options, () => this.count.retried.inc());
     const fetches = (outcome: string) => metrics.fetches.labels({ subgraph: name, outcome });
@@ -115,6 +117,12 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       );
     }
     const response = this.parse(answer);
+    const changed = response.extensions?.[IDENTITY_CHANGED];
+    if (Array.isArray(changed)) {
+      // Before the caller has the answer: their next request is confirmed anew, deterministically.
+      this.identityChanged(changed.filter((id): id is string => typeof id === 'string'));
+      delete response.extensions![IDENTITY_CHANGED];
+    }
     return shared ? spreadEntities(response, shared.slots) : response;
   }
 

@@ -115,6 +115,7 @@ export async function startGateway(
         },
         dataPath,
         assertions,
+        (ids) => ids.forEach((id) => verifier.forget(id)),
       );
       sources.set(name, source);
       return source;

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { generateSigningKey, type Viewer } from '@switchyard/kit';
-import { codes, freePort, GraphQLClient, viewerHeader } from '@switchyard/testing';
+import { codes, freePort, freshDatabase, GraphQLClient, viewerHeader } from '@switchyard/testing';
 import { extraGateway, loginAdmin, newUser, subgraphUrls, useStack } from './stack.js';
 
 const run = useStack();
@@ -31,6 +31,25 @@ describe('who is calling, as subgraphs learn it', () => {
     expect(stale.errors?.[0]?.message).toMatch(/made before the session changed/);
     // Through the gateway, the old token is refused and the caller is told so.
     expect(codes(await run.client.as(user.token).request(SESSIONS))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('ends a session at once through the gateway that changed it, before any event could arrive', async () => {
+    // This gateway hears no events (another database) and trusts a confirmed token for an hour.
+    const deaf = await extraGateway(run.stack, run, {
+      EVENTS_DATABASE_URL: await freshDatabase('deaf'),
+      AUTH_CACHE_SEC: '3600',
+    });
+    const user = await newUser(deaf.client, 'deaf');
+    const old = deaf.client.as(user.token);
+    expect((await old.data('{ me { id } }')).me.id).toBe(user.id);
+    await old.data(
+      'mutation { changePassword(currentPassword: "correct-horse-battery", newPassword: "another-long-one") { token } }',
+    );
+    // users named the change in its answer; the gateway forgot the token before passing it on.
+    const refused = await old.request('{ me { id } }');
+    expect(codes(refused)).toEqual(['UNAUTHENTICATED']);
+    expect(refused.errors?.[0]?.message).toBe('session ended, sign in again');
+    expect(refused.extensions?.identityChanged).toBeUndefined();
   });
 
   it('ends an API token at every subgraph the moment it is revoked', async () => {

@@ -9,6 +9,8 @@ import { apiTokenRevoked, sessionChanged } from './identity-events.js';
 import { SIGNING_ALGORITHM } from './signing-keys.js';
 
 export const VIEWER_HEADER = 'x-switchyard-viewer';
+/** The response extension in which a subgraph names the users and tokens a request changed. */
+export const IDENTITY_CHANGED = 'identityChanged';
 const ISSUER = 'switchyard-gateway';
 /** How long an assertion holds; the gateway renews one after half of it. */
 export const ASSERTION_TTL_SEC = 60;

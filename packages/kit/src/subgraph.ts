@@ -3,10 +3,12 @@ import type { Options } from '@mikro-orm/core';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
-import { AssertionVerifier, NotThroughGateway, VIEWER_HEADER } from './assertion.js';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { AssertionVerifier, IDENTITY_CHANGED, NotThroughGateway, VIEWER_HEADER } from './assertion.js';
 import type { AuthContext } from './auth.js';
 import { type Migrations, openDatabase, type Orm, pingDatabase } from './db.js';
 import { createEventBus, type EventBus } from './events.js';
+import { apiTokenRevoked, sessionChanged } from './identity-events.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { commonEnv, debugErrors, loadEnv, type z } from './env.js';
 import { createLogger, type Logger } from './logger.js';
@@ -30,6 +32,13 @@ export interface SubgraphContext extends RequestContext, AuthContext {
   em: EntityManager;
   headers: IncomingHttpHeaders;
   events: EventBus;
+  /**
+   * After a user's role, password or existence changed (`{ userId }`) or an API token was revoked
+   * (`{ tokenId }`): announces it to every confirmer and subgraph, stops trusting older assertions
+   * here at once, and tells the gateway that carries this response (extensions.identityChanged),
+   * so the caller's next request through it is confirmed anew.
+   */
+  identityChanged(change: { userId: string } | { tokenId: string }): Promise<void>;
 }
 
 export interface PrepareDeps {
@@ -144,15 +153,32 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
           }
         },
       },
-      context: async ({ headers, requestId, log }: RequestInfo) =>
-        definition.context({
-          requestId,
-          log,
-          headers,
-          events: events!,
-          em: definition.database === false ? noDatabase : orm.em.fork(),
-          ...(await callerOf(headers)),
-        }),
+      context: async ({ headers, requestId, log }: RequestInfo) => {
+        const changed: string[] = [];
+        return Object.assign(
+          definition.context({
+            requestId,
+            log,
+            headers,
+            events: events!,
+            em: definition.database === false ? noDatabase : orm.em.fork(),
+            ...(await callerOf(headers)),
+            identityChanged: async (change) => {
+              const id = 'userId' in change ? change.userId : change.tokenId;
+              const at = Date.now();
+              verifier.invalidate(id, at);
+              changed.push(id);
+              await (
+                'userId' in change
+                  ? events!.publish(sessionChanged, { userId: id, at })
+                  : events!.publish(apiTokenRevoked, { tokenId: id, at })
+              ).catch((error: unknown) => log.error({ err: error, id }, 'identity change not announced'));
+            },
+          }),
+          { [IDENTITY_CHANGES]: changed },
+        );
+      },
+      plugins: [identityChangesPlugin],
       ready: () => checkDependencies(definition.database === false ? {} : { database: () => pingDatabase(orm) }),
       routes: (app) => {
         definition.publicRoutes?.(app, { orm, logger });
@@ -234,6 +260,24 @@ export function runService<S extends z.ZodRawShape>(
     process.exit(1);
   });
 }
+
+const IDENTITY_CHANGES = Symbol('identity changes');
+
+/** Puts the identities a request changed into its response, for the gateway that carries it. */
+const identityChangesPlugin: ApolloServerPlugin<SubgraphContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response }) {
+        const changed = (contextValue as unknown as Record<symbol, string[] | undefined>)[IDENTITY_CHANGES];
+        if (!changed?.length || response.body.kind !== 'single') return;
+        response.body.singleResult.extensions = {
+          ...response.body.singleResult.extensions,
+          [IDENTITY_CHANGED]: changed,
+        };
+      },
+    };
+  },
+};
 
 /** Refuses (401) a request without a valid viewer assertion: it did not come through the gateway. */
 function throughGateway(callerOf: (headers: IncomingHttpHeaders) => Promise<AuthContext>) {

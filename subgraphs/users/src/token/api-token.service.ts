@@ -1,4 +1,4 @@
-import { apiTokenRevoked, isUuid, NotFoundError, parseInput, requireUser, z } from '@switchyard/kit';
+import { isUuid, NotFoundError, parseInput, requireUser, z } from '@switchyard/kit';
 import { sha256 } from '../auth.js';
 import type { UsersContext } from '../context.js';
 import { ApiToken } from './api-token.entity.js';
@@ -27,11 +27,7 @@ export async function revokeApiToken(ctx: UsersContext, id: string): Promise<Api
   if (!apiToken.revokedAt) {
     apiToken.revokedAt = new Date();
     await ctx.em.flush();
-    await ctx.events
-      .publish(apiTokenRevoked, { tokenId: apiToken.id, at: Date.now() })
-      .catch((error: unknown) =>
-        ctx.log.error({ err: error, tokenId: apiToken.id }, 'api-token.revoked not published'),
-      );
+    await ctx.identityChanged({ tokenId: apiToken.id });
   }
   return apiToken;
 }

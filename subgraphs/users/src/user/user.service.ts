@@ -14,7 +14,6 @@ import {
   parseInput,
   requireSelfOrAdmin,
   requireUser,
-  sessionChanged,
   toPage,
   UnauthenticatedError,
   userDeleted,
@@ -51,17 +50,6 @@ async function signIn(ctx: UsersContext, user: User) {
   ctx.viewer = { kind: 'user', id: user.id, role: user.role, scopes: [] };
   ctx.authError = undefined;
   return { ...(await ctx.issuer.issueUserToken(user)), user };
-}
-
-/**
- * Tells every confirmer (the gateway, MQTT) and every subgraph that this user's tokens must be
- * confirmed again: their role, password or existence changed. Awaited, so it is out before the
- * change is answered.
- */
-async function announceSessionChange(ctx: UsersContext, userId: string): Promise<void> {
-  await ctx.events
-    .publish(sessionChanged, { userId, at: Date.now() })
-    .catch((error: unknown) => ctx.log.error({ err: error, userId }, 'user.session-changed not published'));
 }
 
 export async function me(ctx: UsersContext): Promise<User | null> {
@@ -107,7 +95,7 @@ export async function updateUser(ctx: UsersContext, id: string, input: UpdateUse
     await flushUnique(em);
     return user;
   });
-  if (roleChanged) await announceSessionChange(ctx, updated.id);
+  if (roleChanged) await ctx.identityChanged({ userId: updated.id });
   return updated;
 }
 
@@ -123,7 +111,7 @@ export async function deleteUser(ctx: UsersContext, id: string): Promise<boolean
       return user.id;
     })
     .then(async (userId) => {
-      await announceSessionChange(ctx, userId);
+      await ctx.identityChanged({ userId });
       // The user is gone either way; a lost notification leaves sessions for a cleanup to find.
       await ctx.events
         .publish(userDeleted, { userId })
@@ -144,7 +132,7 @@ export async function changePassword(ctx: UsersContext, input: { currentPassword
   user.passwordHash = await hashPassword(newPassword);
   user.sessionVersion += 1;
   await ctx.em.flush();
-  await announceSessionChange(ctx, user.id);
+  await ctx.identityChanged({ userId: user.id });
   return signIn(ctx, user);
 }
 
