@@ -13,6 +13,8 @@ export interface GatewayContext extends RequestContext {
   authorization?: string;
   /** Mutation requests sent to subgraphs, and those refused at connect (so never run). */
   mutations: { sent: number; refused: number };
+  /** Confirms the caller again, past the cache (a subgraph said their session changed). */
+  reconfirm(): Promise<AuthContext>;
 }
 
 const first = (value: string | string[] | undefined) =>
@@ -41,20 +43,30 @@ export function callers(verifier: CallerVerifier, trustProxy: boolean) {
     if (viewer) return `${viewer.kind}:${viewer.id}`;
     return `ip:${(trustProxy && last(headers['x-forwarded-for'])) || remoteAddress || 'unknown'}`;
   };
-  return { confirm, key };
+  /** Forgets the caller's confirmation, then asks the issuer again. */
+  const reconfirm = async (context: GatewayContext) => {
+    if (context.auth.viewer) verifier.forget(context.auth.viewer.id);
+    context.auth = await verifier.verify(context.authorization);
+    return context.auth;
+  };
+  return { confirm, key, reconfirm };
 }
 export type Callers = ReturnType<typeof callers>;
 
 /** Forwarded headers from the caller count only behind a trusted proxy (TRUST_PROXY). */
 export function gatewayContext(trustProxy: boolean, callersOf: Callers) {
-  return async ({ headers, remoteAddress, requestId, log }: RequestInfo): Promise<GatewayContext> => ({
-    requestId,
-    log,
-    auth: await callersOf.confirm(headers),
-    authorization: headers.authorization,
-    forwardedHost: (trustProxy && first(headers['x-forwarded-host'])) || headers.host,
-    forwardedProto: (trustProxy && first(headers['x-forwarded-proto'])) || 'http',
-    caller: await callersOf.key(headers, remoteAddress),
-    mutations: { sent: 0, refused: 0 },
-  });
+  return async ({ headers, remoteAddress, requestId, log }: RequestInfo): Promise<GatewayContext> => {
+    const context: GatewayContext = {
+      requestId,
+      log,
+      auth: await callersOf.confirm(headers),
+      authorization: headers.authorization,
+      forwardedHost: (trustProxy && first(headers['x-forwarded-host'])) || headers.host,
+      forwardedProto: (trustProxy && first(headers['x-forwarded-proto'])) || 'http',
+      caller: await callersOf.key(headers, remoteAddress),
+      mutations: { sent: 0, refused: 0 },
+      reconfirm: () => callersOf.reconfirm(context),
+    };
+    return context;
+  };
 }

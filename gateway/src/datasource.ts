@@ -1,5 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { type AssertionSigner, IDENTITY_CHANGED, VIEWER_HEADER } from '@switchyard/kit';
+import { type AssertionSigner, IDENTITY_CHANGED, STALE_ASSERTION, VIEWER_HEADER } from '@switchyard/kit';
 import { GraphQLError } from 'graphql';
 import { Counter, type Registry } from 'prom-client';
 import type { GatewayContext } from './context.js';
@@ -99,11 +99,33 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       if (context.forwardedProto) headers['x-forwarded-proto'] = context.forwardedProto;
     }
 
-    const counts = context?.mutations;
+    let answer = await this.fetch(body, headers, mutation, context?.mutations);
+    if (answer.status === 401 && context?.reconfirm && answer.body.includes(STALE_ASSERTION)) {
+      // The caller's session changed and the subgraph heard before this gateway did (it refused
+      // without running anything): confirm the caller again, and ask once more as who they are now.
+      headers[VIEWER_HEADER] = await this.assertions.sign(await context.reconfirm(), this.name);
+      answer = await this.fetch(body, headers, mutation, context.mutations);
+    }
+    const response = this.parse(answer);
+    const changed = response.extensions?.[IDENTITY_CHANGED];
+    if (Array.isArray(changed)) {
+      // Before the caller has the answer: their next request is confirmed anew, deterministically.
+      this.identityChanged(changed.filter((id): id is string => typeof id === 'string'));
+      delete response.extensions![IDENTITY_CHANGED];
+    }
+    return shared ? spreadEntities(response, shared.slots) : response;
+  }
+
+  /** One fetch (shared with an identical query in flight), its failures as UNAVAILABLE errors. */
+  private async fetch(
+    body: string,
+    headers: Record<string, string>,
+    mutation: boolean,
+    counts: GatewayContext['mutations'] | undefined,
+  ): Promise<SubgraphAnswer> {
     if (mutation && counts) counts.sent++;
-    let answer: SubgraphAnswer;
     try {
-      answer = mutation ? await this.send(body, headers, 'refused') : await this.shared(body, headers);
+      return mutation ? await this.send(body, headers, 'refused') : await this.shared(body, headers);
     } catch (error) {
       if (!(error instanceof SubgraphFetchError)) throw error;
       this.count.failed.inc();
@@ -116,14 +138,6 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         { extensions: { code: 'UNAVAILABLE', serviceName: this.name } },
       );
     }
-    const response = this.parse(answer);
-    const changed = response.extensions?.[IDENTITY_CHANGED];
-    if (Array.isArray(changed)) {
-      // Before the caller has the answer: their next request is confirmed anew, deterministically.
-      this.identityChanged(changed.filter((id): id is string => typeof id === 'string'));
-      delete response.extensions![IDENTITY_CHANGED];
-    }
-    return shared ? spreadEntities(response, shared.slots) : response;
   }
 
   /**

@@ -52,6 +52,31 @@ describe('who is calling, as subgraphs learn it', () => {
     expect(refused.extensions?.identityChanged).toBeUndefined();
   });
 
+  it('confirms a caller again when a subgraph heard of their change before this gateway did', async () => {
+    const deaf = await extraGateway(run.stack, run, {
+      EVENTS_DATABASE_URL: await freshDatabase('deaf'),
+      AUTH_CACHE_SEC: '3600',
+    });
+    const admin = run.client.as(await loginAdmin(run.client));
+    const user = await newUser(run.client, 'promoted');
+    const PROMOTE = 'mutation($id: ID!, $r: Role) { updateUser(id: $id, input: { role: $r }) { role } }';
+    await admin.data(PROMOTE, { id: user.id, r: 'ADMIN' });
+    const viaDeaf = deaf.client.as(user.token);
+    expect((await viaDeaf.data('{ users(first: 1) { nodes { id } } }')).users.nodes).toHaveLength(1);
+    // Demoted through the other gateway: this one still holds them as ADMIN, users refuses that
+    // assertion as stale, and this gateway asks users who they are now.
+    await admin.data(PROMOTE, { id: user.id, r: 'USER' });
+    expect(codes(await viaDeaf.request('{ users(first: 1) { nodes { id } } }'))).toEqual(['FORBIDDEN']);
+    await run.client
+      .as(user.token)
+      .data(
+        'mutation { changePassword(currentPassword: "correct-horse-battery", newPassword: "another-long-one") { token } }',
+      );
+    const ended = await viaDeaf.request('{ me { id } }');
+    expect(codes(ended)).toEqual(['UNAUTHENTICATED']);
+    expect(ended.errors?.[0]?.message).toBe('session ended, sign in again');
+  });
+
   it('ends an API token at every subgraph the moment it is revoked', async () => {
     const admin = run.client.as(await loginAdmin(run.client));
     const { createApiToken } = await admin.data(

@@ -66,10 +66,17 @@ export class AssertionSigner {
 
 /** A request that did not come through the gateway. */
 export class NotThroughGateway extends UnauthenticatedError {
-  constructor(reason: string) {
+  constructor(
+    reason: string,
+    /** Made before its viewer's session changed: the gateway confirms the caller again and retries. */
+    readonly stale = false,
+  ) {
     super(`requests must come through the gateway (${reason})`);
   }
 }
+
+/** The `reason` a subgraph's 401 carries for a stale assertion. */
+export const STALE_ASSERTION = 'STALE_ASSERTION';
 
 /**
  * A subgraph's side: verifies assertions by the gateway's public keys, for this subgraph only, and
@@ -119,7 +126,7 @@ export class AssertionVerifier {
     if (typeof claims.at !== 'number') throw new NotThroughGateway('invalid viewer assertion');
     const changedAt = claims.viewer ? this.changed.get(claims.viewer.id) : undefined;
     if (changedAt !== undefined && claims.at <= changedAt) {
-      throw new NotThroughGateway('viewer assertion made before the session changed');
+      throw new NotThroughGateway('viewer assertion made before the session changed', true);
     }
     const auth: AuthContext = {
       viewer: claims.viewer,

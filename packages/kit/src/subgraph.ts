@@ -4,7 +4,7 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { AssertionVerifier, IDENTITY_CHANGED, NotThroughGateway, VIEWER_HEADER } from './assertion.js';
+import { AssertionVerifier, IDENTITY_CHANGED, NotThroughGateway, STALE_ASSERTION, VIEWER_HEADER } from './assertion.js';
 import type { AuthContext } from './auth.js';
 import { type Migrations, openDatabase, type Orm, pingDatabase } from './db.js';
 import { createEventBus, type EventBus } from './events.js';
@@ -289,7 +289,8 @@ function throughGateway(callerOf: (headers: IncomingHttpHeaders) => Promise<Auth
       (error: unknown) => {
         if (!(error instanceof NotThroughGateway)) return next(error);
         if (req.path === '/graphql' || req.path.startsWith('/graphql/')) {
-          res.status(401).json({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
+          const extensions = { code: 'UNAUTHENTICATED', ...(error.stale && { reason: STALE_ASSERTION }) };
+          res.status(401).json({ errors: [{ message: error.message, extensions }] });
         } else refuse(res, 401, error.message, 'UNAUTHENTICATED');
       },
     );
