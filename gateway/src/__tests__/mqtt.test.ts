@@ -92,7 +92,8 @@ describe('readings over MQTT, through the broker in the ingestion process', () =
 
   beforeAll(async () => {
     port = await freePort();
-    run = await startStack(stack, { ingestion: { MQTT_PORT: String(port) } });
+    // A confirmed token is trusted for an hour here: only the revocation event can end it sooner.
+    run = await startStack(stack, { ingestion: { MQTT_PORT: String(port), AUTH_CACHE_SEC: '3600' } });
   });
   afterAll(() => stack.close());
 
@@ -124,6 +125,30 @@ describe('readings over MQTT, through the broker in the ingestion process', () =
     } finally {
       await publisher.endAsync(true);
     }
+  });
+
+  it('signs devices in as the gateway confirms callers: a revoked token is refused', async () => {
+    const url = `mqtt://127.0.0.1:${port}`;
+    const options = { reconnectPeriod: 0, connectTimeout: 5000 };
+    const admin = run.client.as(await loginAdmin(run.client));
+    const { createApiToken } = await admin.data(
+      'mutation { createApiToken(name: "revoked", scopes: ["sensors:write"]) { token apiToken { id } } }',
+    );
+    const signIn = () => connectAsync(url, { ...options, username: 'p', password: createApiToken.token });
+    await (await signIn()).endAsync(true);
+    await admin.data('mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', {
+      id: createApiToken.apiToken.id,
+    });
+    // The broker hears of it by event (it is not in this request's path), long before its hour.
+    await waitFor(
+      () =>
+        signIn().then(
+          async (client) => void (await client.endAsync(true)),
+          (error: Error) => /Not authorized|Bad username or password/i.test(error.message),
+        ),
+      20_000,
+      'the revoked token refused',
+    );
   });
 });
 
