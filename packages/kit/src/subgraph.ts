@@ -1,20 +1,23 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Options } from '@mikro-orm/core';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { Express, Request } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
-import type { ApolloServerPlugin } from '@apollo/server';
-import { AssertionVerifier, IDENTITY_CHANGED, NotThroughGateway, STALE_ASSERTION, VIEWER_HEADER } from './assertion.js';
+import { AssertionVerifier, VIEWER_HEADER } from './assertion.js';
 import type { AuthContext } from './auth.js';
 import { type Migrations, openDatabase, type Orm, pingDatabase } from './db.js';
 import { createEventBus, type EventBus } from './events.js';
-import { apiTokenRevoked, sessionChanged } from './identity-events.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { commonEnv, debugErrors, loadEnv, type z } from './env.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { refuse } from './routes.js';
 import { gatewayPublicKeys } from './signing-keys.js';
+import {
+  announceIdentityChange,
+  identityChangesPlugin,
+  throughGateway,
+  withIdentityChanges,
+} from './subgraph-identity.js';
 import {
   checkDependencies,
   type RequestContext,
@@ -155,7 +158,7 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
       },
       context: async ({ headers, requestId, log }: RequestInfo) => {
         const changed: string[] = [];
-        return Object.assign(
+        return withIdentityChanges(
           definition.context({
             requestId,
             log,
@@ -163,19 +166,9 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
             events: events!,
             em: definition.database === false ? noDatabase : orm.em.fork(),
             ...(await callerOf(headers)),
-            identityChanged: async (change) => {
-              const id = 'userId' in change ? change.userId : change.tokenId;
-              const at = Date.now();
-              verifier.invalidate(id, at);
-              changed.push(id);
-              await (
-                'userId' in change
-                  ? events!.publish(sessionChanged, { userId: id, at })
-                  : events!.publish(apiTokenRevoked, { tokenId: id, at })
-              ).catch((error: unknown) => log.error({ err: error, id }, 'identity change not announced'));
-            },
+            identityChanged: announceIdentityChange(verifier, events!, log, changed),
           }),
-          { [IDENTITY_CHANGES]: changed },
+          changed,
         );
       },
       plugins: [identityChangesPlugin],
@@ -259,40 +252,4 @@ export function runService<S extends z.ZodRawShape>(
     console.error(error);
     process.exit(1);
   });
-}
-
-const IDENTITY_CHANGES = Symbol('identity changes');
-
-/** Puts the identities a request changed into its response, for the gateway that carries it. */
-const identityChangesPlugin: ApolloServerPlugin<SubgraphContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ contextValue, response }) {
-        const changed = (contextValue as unknown as Record<symbol, string[] | undefined>)[IDENTITY_CHANGES];
-        if (!changed?.length || response.body.kind !== 'single') return;
-        response.body.singleResult.extensions = {
-          ...response.body.singleResult.extensions,
-          [IDENTITY_CHANGED]: changed,
-        };
-      },
-    };
-  },
-};
-
-/** Refuses (401) a request without a valid viewer assertion: it did not come through the gateway. */
-function throughGateway(callerOf: (headers: IncomingHttpHeaders) => Promise<AuthContext>) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    // Not served on this port (production): not found, whoever asks.
-    if (req.path === '/metrics') return next();
-    callerOf(req.headers).then(
-      () => next(),
-      (error: unknown) => {
-        if (!(error instanceof NotThroughGateway)) return next(error);
-        if (req.path === '/graphql' || req.path.startsWith('/graphql/')) {
-          const extensions = { code: 'UNAUTHENTICATED', ...(error.stale && { reason: STALE_ASSERTION }) };
-          res.status(401).json({ errors: [{ message: error.message, extensions }] });
-        } else refuse(res, 401, error.message, 'UNAUTHENTICATED');
-      },
-    );
-  };
 }
