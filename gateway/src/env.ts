@@ -28,9 +28,11 @@ export const gatewayEnv = {
   SHUTDOWN_DELAY_MS: commonEnv.SHUTDOWN_DELAY_MS,
   METRICS_PORT: commonEnv.METRICS_PORT,
   METRICS_TOKEN: commonEnv.METRICS_TOKEN,
+  /** The gateway's port. */
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /** `file`: serve SUPERGRAPH_FILE, reloaded when it changes; `introspect`: compose from SUBGRAPH_URLS. */
   SUPERGRAPH_SOURCE: z.enum(['file', 'introspect']).default('file'),
+  /** The supergraph the gateway serves (file mode), reloaded when it changes. */
   SUPERGRAPH_FILE: z.string().default('./supergraph.graphql'),
   /** `name=url,name=url`: the subgraphs to compose, or (file mode) routing URLs that replace the file's. */
   SUBGRAPH_URLS: namedList('url', (url) => (URL.canParse(url) ? url : undefined)),
@@ -54,8 +56,11 @@ export const gatewayEnv = {
     }),
   /** Believe X-Forwarded-Host/Proto/For from the caller: only behind a proxy that sets them. */
   TRUST_PROXY: flag.default(false),
+  /** Introspect mode: how often the subgraphs are composed again (0: once). */
   INTROSPECT_POLL_MS: z.coerce.number().int().min(0).default(10000),
+  /** Apollo Sandbox's landing page (with CORS); on outside production. */
   SANDBOX: flag.optional(),
+  /** Schema introspection; on outside production. */
   INTROSPECTION: flag.optional(),
   /**
    * The gateway's private Ed25519 JWK (JSON), which signs the viewer assertions subgraphs trust;
@@ -64,6 +69,7 @@ export const gatewayEnv = {
   GATEWAY_SIGNING_KEY: z.string().optional(),
   /** The users service, which issues tokens; unset: the users subgraph's URL. */
   USERS_URL: confirmerEnv.USERS_URL.removeDefault().optional(),
+  /** How long a confirmed token is trusted before users is asked again (a change to the caller's session clears it at once). */
   AUTH_CACHE_SEC: confirmerEnv.AUTH_CACHE_SEC,
   /** Seconds between confirmations of a subscriber's token (a change to their session ends it at once). */
   SUBSCRIPTION_RECHECK_SEC: z.coerce.number().min(0.1).default(60),
@@ -74,14 +80,19 @@ export const gatewayEnv = {
   EMBEDDED_PG_PORT: commonEnv.EMBEDDED_PG_PORT,
   /** How long an Idempotency-Key and its response are kept, and how long a duplicate waits. */
   IDEMPOTENCY_TTL_HOURS: count.default(24),
+  /** How long a duplicate of a running keyed mutation waits for its answer. */
   IDEMPOTENCY_WAIT_SEC: count.default(30),
   /** Rate limits shared by every gateway replica when set, else counted per process. */
   REDIS_URL: commonEnv.REDIS_URL,
   /** Operation limits: nesting depth, aliases, directives, estimated cost (about the objects it can return), tokens. */
   MAX_DEPTH: count.default(12),
+  /** Aliases in one operation. */
   MAX_ALIASES: count.default(30),
+  /** Directives in one operation. */
   MAX_DIRECTIVES: count.default(50),
+  /** Estimated cost, about the objects an operation can return (a page of `first` n costs n times its items). */
   MAX_COST: count.default(50_000),
+  /** Tokens in one document, refused while parsing. */
   MAX_TOKENS: count.default(2000),
   /** The longest string in an argument, variable or JSON value. */
   MAX_STRING_LENGTH: count.default(MAX_STRING_LENGTH),
@@ -91,6 +102,7 @@ export const gatewayEnv = {
   MAX_BATCH: z.coerce.number().int().min(0).default(10),
   /** Operations per caller (user, API token, else IP address) per RATE_WINDOW_SEC. */
   RATE_LIMIT: count.default(600),
+  /** The window RATE_LIMIT counts over, in seconds. */
   RATE_WINDOW_SEC: count.default(60),
 };
 

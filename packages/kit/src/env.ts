@@ -11,11 +11,15 @@ export const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === '
 
 /** Settings every service shares. */
 export const commonEnv = {
+  /** `production` turns off Sandbox and introspection, masks internal errors, and requires the `GATEWAY_*` keys and `ADMIN_*`. */
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** With NODE_ENV=development only: unexpected errors reach the caller with their message and stack. */
   DEBUG_ERRORS: flag.default(false),
+  /** pino's level (default info). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** The interface to listen on (ingestion's MQTT broker too). */
   HOST: z.string().default('0.0.0.0'),
+  /** PostgreSQL URL; unset: embedded PostgreSQL with its data under DATA_DIR. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /**
    * Where events travel (PostgreSQL LISTEN/NOTIFY) when this service's own data lives elsewhere:
@@ -24,13 +28,16 @@ export const commonEnv = {
   EVENTS_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /** Events go through Redis pub/sub when set, else PostgreSQL LISTEN/NOTIFY. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Embedded PostgreSQL's data, and the development gateway key. */
   DATA_DIR: z.string().default('./.data'),
+  /** Port of the embedded PostgreSQL. */
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   /**
    * The gateway's public keys (a JWKS or one JWK, as JSON) that viewer assertions are checked
    * against; required in production, made under DATA_DIR in development.
    */
   GATEWAY_PUBLIC_KEYS: z.string().optional(),
+  /** On SIGTERM, how long /ready answers 503 before the listener closes (time for load balancers). */
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).default(0),
   /** A subgraph answers a gateway that asks (`apollo-federation-include-trace: ftv1`) with an inline trace. */
   INLINE_TRACES: flag.default(true),

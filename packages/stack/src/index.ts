@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { composeSupergraph, gatewayEnv, readRegistry, type SubgraphEntry, startGateway } from '@switchyard/gateway';
+import { composeSupergraph, gatewayEnv, readRegistry, startGateway } from '@switchyard/gateway';
 import { parseEnv, type Service, type SigningKey, type SubgraphPackage } from '@switchyard/kit';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -67,12 +67,12 @@ function testSettings(name: string, options: StackOptions): Record<string, strin
 }
 
 /** A subgraph package's `service`: its sources under jest, its build otherwise. */
-function packageOf(entry: SubgraphEntry): SubgraphPackage {
-  const sources = join(entry.packageDir, 'src');
+export function servicePackage(packageDir: string): SubgraphPackage {
+  const sources = join(packageDir, 'src');
   const fromSources = process.env.JEST_WORKER_ID !== undefined && existsSync(join(sources, 'index.ts'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded = require(fromSources ? sources : entry.packageDir) as { service?: SubgraphPackage };
-  if (!loaded.service) throw new Error(`${entry.name}: ${entry.packageDir} exports no \`service\``);
+  const loaded = require(fromSources ? sources : join(packageDir, 'dist', 'index.js')) as { service?: SubgraphPackage };
+  if (!loaded.service) throw new Error(`${packageDir} exports no \`service\``);
   return loaded.service;
 }
 
@@ -96,7 +96,7 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
   try {
     const subgraphs: Record<string, Service> = {};
     for (const entry of readRegistry(registry)) {
-      const { env, start } = packageOf(entry);
+      const { env, start } = servicePackage(entry.packageDir);
       const settings = {
         ...common,
         DATABASE_URL: options.ownDatabases?.[entry.name] ?? options.databaseUrl,

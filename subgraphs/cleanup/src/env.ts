@@ -2,8 +2,11 @@ import { commonEnv, z } from '@switchyard/kit';
 
 export const cleanupEnv = {
   ...commonEnv,
+  /** cleanup' port when run alone. */
   PORT: z.coerce.number().int().min(0).max(65535).default(4005),
+  /** How long prices are kept. */
   PRICE_RETENTION_DAYS: z.coerce.number().min(0).default(14),
+  /** How long mail sent or given up is kept. */
   OUTBOX_RETENTION_DAYS: z.coerce.number().min(0).default(30),
   /** Raw sensor readings are kept this long; their minute and hour rollups stay. */
   READING_RETENTION_DAYS: z.coerce.number().min(0).default(30),

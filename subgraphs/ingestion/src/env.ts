@@ -8,6 +8,7 @@ const isProvider = (name: string): name is ProviderName => (PROVIDERS as readonl
 export const ingestionEnv = {
   ...commonEnv,
   ...confirmerEnv,
+  /** ingestion' port when run alone. */
   PORT: z.coerce.number().int().min(0).max(65535).default(4004),
   /** Where prices come from: `simulated` (offline, seeded), `replay` (REPLAY_FILE) or `yahoo`. */
   MARKET_PROVIDER: z.enum(PROVIDERS).default('simulated'),
@@ -34,6 +35,7 @@ export const ingestionEnv = {
     }),
   /** CSV of date,symbol,price played back in date order, one price per symbol per round. */
   REPLAY_FILE: z.string().optional(),
+  /** Seed of the simulated prices. */
   SIMULATED_SEED: z.string().default('1'),
   /**
    * Sends the yahoo provider's requests to this origin instead of Yahoo's (an egress proxy, or a
@@ -44,18 +46,24 @@ export const ingestionEnv = {
   COLLECT_INTERVAL: z.coerce.number().int().min(0).default(60),
   /** Failures in a row that open a provider's circuit, and seconds before it is tried again. */
   BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** Seconds an open circuit waits before a provider is tried again. */
   BREAKER_RESET_SEC: z.coerce.number().min(0.1).default(30),
   /** Alert mails: smtp(s)://user:pass@host:port; unset writes .eml files to MAIL_FOLDER. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** Sender of alert mails. */
   MAIL_FROM: z.string().default('Switchyard alerts <alerts@switchyard.local>'),
+  /** Where mails go without SMTP_URL (default DATA_DIR/mail). */
   MAIL_FOLDER: z.string().optional(),
   /** Whether this process sends the outbox (any number may). */
   MAILER: z
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** How often the outbox is read. */
   MAIL_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  /** Attempts before a mail is DEAD. */
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  /** The first retry's delay, doubling after each failure. */
   MAIL_RETRY_BASE_SEC: z.coerce.number().min(0).default(30),
   /** Readings over MQTT from this broker (mqtt://user:pass@host:1883); unset: a broker in this process. */
   MQTT_URL: z.url({ protocol: /^mqtts?$/ }).optional(),
