@@ -105,7 +105,15 @@ describe('readings over MQTT, through the broker in the ingestion process', () =
       'the twin',
     );
     expect(await metricOf(run.ingestion, 'mqtt_readings_stored_total')).toBe(3);
-    const refused = await refusals(run);
+    // Messages are stored as they come: the last one (an unknown sensor) may still be on its way.
+    const refused = await waitFor(
+      async () => {
+        const text = await refusals(run);
+        return /sensorCode is not a known sensor/.test(text) ? text : undefined;
+      },
+      30_000,
+      'the refusals',
+    );
     expect(refused).toMatch(/reason="value must be a number between[^"]*".* 1/);
     expect(refused).toMatch(/reason="not JSON".* 1/);
     expect(refused).toMatch(/reason="sensorCode is not a known sensor".* 1/);
