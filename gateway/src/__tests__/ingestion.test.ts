@@ -115,7 +115,20 @@ describe('the market collector, replaying a known series', () => {
 
     // Every alert mailed once, to its owner, saying what crossed what and when.
     await waitFor(async () => smtp.received.length >= all.length, 30_000, 'the mails');
-    await new Promise((r) => setTimeout(r, 300));
+    // Each mail is SENT only after the server took it, and a SENT mail is never sent again: once
+    // the whole outbox is SENT, nothing more can arrive.
+    const sql = await sqlClient(run.db);
+    try {
+      await waitFor(
+        async () =>
+          (await sql.query("select count(*)::int as n from ingestion.outbox where status = 'SENT'")).rows[0].n ===
+          all.length,
+        30_000,
+        'every mail marked sent',
+      );
+    } finally {
+      await sql.end();
+    }
     expect(smtp.received.map((m) => m.messageId).sort()).toEqual(all.map((id) => `<alert-${id}@switchyard>`).sort());
     const first = aliceAlerts[0]!;
     const mail = smtp.received.find((m) => m.messageId === `<alert-${first.id}@switchyard>`)!;
@@ -360,8 +373,8 @@ describe('a mail worker killed in the middle of a send', () => {
       expect(await outbox()).toEqual([{ status: 'PENDING', attempts: 0 }]);
 
       replacement = await startIngestion(mailerEnv(run, smtp.url));
+      // SENT only after the server took it, and never sent again after.
       await waitFor(async () => (await outbox())[0]?.status === 'SENT', 30_000, 'the mail to go out');
-      await new Promise((r) => setTimeout(r, 300));
       expect(smtp.received.map((m) => [m.to, m.messageId])).toEqual([[[user.email], `<alert-${alert.id}@switchyard>`]]);
       expect(await outbox()).toEqual([{ status: 'SENT', attempts: 1 }]);
     } finally {
