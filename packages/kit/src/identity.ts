@@ -1,7 +1,7 @@
 // Confirming a caller's token where requests enter (the gateway, the MQTT broker): the signature
 // by the issuer's published keys (JWKS), then the issuer's own answer (session version, role,
 // revocation), cached briefly and forgotten at once when the issuer announces a change.
-import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, errors, jwtVerify } from 'jose';
 import type { AuthContext, Viewer } from './auth.js';
 import { AppError, UnauthenticatedError } from './errors.js';
 import type { EventBus } from './events.js';
@@ -90,14 +90,31 @@ export class CallerVerifier {
     }
     const hit = this.confirmed.get(token);
     if (hit && hit.until > Date.now()) return hit.auth;
-    const issuer = this.issuer();
-    if (!issuer) return { viewer: null, authError: unavailable() };
     let claims: { sub?: string; jti?: string; exp?: number };
     try {
-      ({ payload: claims } = await jwtVerify(token, this.keys(issuer), {
-        algorithms: [SIGNING_ALGORITHM],
-        issuer: TOKEN_ISSUER,
-      }));
+      // Unverified, for the cache's bookkeeping only; `check` verifies.
+      claims = decodeJwt(token);
+    } catch {
+      return { viewer: null, authError: new UnauthenticatedError('invalid token') };
+    }
+    // Cached before anything is awaited: a burst of first requests with one token asks users once.
+    const auth = this.check(token);
+    const until = Math.min(Date.now() + this.options.cacheMs, (claims.exp ?? Infinity) * 1000);
+    if (this.confirmed.size >= CACHE_LIMIT) this.confirmed.clear();
+    this.confirmed.set(token, { auth, until, owner: claims.sub ?? claims.jti ?? '' });
+    // An unreachable issuer is asked again next time, not remembered.
+    void auth.then(({ authError }) => {
+      if (authError?.extensions.code === 'UNAVAILABLE') this.confirmed.delete(token);
+    });
+    return auth;
+  }
+
+  /** The signature by the issuer's published keys, then the issuer's own word. */
+  private async check(token: string): Promise<AuthContext> {
+    const issuer = this.issuer();
+    if (!issuer) return { viewer: null, authError: unavailable() };
+    try {
+      await jwtVerify(token, this.keys(issuer), { algorithms: [SIGNING_ALGORITHM], issuer: TOKEN_ISSUER });
     } catch (error) {
       if (error instanceof errors.JWTExpired)
         return { viewer: null, authError: new UnauthenticatedError('token expired') };
@@ -107,16 +124,7 @@ export class CallerVerifier {
       this.options.logger?.warn({ err: error }, 'could not read the issuer keys');
       return { viewer: null, authError: unavailable() };
     }
-    const owner = claims.sub ?? claims.jti ?? '';
-    const auth = this.confirm(issuer, token);
-    const until = Math.min(Date.now() + this.options.cacheMs, (claims.exp ?? Infinity) * 1000);
-    if (this.confirmed.size >= CACHE_LIMIT) this.confirmed.clear();
-    this.confirmed.set(token, { auth, until, owner });
-    // An unreachable issuer is asked again next time, not remembered.
-    void auth.then(({ authError }) => {
-      if (authError?.extensions.code === 'UNAVAILABLE') this.confirmed.delete(token);
-    });
-    return auth;
+    return this.confirm(issuer, token);
   }
 
   private async confirm(issuer: string, token: string): Promise<AuthContext> {
