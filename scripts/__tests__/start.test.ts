@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,7 +170,10 @@ it('supervises: a killed subgraph or database comes back while the rest serves; 
     const WITH_SESSIONS = '{ me { email sessions(first: 1) { nodes { id } } } }';
     await me.data(WITH_SESSIONS);
 
-    // sessions dies: queries that do not touch it keep answering, and it comes back by itself.
+    // sessions dies: queries that do not touch it keep answering, and it comes back by itself,
+    // from the warm spare that waits with its modules loaded.
+    await waitFor(async () => running.output().includes('warm spares ready'), 120_000, 'warm spares');
+    const spares = await processesWith(env.DATA_DIR);
     process.kill(pidOf(running.output(), 'sessions'), 'SIGKILL');
     await waitFor(
       async () => running.output().includes('sessions exited (SIGKILL); restart 1'),
@@ -180,6 +183,8 @@ it('supervises: a killed subgraph or database comes back while the rest serves; 
     for (let i = 0; i < 20; i++)
       expect(await me.data('{ me { email } }')).toEqual({ me: { email: 'supervised@example.com' } });
     await waitFor(async () => startsOf(running.output(), 'sessions') >= 2 || undefined, 30_000, 'sessions restarted');
+    expect(running.output()).toMatch(/\] sessions started, pid \d+ \(its warm spare\)/);
+    expect(spares).toContain(pidOf(running.output(), 'sessions'));
     await waitFor(
       async () => !(await me.request(WITH_SESSIONS)).errors || undefined,
       30_000,
@@ -216,4 +221,17 @@ it('supervises: a killed subgraph or database comes back while the rest serves; 
   for (const port of Object.values(env).filter((value) => /^\d+$/.test(value))) {
     await waitFor(() => portFree(port), 30_000, `port ${port} free`);
   }
+  // Nothing left behind: no service, spare or database still runs with this data directory.
+  await waitFor(async () => (await processesWith(env.DATA_DIR)).length === 0 || undefined, 30_000, 'no process left');
 }, 300_000);
+
+/** Pids of processes whose environment mentions `text` (Linux's /proc). */
+async function processesWith(text: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const environ = await readFile(join('/proc', entry, 'environ'), 'utf8').catch(() => '');
+    if (environ.includes(text)) pids.push(Number(entry));
+  }
+  return pids;
+}

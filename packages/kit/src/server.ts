@@ -438,6 +438,25 @@ function operationLabel(name: string | null | undefined): string {
 }
 
 /**
+ * Under `npm start` a subgraph is also started ahead as a warm spare (SWITCHYARD_STANDBY=1): its
+ * modules loaded, it tells the supervisor and waits for the word to start, so a restart after a
+ * crash skips loading its modules (most of a boot). Resolves at once for any other start.
+ */
+export function awaitStartSignal(): Promise<void> {
+  if (process.env.SWITCHYARD_STANDBY !== '1' || !process.send) return Promise.resolve();
+  delete process.env.SWITCHYARD_STANDBY;
+  return new Promise((resolve) => {
+    const onMessage = (message: { start?: boolean } | undefined) => {
+      if (!message?.start) return;
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
+    process.send!({ standby: true });
+  });
+}
+
+/**
  * For a `main.ts`: stops the service cleanly on SIGTERM or SIGINT, and when the supervisor that
  * started it with an IPC channel (`npm start`) goes away, however it went.
  */

@@ -19,6 +19,7 @@ import {
   withIdentityChanges,
 } from './subgraph-identity.js';
 import {
+  awaitStartSignal,
   checkDependencies,
   type RequestContext,
   type RequestInfo,
@@ -234,6 +235,7 @@ export function runService<S extends z.ZodRawShape>(
       await service?.close();
       await embedded?.stop();
     });
+    await awaitStartSignal();
     try {
       // A subgraph without a database (database: false) never starts one.
       if (!env.DATABASE_URL && database)
@@ -243,6 +245,8 @@ export function runService<S extends z.ZodRawShape>(
       const own = ownDatabaseUrl(name);
       const settings = { ...env, EVENTS_DATABASE_URL: env.EVENTS_DATABASE_URL ?? shared };
       service = await start({ ...settings, DATABASE_URL: own ?? shared }, logger);
+      // For a supervisor (npm start): this process serves now.
+      process.send?.({ started: true });
     } catch (error) {
       await embedded?.stop();
       throw error;
