@@ -3,5 +3,7 @@ const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { configurationDoc } = require('../packages/stack/dist/config-docs.js');
 
-writeFileSync(join(__dirname, '..', 'docs', 'configuration.md'), configurationDoc());
-process.stdout.write('wrote docs/configuration.md\n');
+void configurationDoc().then((text) => {
+  writeFileSync(join(__dirname, '..', 'docs', 'configuration.md'), text);
+  process.stdout.write('wrote docs/configuration.md\n');
+});

@@ -10,7 +10,7 @@ beforeAll(async () => {
   // No mailer here: it would send (and so change) the outbox rows the retention test plants.
   run = await startStack(stack, {
     ingestion: { MAILER: 'false' },
-    cleanup: { CLEANUP_BATCH: '3', PRICE_RETENTION_DAYS: '14' },
+    cleanup: { CLEANUP_BATCH: '3' },
   });
   sql = await sqlClient(run.db);
 });

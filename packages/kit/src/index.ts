@@ -17,6 +17,7 @@ export * from './logger.js';
 export * from './metrics.js';
 export * from './paging.js';
 export * from './push-iterator.js';
+export * from './retention.js';
 export * from './routes.js';
 export * from './server.js';
 export * from './signing-keys.js';

@@ -40,6 +40,7 @@ export interface JobQueueOptions {
 export class JobQueue {
   private constructor(
     private readonly boss: PgBoss,
+    private readonly taskNames: Set<string>,
     private readonly logger?: Logger,
   ) {}
 
@@ -52,7 +53,7 @@ export class JobQueue {
       max: 4,
       schedule: options.tasks.some((t) => t.cron),
     });
-    const queue = new JobQueue(boss, options.logger);
+    const queue = new JobQueue(boss, new Set(options.tasks.map((t) => t.name)), options.logger);
     boss.on('error', (error) => options.logger?.error({ err: error }, 'job queue error'));
     await boss.start();
     try {
@@ -124,6 +125,14 @@ export class JobQueue {
         limit,
       ]);
     return rows.map((row: { id: string; data: P }) => ({ id: row.id, payload: row.data }));
+  }
+
+  /** Drops the schedules of tasks named `prefix...` that this queue was not started with. */
+  async unscheduleOthers(prefix: string): Promise<void> {
+    for (const schedule of await this.boss.getSchedules()) {
+      if (schedule.name.startsWith(prefix) && !this.taskNames.has(schedule.name))
+        await this.boss.unschedule(schedule.name);
+    }
   }
 
   async schedules(): Promise<Array<{ name: string; cron: string }>> {

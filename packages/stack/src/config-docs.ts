@@ -1,9 +1,9 @@
 // docs/configuration.md, generated from the services' zod env schemas and the comments above
 // their fields (`npm run docs`); a test fails when the committed file and this disagree.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gatewayEnv, readRegistry } from '@switchyard/gateway';
-import { commonEnv, confirmerEnv } from '@switchyard/kit';
+import { commonEnv, confirmerEnv, registeredRetention } from '@switchyard/kit';
 import type { z } from 'zod';
 import { REGISTRY, ROOT, servicePackage } from './index.js';
 
@@ -43,8 +43,25 @@ function table(shape: Shape, comments: Map<string, string>, skip: ReadonlySet<st
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
+/** The comments of every retention task's settings: each package's src/retention/*.retention.ts. */
+function retentionComments(): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const folder of [
+    'gateway',
+    ...['packages', 'subgraphs'].flatMap((d) => readdirSync(join(ROOT, d)).map((n) => join(d, n))),
+  ]) {
+    const dir = join(ROOT, folder, 'src', 'retention');
+    if (!existsSync(dir)) continue;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.retention.ts'))) {
+      for (const [name, text] of commentsIn(join(dir, file))) found.set(name, text);
+    }
+  }
+  return found;
+}
+
 /** The whole of docs/configuration.md. */
-export function configurationDoc(): string {
+export async function configurationDoc(): Promise<string> {
+  const retention = await registeredRetention(ROOT);
   const kitComments = commentsIn(join(ROOT, 'packages', 'kit', 'src', 'env.ts'));
   const shared = new Set([...Object.keys(commonEnv), ...Object.keys(confirmerEnv)]);
   const registry = readRegistry(REGISTRY);
@@ -88,5 +105,17 @@ export function configurationDoc(): string {
     );
     sections.push('', `## ${entry.name}`, '', own);
   }
+  sections.push(
+    '',
+    '## Retention tasks (settings of the cleanup worker)',
+    '',
+    'Each package that owns data registers its retention tasks (`src/retention/*.retention.ts`, listed in its `./retention` export); the cleanup worker runs them all and reads their settings from its environment.',
+    '',
+    '| task | owner | deletes | schedule (cron, UTC) |',
+    '| --- | --- | --- | --- |',
+    ...retention.map((task) => `| \`${task.name}\` | ${task.owner} | ${cell(task.reason)} | \`${task.schedule}\` |`),
+    '',
+    table(Object.assign({}, ...retention.map((task) => task.settings)) as Shape, retentionComments()),
+  );
   return `${sections.join('\n')}\n`;
 }

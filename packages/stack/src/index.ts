@@ -25,7 +25,7 @@ export interface StackOptions {
   benchmarks?: Record<string, string>;
   /** Extra ingestion settings (MARKET_PROVIDER, REPLAY_FILE, COLLECT_INTERVAL: 0 by default here). */
   ingestion?: Record<string, string>;
-  /** Extra cleanup settings (CLEANUP_BATCH, PRICE_RETENTION_DAYS, ...). */
+  /** Extra cleanup settings (CLEANUP_BATCH, ...). */
   cleanup?: Record<string, string>;
   /** Extra settings of any subgraph, by name. */
   settings?: Record<string, Record<string, string>>;

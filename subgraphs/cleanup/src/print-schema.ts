@@ -1,4 +1,4 @@
-import { writeSdl } from '@switchyard/kit';
+import { registeredRetention, writeSdl } from '@switchyard/kit';
 import { buildCleanupSchema } from './schema.js';
 
-void writeSdl(buildCleanupSchema(), `${__dirname}/..`);
+void registeredRetention().then((tasks) => writeSdl(buildCleanupSchema(tasks), `${__dirname}/..`));

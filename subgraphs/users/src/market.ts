@@ -68,32 +68,3 @@ export async function emailsOf(em: EntityManager, userIds: string[]): Promise<Ma
 export async function markAlertEmailed(em: EntityManager, alertId: string, at: Date): Promise<void> {
   await sqlRows(em, '/* alertEmailed */ update users.alerts set emailed_at = ? where id = ?', [at, alertId]);
 }
-
-/** Retention: deletes up to `batch` prices older than `before`; returns how many went. */
-export async function deleteOldPrices(em: EntityManager, before: Date, batch: number): Promise<number> {
-  const rows = await sqlRows(
-    em,
-    `/* deleteOldPrices */ delete from users.prices p using (
-       select symbol, at from users.prices where at < ? limit ?
-     ) old where p.symbol = old.symbol and p.at = old.at returning 1`,
-    [before, batch],
-  );
-  return rows.length;
-}
-
-/**
- * Deletes up to `batch` tickers nobody follows (their prices go with them). A ticker someone is
- * watching right now is locked by watch's upsert and skipped.
- */
-export async function deleteUnfollowedTickers(em: EntityManager, batch: number): Promise<number> {
-  const rows = await sqlRows(
-    em,
-    `/* deleteUnfollowedTickers */ delete from users.tickers t where t.symbol in (
-       select symbol from users.tickers c
-       where not exists (select 1 from users.watches w where w.symbol = c.symbol)
-       limit ? for update skip locked
-     ) and not exists (select 1 from users.watches w where w.symbol = t.symbol) returning 1`,
-    [batch],
-  );
-  return rows.length;
-}

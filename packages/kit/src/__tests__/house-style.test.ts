@@ -5,7 +5,9 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const SUBGRAPHS = readdirSync(join(ROOT, 'subgraphs'));
-const WORKERS = new Set(['ingestion', 'cleanup']);
+// Ingestion still writes the owners' tables through their exported store functions; cleanup
+// imports nothing of theirs (it runs the retention tasks they register).
+const WORKERS = new Set(['ingestion']);
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -28,6 +30,25 @@ describe('the house style', () => {
       ),
     );
     expect(crossings).toEqual([]);
+  });
+
+  it('the cleanup worker imports no other package but the kit, and finds every retention task registered', async () => {
+    const imports = sources(join(ROOT, 'subgraphs', 'cleanup', 'src')).flatMap(importsOf);
+    expect([...new Set(imports)]).toEqual(['kit']);
+    const { dependencies } = JSON.parse(readFileSync(join(ROOT, 'subgraphs', 'cleanup', 'package.json'), 'utf8'));
+    expect(Object.keys(dependencies)).toEqual(['@switchyard/kit']);
+    const { registeredRetention } = await import('../retention.js');
+    const found = (await registeredRetention(ROOT)).map((task) => `${task.owner}:${task.name}`);
+    // Each owner's files, one task each, beside its SQL.
+    const files = ['gateway', ...SUBGRAPHS.map((name) => join('subgraphs', name))].flatMap((folder) => {
+      const dir = join(ROOT, folder, 'src', 'retention');
+      return statSync(dir, { throwIfNoEntry: false })
+        ? readdirSync(dir)
+            .filter((file) => file.endsWith('.retention.ts'))
+            .map((file) => `${folder.replace('subgraphs/', '')}:${file.replace('.retention.ts', '').toUpperCase()}`)
+        : [];
+    });
+    expect(found.sort()).toEqual(files.sort());
   });
 
   it('the kit imports no subgraph and names no role of theirs', () => {

@@ -1,19 +1,27 @@
+import type { RetentionTask } from '@switchyard/kit';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
-export const CleanupJobName = {
-  PRICES: 'PRICES',
-  TICKERS: 'TICKERS',
-  OUTBOX: 'OUTBOX',
-  IDEMPOTENCY: 'IDEMPOTENCY',
-  ORPHANS: 'ORPHANS',
-  READINGS: 'READINGS',
-  BATCHES: 'BATCHES',
-} as const;
+/**
+ * The registered retention tasks by name (PRICES, ORPHANS...): filled by `useTasks` before the
+ * schema is built, from whatever the workspace's packages register, so this package names none.
+ */
+export const CleanupJobName: Record<string, string> = {};
+const jobValues: Record<string, { description: string }> = {};
 registerEnumType(CleanupJobName, {
   name: 'CleanupJob',
   description:
-    'PRICES: past PRICE_RETENTION_DAYS; TICKERS: followed by nobody; OUTBOX: mail done past OUTBOX_RETENTION_DAYS; IDEMPOTENCY: idempotency keys past their expiry; ORPHANS: sessions of users deleted while sessions was down; READINGS: raw sensor readings past READING_RETENTION_DAYS (rollups kept); BATCHES: records of ingestReadings batches past BATCH_RETENTION_DAYS.',
+    'A retention task, registered by the package that owns the data it deletes (each value says what it deletes and whose it is).',
+  valuesConfig: jobValues,
 });
+
+/** Makes the registered tasks the values of CleanupJob. */
+export function useTasks(tasks: Array<RetentionTask & { owner: string }>): void {
+  for (const key of Object.keys(CleanupJobName)) delete CleanupJobName[key];
+  for (const task of tasks) {
+    CleanupJobName[task.name] = task.name;
+    jobValues[task.name] = { description: `${task.owner}: ${task.reason} (cron ${task.schedule}, UTC)` };
+  }
+}
 
 export const RunTrigger = { SCHEDULE: 'SCHEDULE', ADMIN: 'ADMIN' } as const;
 registerEnumType(RunTrigger, { name: 'CleanupTrigger' });
@@ -27,7 +35,7 @@ export class DeletedCount {
 @ObjectType({ description: 'One run of a cleanup job.' })
 export class CleanupRun {
   @Field(() => ID) id!: string;
-  @Field(() => CleanupJobName) job!: keyof typeof CleanupJobName;
+  @Field(() => CleanupJobName) job!: string;
   @Field(() => RunTrigger) trigger!: keyof typeof RunTrigger;
   @Field() startedAt!: Date;
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type Logger, type Metrics, type Orm, sqlRows } from '@switchyard/kit';
+import {
+  type Logger,
+  type Metrics,
+  type Orm,
+  parseEnv,
+  type RetentionTask,
+  runRetention,
+  sqlRows,
+} from '@switchyard/kit';
 import { Counter, Histogram } from 'prom-client';
 import type { CleanupEnv } from '../env.js';
-import type { CleanupJob } from '../jobs/job.js';
 
 export interface RunRow {
   id: string;
@@ -14,17 +21,24 @@ export interface RunRow {
   error: string | null;
 }
 
-/** Runs cleanup jobs batch by batch and records every run in `cleanup.runs`. */
+/**
+ * Runs the registered retention tasks batch by batch and records every run in `cleanup.runs`.
+ * Each task's settings are read from this process's environment when it starts, so a bad one
+ * stops the start.
+ */
 export class CleanupRunner {
   private readonly deleted: Counter<'reason'>;
   private readonly duration: Histogram<'job'>;
+  private readonly settings = new Map<string, Record<string, unknown>>();
 
   constructor(
     private readonly orm: Orm,
+    readonly tasks: RetentionTask[],
     private readonly env: CleanupEnv,
     private readonly logger: Logger,
     metrics: Metrics,
   ) {
+    for (const task of tasks) this.settings.set(task.name, parseEnv(task.settings ?? {}));
     this.deleted = new Counter({
       name: 'cleanup_rows_deleted_total',
       help: 'Rows deleted by reason.',
@@ -39,7 +53,9 @@ export class CleanupRunner {
     });
   }
 
-  async run(job: CleanupJob, trigger: RunRow['trigger']): Promise<RunRow> {
+  async run(name: string, trigger: RunRow['trigger']): Promise<RunRow> {
+    const job = this.tasks.find((task) => task.name === name);
+    if (!job) throw new Error(`no retention task ${name} is registered`);
     const em = this.orm.em.fork();
     const id = randomUUID();
     const stop = this.duration.startTimer({ job: job.name });
@@ -51,13 +67,9 @@ export class CleanupRunner {
     let count = 0;
     let error: string | null = null;
     try {
-      // Each batch is its own short statement; a short batch means the backlog is gone.
-      for (;;) {
-        const n = await job.batch(em, this.env);
-        count += n;
-        this.deleted.inc({ reason: job.reason }, n);
-        if (n < this.env.CLEANUP_BATCH) break;
-      }
+      count = await runRetention(job, em, this.settings.get(job.name)!, this.env.CLEANUP_BATCH, (n) =>
+        this.deleted.inc({ reason: job.reason }, n),
+      );
     } catch (failure) {
       error = (failure as Error).message;
       this.logger.error({ err: failure, job: job.name }, 'cleanup job failed');
