@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from '@apollo/server';
-import { type Orm, sqlRows } from '@switchyard/kit';
+import { type Orm, statement } from '@switchyard/kit';
 import { GraphQLError, type FormattedExecutionResult } from 'graphql';
 import stringify from 'safe-stable-stringify';
 import type { GatewayContext } from './context.js';
@@ -53,6 +53,27 @@ function sealer(secret: string) {
   };
 }
 
+type KeyOf = { caller: string; key: string };
+const claimKey = statement<KeyOf & { hash: string; ttlHours: number }>(
+  `/* claimIdempotencyKey */ insert into gateway.idempotency_keys as k (caller, key, request_hash, expires_at)
+   values (:caller, :key, :hash, now() + (:ttlHours * interval '1 hour'))
+   on conflict (caller, key) do update set request_hash = excluded.request_hash, status = 'RUNNING',
+     response = null, created_at = now(), expires_at = excluded.expires_at
+   where k.expires_at < now()
+   returning 1`,
+);
+const readKey = statement<KeyOf, Row>(
+  `/* readIdempotencyKey */ select request_hash, status, response from gateway.idempotency_keys
+   where caller = :caller and key = :key`,
+);
+const freeKey = statement<KeyOf>(
+  '/* freeIdempotencyKey */ delete from gateway.idempotency_keys where caller = :caller and key = :key',
+);
+const storeResponse = statement<KeyOf & { response: string }>(
+  `/* storeIdempotentResponse */ update gateway.idempotency_keys set status = 'DONE', response = :response
+   where caller = :caller and key = :key`,
+);
+
 /**
  * At-most-once mutations: a mutation sent with an `Idempotency-Key` header runs once per (caller,
  * key). The first request claims the key with an insert; a retry gets the stored response (its
@@ -69,7 +90,6 @@ export function idempotencyPlugin(
   settings: IdempotencySettings,
   secret: string,
 ): ApolloServerPlugin<GatewayContext> {
-  const sql = <T>(query: string, params: unknown[]) => sqlRows<T>(orm.em.fork(), query, params);
   const { seal, open } = sealer(secret);
 
   return {
@@ -80,26 +100,19 @@ export function idempotencyPlugin(
 
       /** Runs the mutation (null) if this request claims the key, else answers as its first request did. */
       const respond = async (caller: string, hash: string): Promise<GraphQLResponse | null> => {
-        const inserted = await sql(
-          `/* claimIdempotencyKey */ insert into gateway.idempotency_keys as k (caller, key, request_hash, expires_at)
-           values (?, ?, ?, now() + (? * interval '1 hour'))
-           on conflict (caller, key) do update set request_hash = excluded.request_hash, status = 'RUNNING',
-             response = null, created_at = now(), expires_at = excluded.expires_at
-           where k.expires_at < now()
-           returning 1`,
-          [caller, key, hash, settings.IDEMPOTENCY_TTL_HOURS],
-        );
+        const inserted = await claimKey(orm.em.fork(), {
+          caller,
+          key,
+          hash,
+          ttlHours: settings.IDEMPOTENCY_TTL_HOURS,
+        });
         if (inserted.length) {
           claimed = true;
           return null;
         }
         const deadline = Date.now() + settings.IDEMPOTENCY_WAIT_SEC * 1000;
         for (;;) {
-          const [row] = await sql<Row>(
-            `/* readIdempotencyKey */ select request_hash, status, response from gateway.idempotency_keys
-             where caller = ? and key = ?`,
-            [caller, key],
-          );
+          const [row] = await readKey(orm.em.fork(), { caller, key });
           // Freed meanwhile (the first attempt never reached a subgraph): this one may run it.
           if (!row) return respond(caller, hash);
           if (row.request_hash !== hash) {
@@ -136,16 +149,12 @@ export function idempotencyPlugin(
         async willSendResponse({ response, contextValue }) {
           if (!claimed || response.body.kind !== 'single') return;
           const { sent, refused } = contextValue.mutations;
-          const where = [contextValue.caller, key];
+          const where = { caller: contextValue.caller, key };
           const stored = { status: response.http.status ?? 200, body: response.body.singleResult };
           const write = () =>
             sent > 0 && sent === refused
-              ? sql(`/* freeIdempotencyKey */ delete from gateway.idempotency_keys where caller = ? and key = ?`, where)
-              : sql(
-                  `/* storeIdempotentResponse */ update gateway.idempotency_keys set status = 'DONE', response = ?
-                   where caller = ? and key = ?`,
-                  [JSON.stringify(seal(stored)), ...where],
-                );
+              ? freeKey(orm.em.fork(), where)
+              : storeResponse(orm.em.fork(), { ...where, response: JSON.stringify(seal(stored)) });
           // The mutation has run: its caller gets the answer even if the key cannot be settled
           // (then duplicates get 409, never a second run).
           for (let attempt = 1; ; attempt++) {

@@ -21,6 +21,7 @@ export * from './retention.js';
 export * from './routes.js';
 export * from './server.js';
 export * from './signing-keys.js';
+export * from './sql.js';
 export * from './subgraph.js';
 export * from './validation.js';
 export * from './event-stream.js';

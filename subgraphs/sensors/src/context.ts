@@ -1,4 +1,5 @@
 import { byIdLoader, byParentLoader, type Page, type SubgraphContext, withArgsLoader } from '@switchyard/kit';
+import type { AnalyticsKind } from './analytics.js';
 import { analyticsOf } from './equipment/analytics.service.js';
 import type { AnalyticsPoint } from './equipment/analytics.types.js';
 import { Equipment } from './equipment/equipment.entity.js';
@@ -24,7 +25,7 @@ function createLoaders(em: SubgraphContext['em']) {
       (args, ids) => seriesOf(em, args, ids),
       [],
     ),
-    analytics: withArgsLoader<{ kind: string; from: Date; to: Date }, AnalyticsPoint[]>(
+    analytics: withArgsLoader<{ kind: AnalyticsKind; from: Date; to: Date }, AnalyticsPoint[]>(
       (args, ids) => analyticsOf(em, args, ids),
       [],
     ),

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ArrayType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { ArrayType, Check, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Device } from '../device/device.entity.js';
+import { HardwareSnapshot } from '../device/snapshot.entity.js';
 import { COMPONENTS, type Component } from './score.js';
 
 export const ComponentEnum = Object.fromEntries(COMPONENTS.map((c) => [c.toUpperCase(), c])) as Record<
@@ -31,6 +33,31 @@ export class Scores {
 @ObjectType({ description: 'One benchmark run of a device.' })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: 'benchmarks' })
+// The index and checks the migration makes (checks written as PostgreSQL prints them back).
+@Index({
+  name: 'benchmarks_device_ran_idx',
+  expression: 'create index benchmarks_device_ran_idx on benchmarks (device_id, ran_at desc, id desc)',
+})
+@Check({
+  name: 'benchmarks_cpu_check',
+  expression: 'cpu >= (0)::double precision and cpu <= (100)::double precision',
+})
+@Check({
+  name: 'benchmarks_mem_check',
+  expression: 'mem >= (0)::double precision and mem <= (100)::double precision',
+})
+@Check({
+  name: 'benchmarks_disk_check',
+  expression: 'disk >= (0)::double precision and disk <= (100)::double precision',
+})
+@Check({
+  name: 'benchmarks_net_check',
+  expression: 'net >= (0)::double precision and net <= (100)::double precision',
+})
+@Check({
+  name: 'benchmarks_gpu_check',
+  expression: 'gpu >= (0)::double precision and gpu <= (100)::double precision',
+})
 export class Benchmark {
   [OptionalProps]?: 'createdAt' | 'raw';
 
@@ -38,10 +65,22 @@ export class Benchmark {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @Property({ type: 'uuid' })
+  @ManyToOne(() => Device, {
+    mapToPk: true,
+    joinColumn: 'device_id',
+    foreignKeyName: 'benchmarks_device_id_fkey',
+    deleteRule: 'cascade',
+    updateRule: 'no action',
+  })
   deviceId!: string;
 
-  @Property({ type: 'uuid' })
+  @ManyToOne(() => HardwareSnapshot, {
+    mapToPk: true,
+    joinColumn: 'snapshot_id',
+    foreignKeyName: 'benchmarks_snapshot_id_fkey',
+    deleteRule: 'no action',
+    updateRule: 'no action',
+  })
   snapshotId!: string;
 
   @Property({ type: 'double', nullable: true })
@@ -68,7 +107,7 @@ export class Benchmark {
   missing!: Component[];
 
   @Field()
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3 })
   ranAt!: Date;
 
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'The raw results the client reported.' })
@@ -76,6 +115,6 @@ export class Benchmark {
   raw: Record<string, unknown> | null = null;
 
   @Field()
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3, defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }

@@ -1,7 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { byIdLoader, sqlRows } from '@switchyard/kit';
+import { byIdLoader, statement } from '@switchyard/kit';
 import DataLoader from 'dataloader';
 import { Benchmark } from './benchmark.entity.js';
+
+const newestOfDevices = statement<{ deviceIds: string[]; first: number }>(
+  `/* recentBenchmarks */ select b.* from unnest(:deviceIds::uuid[]) as d(id) cross join lateral (
+     select * from benchmarks where device_id = d.id order by ran_at desc, id desc limit :first
+   ) b`,
+);
 
 export function createBenchmarkLoaders(em: EntityManager) {
   const recent = new Map<number, DataLoader<string, Benchmark[]>>();
@@ -12,13 +18,7 @@ export function createBenchmarkLoaders(em: EntityManager) {
       let loader = recent.get(first);
       if (!loader) {
         loader = new DataLoader(async (deviceIds) => {
-          const rows = await sqlRows(
-            em,
-            `/* recentBenchmarks */ select b.* from unnest(?::uuid[]) as d(id) cross join lateral (
-               select * from benchmarks where device_id = d.id order by ran_at desc, id desc limit ?
-             ) b`,
-            [[...deviceIds], first],
-          );
+          const rows = await newestOfDevices(em, { deviceIds: [...deviceIds], first });
           const groups = new Map<string, Benchmark[]>(deviceIds.map((id) => [id, []]));
           for (const row of rows) {
             const benchmark = em.map(Benchmark, row);

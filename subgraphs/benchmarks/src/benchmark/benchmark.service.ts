@@ -5,7 +5,8 @@ import {
   type Page,
   pageSize,
   parseInput,
-  sqlRows,
+  type Statement,
+  statement,
   toPage,
   z,
 } from '@switchyard/kit';
@@ -134,8 +135,26 @@ export async function listBenchmarks(
   return toPage(rows, size, (b) => [b.ranAt.toISOString(), b.id]);
 }
 
-// The only names that reach the SQL text.
-const COLUMN: Record<Component, string> = { cpu: 'cpu', mem: 'mem', disk: 'disk', net: 'net', gpu: 'gpu' };
+type Row = { id: string; device_id: string; score: number };
+
+/** Per component, the best benchmark of each device; the column names are the only text spliced in. */
+const leaderboardOf = Object.fromEntries(
+  (['cpu', 'mem', 'disk', 'net', 'gpu'] as const).map((column) => [
+    column,
+    statement<{ limit: number }, Row>(
+      `/* leaderboardComponent */ select id, device_id, score from (
+         select distinct on (device_id) id, device_id, ${column} as score from benchmarks
+         where ${column} is not null order by device_id, ${column} desc, ran_at desc
+       ) best order by score desc, device_id limit :limit`,
+    ),
+  ]),
+) as Record<Component, Statement<{ limit: number }, Row>>;
+const leaderboardGlobal = statement<{ limit: number }, Row>(
+  `/* leaderboardGlobal */ select b.id, d.id as device_id, d.best_score as score from devices d
+   join lateral (select id from benchmarks where device_id = d.id and global_score = d.best_score
+                 order by ran_at desc limit 1) b on true
+   order by d.best_score desc, d.id desc limit :limit`,
+);
 
 /**
  * Devices ranked by their best score in one component, or by their best global score (kept on
@@ -143,25 +162,7 @@ const COLUMN: Record<Component, string> = { cpu: 'cpu', mem: 'mem', disk: 'disk'
  * thousands of devices; a per-component best on devices is the next step beyond that.
  */
 export async function leaderboard(ctx: BenchmarksContext, component: Component | null | undefined, first = 10) {
-  const size = pageSize(first, 10);
-  const rows = component
-    ? await sqlRows<Row>(
-        ctx.em,
-        `/* leaderboardComponent */ select id, device_id, score from (
-           select distinct on (device_id) id, device_id, ${COLUMN[component]} as score from benchmarks
-           where ${COLUMN[component]} is not null order by device_id, ${COLUMN[component]} desc, ran_at desc
-         ) best order by score desc, device_id limit ?`,
-        [size],
-      )
-    : await sqlRows<Row>(
-        ctx.em,
-        `/* leaderboardGlobal */ select b.id, d.id as device_id, d.best_score as score from devices d
-         join lateral (select id from benchmarks where device_id = d.id and global_score = d.best_score
-                       order by ran_at desc limit 1) b on true
-         order by d.best_score desc, d.id desc limit ?`,
-        [size],
-      );
+  const limit = pageSize(first, 10);
+  const rows = await (component ? leaderboardOf[component] : leaderboardGlobal)(ctx.em, { limit });
   return rows.map((row, i) => ({ rank: i + 1, score: row.score, deviceId: row.device_id, benchmarkId: row.id }));
 }
-
-type Row = { id: string; device_id: string; score: number };

@@ -1,10 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'A benchmarked machine, found again by machine id (else hostname).' })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: 'devices' })
+// The indexes the migration makes (compared by name).
+@Unique({
+  name: 'devices_hostname_no_machine_idx',
+  expression: 'create unique index devices_hostname_no_machine_idx on devices (hostname) where machine_id is null',
+})
+@Index({
+  name: 'devices_best_score_idx',
+  expression: 'create index devices_best_score_idx on devices (best_score desc, id desc)',
+})
+@Index({
+  name: 'devices_last_seen_idx',
+  expression: 'create index devices_last_seen_idx on devices (last_seen_at desc, id desc)',
+})
+@Index({ name: 'devices_hostname_idx', properties: ['hostname', 'id'] })
 export class Device {
   [OptionalProps]?: 'machineId' | 'vendor' | 'model' | 'latestBenchmarkId';
 
@@ -13,7 +27,7 @@ export class Device {
   id: string = randomUUID();
 
   @Field(() => String, { nullable: true })
-  @Property({ type: 'text', nullable: true })
+  @Property({ type: 'text', nullable: true, unique: 'devices_machine_id_key' })
   machineId: string | null = null;
 
   @Field()
@@ -29,11 +43,11 @@ export class Device {
   model: string | null = null;
 
   @Field()
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3 })
   firstSeenAt!: Date;
 
   @Field()
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3 })
   lastSeenAt!: Date;
 
   @Field(() => Float, { description: 'Best global score of any benchmark.' })

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Device } from './device.entity.js';
 
 @ObjectType()
 export class Cpu {
@@ -64,12 +65,22 @@ export class Os {
 
 @ObjectType({ description: "A device's hardware as reported; a new one is kept only when it changed." })
 @Entity({ tableName: 'snapshots' })
+@Index({
+  name: 'snapshots_device_taken_idx',
+  expression: 'create index snapshots_device_taken_idx on snapshots (device_id, taken_at desc, id desc)',
+})
 export class HardwareSnapshot {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @Property({ type: 'uuid' })
+  @ManyToOne(() => Device, {
+    mapToPk: true,
+    joinColumn: 'device_id',
+    foreignKeyName: 'snapshots_device_id_fkey',
+    deleteRule: 'cascade',
+    updateRule: 'no action',
+  })
   deviceId!: string;
 
   @Field({ description: 'SHA-256 of the hardware description, key order and list order aside.' })
@@ -101,6 +112,6 @@ export class HardwareSnapshot {
   os!: Os;
 
   @Field()
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3 })
   takenAt!: Date;
 }

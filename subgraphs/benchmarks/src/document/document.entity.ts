@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { Device } from '../device/device.entity.js';
 
 @ObjectType({ description: 'A PDF or image attached to a device; its bytes are stored once per SHA-256.' })
 @Entity({ tableName: 'documents' })
+@Index({ name: 'documents_device_idx', properties: ['deviceId', 'createdAt'] })
 export class Document {
   [OptionalProps]?: 'createdAt';
 
@@ -11,7 +13,13 @@ export class Document {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @Property({ type: 'uuid' })
+  @ManyToOne(() => Device, {
+    mapToPk: true,
+    joinColumn: 'device_id',
+    foreignKeyName: 'documents_device_id_fkey',
+    deleteRule: 'cascade',
+    updateRule: 'no action',
+  })
   deviceId!: string;
 
   @Field()
@@ -31,7 +39,7 @@ export class Document {
   sha256!: string;
 
   @Field()
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3, defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }
 
@@ -43,7 +51,13 @@ export class Upload {
   @PrimaryKey({ type: 'text' })
   tokenHash!: string;
 
-  @Property({ type: 'uuid' })
+  @ManyToOne(() => Device, {
+    mapToPk: true,
+    joinColumn: 'device_id',
+    foreignKeyName: 'uploads_device_id_fkey',
+    deleteRule: 'cascade',
+    updateRule: 'no action',
+  })
   deviceId!: string;
 
   @Property({ type: 'text' })
@@ -55,9 +69,9 @@ export class Upload {
   @Property({ type: 'double' })
   size!: number;
 
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3 })
   expiresAt!: Date;
 
-  @Property({ type: 'timestamptz', nullable: true })
+  @Property({ type: 'timestamptz', length: 3, nullable: true })
   usedAt: Date | null = null;
 }

@@ -1,4 +1,4 @@
-import { pageSize, sqlRows, type SubgraphContext } from '@switchyard/kit';
+import { pageSize, statement, type SubgraphContext } from '@switchyard/kit';
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { type RunRow, toRun } from './runner.js';
 import { CleanupJobName, CleanupRun } from './run.types.js';
@@ -7,6 +7,11 @@ export interface CleanupContext extends SubgraphContext {
   /** Runs the registered task of this name now. */
   runNow(job: string): Promise<RunRow>;
 }
+
+const runs = statement<{ job: string | null; limit: number }>(
+  `/* cleanupRuns */ select * from cleanup.runs where (:job::text is null or job = :job)
+   order by started_at desc, id desc limit :limit`,
+);
 
 const present = (run: RunRow): CleanupRun => ({
   ...run,
@@ -23,11 +28,7 @@ export class CleanupResolver {
     @Arg('job', () => CleanupJobName, { nullable: true }) job?: string,
     @Arg('first', () => Int, { nullable: true }) first?: number,
   ) {
-    const rows = await sqlRows<Record<string, unknown>>(
-      ctx.em,
-      `/* cleanupRuns */ select * from cleanup.runs ${job ? 'where job = ?' : ''} order by started_at desc, id desc limit ?`,
-      [...(job ? [job] : []), pageSize(first)],
-    );
+    const rows = await runs(ctx.em, { job: job ?? null, limit: pageSize(first) });
     return rows.map((row) => present(toRun(row)));
   }
 

@@ -6,7 +6,7 @@ import {
   parseEnv,
   type RetentionTask,
   runRetention,
-  sqlRows,
+  statement,
 } from '@switchyard/kit';
 import { Counter, Histogram } from 'prom-client';
 import type { CleanupEnv } from '../env.js';
@@ -20,6 +20,14 @@ export interface RunRow {
   deleted: Record<string, number>;
   error: string | null;
 }
+
+const startRun = statement<{ id: string; job: string; trigger: RunRow['trigger'] }>(
+  '/* startRun */ insert into cleanup.runs (id, job, trigger) values (:id, :job, :trigger)',
+);
+const finishRun = statement<{ id: string; deleted: string; error: string | null }>(
+  `/* finishRun */ update cleanup.runs set finished_at = now(), deleted = :deleted::jsonb, error = :error
+   where id = :id returning *`,
+);
 
 /**
  * Runs the registered retention tasks batch by batch and records every run in `cleanup.runs`.
@@ -59,11 +67,7 @@ export class CleanupRunner {
     const em = this.orm.em.fork();
     const id = randomUUID();
     const stop = this.duration.startTimer({ job: job.name });
-    await sqlRows(em, '/* startRun */ insert into cleanup.runs (id, job, trigger) values (?, ?, ?)', [
-      id,
-      job.name,
-      trigger,
-    ]);
+    await startRun(em, { id, job: job.name, trigger });
     let count = 0;
     let error: string | null = null;
     try {
@@ -75,11 +79,7 @@ export class CleanupRunner {
       this.logger.error({ err: failure, job: job.name }, 'cleanup job failed');
     }
     stop();
-    const [row] = await sqlRows<Record<string, unknown>>(
-      em,
-      `/* finishRun */ update cleanup.runs set finished_at = now(), deleted = ?::jsonb, error = ? where id = ? returning *`,
-      [JSON.stringify({ [job.reason]: count }), error, id],
-    );
+    const [row] = await finishRun(em, { id, deleted: JSON.stringify({ [job.reason]: count }), error });
     this.logger.info({ job: job.name, deleted: count, error }, 'cleanup run finished');
     return toRun(row!);
   }

@@ -1,4 +1,15 @@
-import { daysAgo, defineRetention, sqlRows, z } from '@switchyard/kit';
+import { daysAgo, defineRetention, statement, z } from '@switchyard/kit';
+
+const keepSince = statement<{ before: Date }, never>(
+  `/* keptSince */ insert into sensors.kept_since (only_row, readings_from) values (true, :before)
+   on conflict (only_row) do update set readings_from = greatest(sensors.kept_since.readings_from, excluded.readings_from)`,
+);
+
+const pruneReadings = statement<{ before: Date; limit: number }, { '?column?': 1 }>(
+  `/* pruneReadings */ delete from sensors.readings where ctid = any(array(
+     select ctid from sensors.readings where at < :before limit :limit
+   )) returning 1`,
+);
 
 /**
  * Raw readings past retention; their minute and hour rollups, and so series, stay. From then on
@@ -14,19 +25,8 @@ export const readingsRetention = defineRetention({
   },
   batch: async (em, { READING_RETENTION_DAYS }, limit) => {
     const before = daysAgo(READING_RETENTION_DAYS);
-    await sqlRows(
-      em,
-      `/* keptSince */ insert into sensors.kept_since (only_row, readings_from) values (true, ?)
-       on conflict (only_row) do update set readings_from = greatest(sensors.kept_since.readings_from, excluded.readings_from)`,
-      [before],
-    );
-    const rows = await sqlRows(
-      em,
-      `/* pruneReadings */ delete from sensors.readings where ctid = any(array(
-         select ctid from sensors.readings where at < ? limit ?
-       )) returning 1`,
-      [before, limit],
-    );
+    await keepSince(em, { before });
+    const rows = await pruneReadings(em, { before, limit });
     return rows.length;
   },
 });

@@ -1,6 +1,26 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BadUserInputError, decodeCursor, type Page, pageSize, sqlRows, toPage } from '@switchyard/kit';
+import { BadUserInputError, decodeCursor, type Page, pageSize, statement, toPage } from '@switchyard/kit';
 import type { SensorAlert } from './live.resolver.js';
+
+const alertsPage = statement<
+  {
+    siteId: string | null;
+    from: Date | null;
+    to: Date | null;
+    beforeAt: Date | null;
+    beforeSensor: string | null;
+    limit: number;
+  },
+  Omit<SensorAlert, 'at'> & { at: string }
+>(
+  `/* sensorAlerts */ select a.sensor_id as "sensorId", e.site_id as "siteId", a.at, a.value, a.kind,
+     a.normal_min as "normalMin", a.normal_max as "normalMax"
+   from sensors.alerts a join sensors.sensors s on s.id = a.sensor_id join sensors.equipment e on e.id = s.equipment_id
+   where (:siteId::uuid is null or e.site_id = :siteId::uuid)
+     and (:from::timestamptz is null or a.at >= :from) and (:to::timestamptz is null or a.at < :to)
+     and (:beforeAt::timestamptz is null or (a.at, a.sensor_id) < (:beforeAt, :beforeSensor::uuid))
+   order by a.at desc, a.sensor_id desc limit :limit`,
+);
 
 /** Stored alerts, newest first, of one site or all, in [from, to), a page at a time. */
 export async function listSensorAlerts(
@@ -10,28 +30,14 @@ export async function listSensorAlerts(
   if (args.from && args.to && args.from >= args.to) throw new BadUserInputError('to', 'must be after from');
   const size = pageSize(args.first);
   const [beforeAt, beforeSensor] = decodeCursor(args.after, ['date', 'string']) ?? [null, null];
-  const rows = await sqlRows<Omit<SensorAlert, 'at'> & { at: string }>(
-    em,
-    `/* sensorAlerts */ select a.sensor_id as "sensorId", e.site_id as "siteId", a.at, a.value, a.kind,
-       a.normal_min as "normalMin", a.normal_max as "normalMax"
-     from sensors.alerts a join sensors.sensors s on s.id = a.sensor_id join sensors.equipment e on e.id = s.equipment_id
-     where (?::uuid is null or e.site_id = ?::uuid)
-       and (?::timestamptz is null or a.at >= ?) and (?::timestamptz is null or a.at < ?)
-       and (?::timestamptz is null or (a.at, a.sensor_id) < (?, ?::uuid))
-     order by a.at desc, a.sensor_id desc limit ?`,
-    [
-      args.siteId ?? null,
-      args.siteId ?? null,
-      args.from ?? null,
-      args.from ?? null,
-      args.to ?? null,
-      args.to ?? null,
-      beforeAt,
-      beforeAt,
-      beforeSensor,
-      size + 1,
-    ],
-  );
+  const rows = await alertsPage(em, {
+    siteId: args.siteId ?? null,
+    from: args.from ?? null,
+    to: args.to ?? null,
+    beforeAt,
+    beforeSensor,
+    limit: size + 1,
+  });
   return toPage(
     rows.map((r) => ({ ...r, at: new Date(r.at) })),
     size,

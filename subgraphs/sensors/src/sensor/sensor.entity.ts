@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
+import { Equipment } from '../equipment/equipment.entity.js';
 
 @ObjectType({ description: 'A sensor on a piece of equipment, and the range its values normally stay in.' })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: 'sensors' })
+@Index({
+  name: 'sensors_equipment_idx',
+  expression: 'create index sensors_equipment_idx on sensors (equipment_id, code)',
+})
 export class Sensor {
   [OptionalProps]?: 'createdAt' | 'normalMin' | 'normalMax';
 
@@ -12,11 +17,18 @@ export class Sensor {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @Property({ type: 'uuid' })
+  // The equipment's id, with the foreign key the migration makes (mapToPk: the property stays the id).
+  @ManyToOne(() => Equipment, {
+    mapToPk: true,
+    fieldName: 'equipment_id',
+    foreignKeyName: 'sensors_equipment_id_fkey',
+    deleteRule: 'cascade',
+    updateRule: 'no action',
+  })
   equipmentId!: string;
 
   @Field({ description: 'Unique; the sensor platform names readings by it.' })
-  @Property({ type: 'text', unique: true })
+  @Property({ type: 'text', unique: 'sensors_code_key' })
   code!: string;
 
   @Field({ description: 'What it measures: temperature, pressure, vibration...' })
@@ -36,6 +48,6 @@ export class Sensor {
   normalMax: number | null = null;
 
   @Field()
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3, defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }

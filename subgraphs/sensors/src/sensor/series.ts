@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BadUserInputError, sqlRows } from '@switchyard/kit';
+import { BadUserInputError, statement } from '@switchyard/kit';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'Aggregates of one bucket of a series.' })
@@ -14,6 +14,19 @@ export class SeriesPoint {
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 /** Points a series may have, so one request cannot ask for millions. */
 const MAX_POINTS = 10_000;
+
+// Only source buckets wholly inside [from, to): one starting before `from` or ending after `to`
+// would bring in readings outside the range.
+const seriesBuckets = statement<
+  { ids: string[]; bucket: string; source: '1m' | '1h'; sourceInterval: string; from: Date; to: Date },
+  { sensor_id: string; start: string; count: string; avg: number; min: number; max: number }
+>(
+  `/* series */ select sensor_id, date_bin(:bucket::interval, bucket_start, 'epoch'::timestamptz) as start,
+     sum(count) as count, sum(sum) / sum(count) as avg, min(min) as min, max(max) as max
+   from sensors.rollups where sensor_id = any(:ids::uuid[]) and width = :source and bucket_start >= :from
+     and bucket_start + :sourceInterval::interval <= :to
+   group by 1, 2 order by 1, 2`,
+);
 
 /**
  * A sensor's readings in [from, to) as buckets of `bucket` (15m, 1h, 1d...), empty buckets left
@@ -33,24 +46,14 @@ export async function seriesOf(
     throw new BadUserInputError('bucket', `makes more than ${MAX_POINTS} points for this range`);
   }
   const source = widthMs % UNIT_MS.h === 0 ? '1h' : '1m';
-  // Only source buckets wholly inside [from, to): one starting before `from` or ending after `to`
-  // would bring in readings outside the range.
-  const rows = await sqlRows<{
-    sensor_id: string;
-    start: string;
-    count: string;
-    avg: number;
-    min: number;
-    max: number;
-  }>(
-    em,
-    `/* series */ select sensor_id, date_bin(?::interval, bucket_start, 'epoch'::timestamptz) as start,
-       sum(count) as count, sum(sum) / sum(count) as avg, min(min) as min, max(max) as max
-     from sensors.rollups where sensor_id = any(?::uuid[]) and width = ? and bucket_start >= ?
-       and bucket_start + ?::interval <= ?
-     group by 1, 2 order by 1, 2`,
-    [`${widthMs / 1000} seconds`, ids, source, args.from, source === '1h' ? '1 hour' : '1 minute', args.to],
-  );
+  const rows = await seriesBuckets(em, {
+    ids,
+    bucket: `${widthMs / 1000} seconds`,
+    source,
+    sourceInterval: source === '1h' ? '1 hour' : '1 minute',
+    from: args.from,
+    to: args.to,
+  });
   const bySensor = new Map<string, SeriesPoint[]>(ids.map((id) => [id, []]));
   for (const { sensor_id, ...r } of rows) {
     bySensor.get(sensor_id)!.push({ ...r, start: new Date(r.start), count: Number(r.count) });

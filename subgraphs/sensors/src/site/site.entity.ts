@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 
 export const SiteKind = { FACTORY: 'FACTORY', VESSEL: 'VESSEL' } as const;
@@ -17,7 +17,7 @@ export class Site {
   id: string = randomUUID();
 
   @Field({ description: 'Unique.' })
-  @Property({ type: 'text', unique: true })
+  @Property({ type: 'text', unique: 'sites_code_key' })
   code!: string;
 
   @Field()
@@ -25,10 +25,10 @@ export class Site {
   name!: string;
 
   @Field(() => SiteKind)
-  @Property({ type: 'text' })
+  @Enum({ items: Object.values(SiteKind) })
   kind!: SiteKind;
 
   @Field()
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3, defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Directive, Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Ticker } from '../ticker/ticker.entity.js';
 import { User } from '../user/user.entity.js';
@@ -14,6 +14,14 @@ registerEnumType(AlertKind, {
 @ObjectType({ description: "A price crossing of one of a user's thresholds." })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: 'alerts' })
+@Index({
+  name: 'alerts_user_triggered_idx',
+  expression: 'create index alerts_user_triggered_idx on alerts (user_id, triggered_at desc, id desc)',
+})
+@Index({
+  name: 'alerts_triggered_idx',
+  expression: 'create index alerts_triggered_idx on alerts (triggered_at desc, id desc)',
+})
 export class Alert {
   [OptionalProps]?: 'triggeredAt' | 'emailedAt';
 
@@ -22,7 +30,12 @@ export class Alert {
   id: string = randomUUID();
 
   @Field(() => User)
-  @ManyToOne(() => User, { fieldName: 'user_id', deleteRule: 'cascade' })
+  @ManyToOne(() => User, {
+    fieldName: 'user_id',
+    foreignKeyName: 'alerts_user_id_fkey',
+    deleteRule: 'cascade',
+    updateRule: 'no action',
+  })
   user!: User;
 
   // No foreign key: alert history outlives a ticker that cleanup removed.
@@ -31,7 +44,7 @@ export class Alert {
   ticker!: Ticker;
 
   @Field(() => AlertKind)
-  @Property({ type: 'text' })
+  @Enum({ items: Object.values(AlertKind) })
   kind!: AlertKind;
 
   @Field(() => Float)
@@ -43,10 +56,10 @@ export class Alert {
   threshold!: number;
 
   @Field()
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3, defaultRaw: 'now()' })
   triggeredAt: Date = new Date();
 
   @Field(() => Date, { nullable: true })
-  @Property({ type: 'timestamptz', nullable: true })
+  @Property({ type: 'timestamptz', length: 3, nullable: true })
   emailedAt: Date | null = null;
 }

@@ -19,11 +19,11 @@ export class SigningKey {
   publicJwk!: JWK;
 
   @Field()
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3, defaultRaw: 'now()' })
   createdAt: Date = new Date();
 
   /** No longer published: tokens it signed are refused. */
   @Field(() => Date, { nullable: true })
-  @Property({ type: 'timestamptz', nullable: true })
+  @Property({ type: 'timestamptz', length: 3, nullable: true })
   retiredAt: Date | null = null;
 }

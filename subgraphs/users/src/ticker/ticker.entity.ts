@@ -12,6 +12,6 @@ export class Ticker {
   @PrimaryKey({ type: 'text' })
   symbol!: string;
 
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3, defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ArrayType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { ArrayType, Entity, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { User } from '../user/user.entity.js';
 
 @ObjectType({ description: 'A revocable credential for a machine client (bench client, sensor platform...).' })
 @Entity({ tableName: 'api_tokens' })
@@ -23,14 +24,22 @@ export class ApiToken {
   @Property({ type: 'text', hidden: true })
   tokenHash!: string;
 
-  @Property({ type: 'uuid', nullable: true })
+  // The creating user's id (mapped to the key alone), with the foreign key the migration declares.
+  @ManyToOne(() => User, {
+    mapToPk: true,
+    nullable: true,
+    fieldName: 'created_by',
+    foreignKeyName: 'api_tokens_created_by_fkey',
+    deleteRule: 'set null',
+    updateRule: 'no action',
+  })
   createdBy: string | null = null;
 
   @Field()
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', length: 3, defaultRaw: 'now()' })
   createdAt: Date = new Date();
 
   @Field(() => Date, { nullable: true })
-  @Property({ type: 'timestamptz', nullable: true })
+  @Property({ type: 'timestamptz', length: 3, nullable: true })
   revokedAt: Date | null = null;
 }
