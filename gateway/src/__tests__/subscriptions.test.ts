@@ -74,9 +74,26 @@ describe('alertTriggered through the gateway', () => {
       (r) => `${r.data!.alertTriggered.kind} ${r.data!.alertTriggered.who.email}`,
     );
     expect(everyone.sort()).toEqual([`HIGH ${alice.email}`, `HIGH ${bob.email}`, `LOW ${alice.email}`].sort());
-    await new Promise((r) => setTimeout(r, 300));
-    expect([aliceSees.results.length, bobSees.results.length, adminSees.results.length]).toEqual([2, 1, 3]);
-    expect(bobForgets.results).toEqual([]);
+    // Nothing else came meanwhile: the next event each one gets is the marker published now (one
+    // channel, in order); bob's OTHER subscription gets only its own.
+    const marker = (userId: string, symbol: string) => ({
+      id: randomUUID(),
+      userId,
+      symbol,
+      kind: 'LOW' as const,
+      price: 1,
+      threshold: 2,
+      triggeredAt: new Date().toISOString(),
+    });
+    await bus.publish(alertRaised, marker(alice.id, 'ACME'));
+    await bus.publish(alertRaised, marker(bob.id, 'OTHER'));
+    expect((await aliceSees.take(3))[2]!.data!.alertTriggered).toMatchObject({ kind: 'LOW', price: 1 });
+    expect(await bobForgets.take(1)).toEqual([{ data: { alertTriggered: { kind: 'LOW' } } }]);
+    expect((await adminSees.take(5)).slice(3).map((r) => r.data!.alertTriggered.who.email)).toEqual([
+      alice.email,
+      bob.email,
+    ]);
+    expect(bobSees.results).toHaveLength(1);
 
     // Closing the sockets ends the subgraph's subscriptions too.
     await Promise.all([aliceSees, bobSees, adminSees, bobForgets].map((s) => s.close()));

@@ -116,6 +116,11 @@ export class JobQueue {
     });
   }
 
+  /** Where a job stands (created, retry, active, completed, cancelled, failed); undefined once archived. */
+  async state<P>(task: Task<P>, id: string): Promise<string | undefined> {
+    return (await this.boss.getJobById(task.name, id))?.state;
+  }
+
   /** Jobs of `task` that failed every retry, oldest first; they stay until someone handles them. */
   async deadLetters<P>(task: Task<P>, limit = 100): Promise<Array<{ id: string; payload: P }>> {
     const { rows } = await this.boss

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sqlRows, type SubgraphContext } from '@switchyard/kit';
+import { statement, type SubgraphContext } from '@switchyard/kit';
 import DataLoader from 'dataloader';
 import type { RoundReport } from './collector/collector.js';
 import type { TickerFeed } from './feed/feed.types.js';
@@ -15,22 +15,28 @@ export interface IngestionContext extends SubgraphContext {
   loaders: ReturnType<typeof createLoaders>;
 }
 
+// The circuit as last recorded by whichever replica collected, not this process's view.
+const tickerFeeds = statement<
+  { symbols: string[] },
+  { symbol: string } & Omit<TickerFeed, 'lastSuccessAt'> & { lastSuccessAt: string | null }
+>(
+  `/* tickerFeeds */ select f.symbol, f.provider, f.last_success_at as "lastSuccessAt",
+     f.consecutive_failures as "consecutiveFailures", f.last_error as "lastError",
+     coalesce(p.circuit, 'CLOSED') as circuit
+   from ingestion.ticker_feeds f left join ingestion.providers p on p.name = f.provider
+   where f.symbol = any(:symbols::text[])`,
+);
+
 function createLoaders(em: EntityManager) {
   return {
     feed: new DataLoader<string, TickerFeed | null>(async (symbols) => {
-      const rows = await sqlRows<{ symbol: string } & TickerFeed>(
-        em,
-        // The circuit as last recorded by whichever replica collected, not this process's view.
-        `/* tickerFeeds */ select f.symbol, f.provider, f.last_success_at as "lastSuccessAt",
-           f.consecutive_failures as "consecutiveFailures", f.last_error as "lastError",
-           coalesce(p.circuit, 'CLOSED') as circuit
-         from ingestion.ticker_feeds f left join ingestion.providers p on p.name = f.provider
-         where f.symbol = any(?::text[])`,
-        [[...symbols]],
-      );
+      const rows = await tickerFeeds(em, { symbols: [...symbols] });
       // Timestamps come back as text through this connection's type parsers.
       const found = new Map(
-        rows.map((r) => [r.symbol, { ...r, lastSuccessAt: r.lastSuccessAt && new Date(r.lastSuccessAt) }]),
+        rows.map((r) => [
+          r.symbol,
+          { ...r, lastSuccessAt: r.lastSuccessAt === null ? null : new Date(r.lastSuccessAt) },
+        ]),
       );
       return symbols.map((s) => found.get(s) ?? null);
     }),

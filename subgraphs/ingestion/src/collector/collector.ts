@@ -1,10 +1,22 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { columnsOf, type EventBus, type Logger, type Metrics, type Orm, sqlRows } from '@switchyard/kit';
+import { columns, type EventBus, type Logger, type Metrics, type Orm } from '@switchyard/kit';
 import { alertRaised } from '@switchyard/users/events';
 import { followedSymbols, insertPrices, recordAlerts, watchesOf } from '@switchyard/users/market';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { evaluate, type Side } from '../alerts/evaluate.js';
+import { evaluate } from '../alerts/evaluate.js';
 import type { PriceProvider, Quote } from '../providers/provider.js';
+import {
+  alertLock,
+  claimRound,
+  finishRound,
+  manualRound,
+  pruneSides,
+  MAIL_COLUMNS,
+  queueMails,
+  recordFeeds,
+  saveSides,
+  watchSides,
+} from './collector.sql.js';
 import { Source } from './source.js';
 
 export type { Circuit } from './source.js';
@@ -120,11 +132,7 @@ export class Collector {
   /** The round of the current interval, unless another collector claimed it already. */
   private async scheduledRound(): Promise<RoundReport | null> {
     const round = Math.floor(Date.now() / 1000 / this.options.intervalSec);
-    const claimed = await sqlRows(
-      this.orm.em.fork(),
-      `/* claimRound */ insert into ingestion.rounds (id, provider) values (?, ?) on conflict do nothing returning id`,
-      [round, this.providers.join(',')],
-    );
+    const claimed = await claimRound(this.orm.em.fork(), { id: round, provider: this.providers.join(',') });
     if (!claimed.length) return null;
     return this.runRound(round);
   }
@@ -133,11 +141,7 @@ export class Collector {
   collectNow(): Promise<RoundReport> {
     return this.track(
       (async () => {
-        const [row] = await sqlRows<{ id: string }>(
-          this.orm.em.fork(),
-          `/* manualRound */ insert into ingestion.rounds (id, provider) values (-nextval('ingestion.manual_rounds'), ?) returning id`,
-          [this.providers.join(',')],
-        );
+        const [row] = await manualRound(this.orm.em.fork(), { provider: this.providers.join(',') });
         return this.runRound(Number(row!.id));
       })(),
     );
@@ -184,11 +188,13 @@ export class Collector {
       report.error ??= (error as Error).message;
       throw error;
     } finally {
-      await sqlRows(
-        em,
-        `/* finishRound */ update ingestion.rounds set finished_at = now(), tickers = ?, prices = ?, alerts = ?, error = ? where id = ?`,
-        [report.tickers, report.prices, report.alerts, report.error, round],
-      ).catch((error: unknown) => this.logger.error({ err: error, round }, 'could not record the round'));
+      await finishRound(em, {
+        id: round,
+        tickers: report.tickers,
+        prices: report.prices,
+        alerts: report.alerts,
+        error: report.error,
+      }).catch((error: unknown) => this.logger.error({ err: error, round }, 'could not record the round'));
     }
   }
 
@@ -200,19 +206,7 @@ export class Collector {
     error: string | null,
   ): Promise<void> {
     const price = new Map(quotes.map((q) => [q.symbol, q.price]));
-    await sqlRows(
-      em,
-      `/* recordFeeds */ insert into ingestion.ticker_feeds as f (symbol, provider, last_success_at, last_price, consecutive_failures, last_error, updated_at)
-       select s.symbol, ?, case when s.price is null then null else now() end, s.price,
-              case when s.price is null then 1 else 0 end, ?, now()
-       from unnest(?::text[], ?::float8[]) as s(symbol, price)
-       on conflict (symbol) do update set provider = excluded.provider, updated_at = now(),
-         last_success_at = coalesce(excluded.last_success_at, f.last_success_at),
-         last_price = coalesce(excluded.last_price, f.last_price),
-         consecutive_failures = case when excluded.last_price is null then f.consecutive_failures + 1 else 0 end,
-         last_error = excluded.last_error`,
-      [provider, error, symbols, symbols.map((s) => price.get(s) ?? null)],
-    );
+    await recordFeeds(em, { provider, error, symbols, prices: symbols.map((s) => price.get(s) ?? null) });
   }
 
   /**
@@ -224,13 +218,9 @@ export class Collector {
     const prices = new Map(quotes.map((q) => [q.symbol, q.price]));
     const symbols = [...prices.keys()];
     const raised = await this.orm.em.fork().transactional(async (em) => {
-      await sqlRows(em, "/* alertLock */ select pg_advisory_xact_lock(hashtext('ingestion:alerts'))");
+      await alertLock(em, {});
       const watches = await watchesOf(em, symbols);
-      const previous = await sqlRows<{ user_id: string; symbol: string; side: Side; at: string }>(
-        em,
-        '/* watchSides */ select user_id, symbol, side, at from ingestion.watch_sides where symbol = any(?::text[])',
-        [symbols],
-      );
+      const previous = await watchSides(em, { symbols });
       const newer = new Set(previous.filter((p) => new Date(p.at) > at).map((p) => `${p.user_id}:${p.symbol}`));
       const current = watches.filter((w) => !newer.has(`${w.userId}:${w.symbol}`));
       const { alerts, sides } = evaluate(
@@ -240,32 +230,20 @@ export class Collector {
         at,
       );
       // Sides of watches that are gone (unwatched, user deleted) would suppress a later first alert.
-      await sqlRows(
-        em,
-        `/* pruneSides */ delete from ingestion.watch_sides s where s.symbol = any(?::text[])
-         and not exists (select 1 from users.watches w where w.user_id = s.user_id and w.symbol = s.symbol)`,
-        [symbols],
-      );
+      await pruneSides(em, { symbols });
       if (sides.size) {
         const keys = [...sides.keys()].sort().map((k) => k.split(':') as [string, string]);
-        await sqlRows(
-          em,
-          `/* saveSides */ insert into ingestion.watch_sides (user_id, symbol, side, at)
-           select u, s, d, ? from unnest(?::uuid[], ?::text[], ?::text[]) as t(u, s, d)
-           on conflict (user_id, symbol) do update set side = excluded.side, at = excluded.at
-           where ingestion.watch_sides.at <= excluded.at`,
-          [at, keys.map(([u]) => u), keys.map(([, sym]) => sym), keys.map(([u, sym]) => sides.get(`${u}:${sym}`)!)],
-        );
+        await saveSides(em, {
+          at,
+          userIds: keys.map(([u]) => u),
+          symbols: keys.map(([, sym]) => sym),
+          sides: keys.map(([u, sym]) => sides.get(`${u}:${sym}`)!),
+        });
       }
       const recorded = await recordAlerts(em, alerts);
       // The mail goes in the same transaction as the alert: neither exists without the other.
       if (recorded.length) {
-        await sqlRows(
-          em,
-          `/* queueMails */ insert into ingestion.outbox (alert_id, user_id, symbol, kind, price, threshold, triggered_at)
-           select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::float8[], ?::float8[], ?::timestamptz[])`,
-          columnsOf(recorded, ['id', 'userId', 'symbol', 'kind', 'price', 'threshold', 'triggeredAt']),
-        );
+        await queueMails(em, columns(recorded, MAIL_COLUMNS));
       }
       return recorded;
     });

@@ -1,9 +1,23 @@
-import { type Logger, type Orm, sqlRows } from '@switchyard/kit';
+import { type Logger, type Orm, statement } from '@switchyard/kit';
 import CircuitBreaker from 'opossum';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { PriceProvider, Quote } from '../providers/provider.js';
 
 export type Circuit = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
+
+const sharedCircuit = statement<{ resetSec: number; name: string }, { open: boolean }>(
+  `/* sharedCircuit */ select circuit = 'OPEN' and changed_at > now() - (:resetSec * interval '1 second') as open
+   from ingestion.providers where name = :name`,
+);
+const bumpFailures = statement<{ name: string; failures: 0 | 1; failed: boolean }, { failures: number }>(
+  `/* countFailure */ insert into ingestion.providers as p (name, circuit, failures) values (:name, 'CLOSED', :failures)
+   on conflict (name) do update set failures = case when :failed then p.failures + 1 else 0 end
+   returning failures`,
+);
+const saveCircuit = statement<{ name: string; circuit: Circuit }, never>(
+  `/* circuitChanged */ insert into ingestion.providers (name, circuit) values (:name, :circuit)
+   on conflict (name) do update set circuit = excluded.circuit, changed_at = now()`,
+);
 
 export interface SourceMetrics {
   calls: Counter<'provider' | 'outcome'>;
@@ -76,12 +90,7 @@ export class Source {
   /** Another replica opened the circuit less than `resetSec` ago: refuse here too. */
   private async followSharedCircuit(): Promise<void> {
     if (this.breaker.opened) return;
-    const [shared] = await sqlRows<{ open: boolean }>(
-      this.orm.em.fork(),
-      `/* sharedCircuit */ select circuit = 'OPEN' and changed_at > now() - (? * interval '1 second') as open
-       from ingestion.providers where name = ?`,
-      [this.options.resetSec, this.name],
-    );
+    const [shared] = await sharedCircuit(this.orm.em.fork(), { resetSec: this.options.resetSec, name: this.name });
     if (!shared?.open) return;
     this.following = true;
     this.breaker.open();
@@ -90,13 +99,7 @@ export class Source {
 
   /** Failures in a row across replicas; the one that reaches `failures` opens the circuit. */
   private async countFailure(failed: boolean): Promise<void> {
-    const [row] = await sqlRows<{ failures: number }>(
-      this.orm.em.fork(),
-      `/* countFailure */ insert into ingestion.providers as p (name, circuit, failures) values (?, 'CLOSED', ?)
-       on conflict (name) do update set failures = case when ? then p.failures + 1 else 0 end
-       returning failures`,
-      [this.name, failed ? 1 : 0, failed],
-    );
+    const [row] = await bumpFailures(this.orm.em.fork(), { name: this.name, failures: failed ? 1 : 0, failed });
     if (failed && row && row.failures >= this.options.failures && !this.breaker.opened) this.breaker.open();
   }
 
@@ -109,11 +112,8 @@ export class Source {
     const circuit = this.circuit;
     this.measure.circuit.set({ provider: this.name }, circuit === 'OPEN' ? 1 : 0);
     this.logger.warn({ provider: this.name, circuit }, 'provider circuit changed');
-    await sqlRows(
-      this.orm.em.fork(),
-      `/* circuitChanged */ insert into ingestion.providers (name, circuit) values (?, ?)
-       on conflict (name) do update set circuit = excluded.circuit, changed_at = now()`,
-      [this.name, circuit],
-    ).catch((error: unknown) => this.logger.error({ err: error }, 'could not record the circuit'));
+    await saveCircuit(this.orm.em.fork(), { name: this.name, circuit }).catch((error: unknown) =>
+      this.logger.error({ err: error }, 'could not record the circuit'),
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { type Logger, type Metrics, type Orm, sqlRows } from '@switchyard/kit';
+import { type Logger, type Metrics, type Orm, statement } from '@switchyard/kit';
 import { emailsOf, markAlertEmailed } from '@switchyard/users/market';
 import { createTransport, type Transporter } from 'nodemailer';
 import { Counter, Histogram } from 'prom-client';
@@ -15,6 +15,7 @@ export interface MailerOptions {
   retryBaseSec: number;
 }
 
+/** A row of ingestion.outbox (timestamps come back as text through this connection's type parsers). */
 interface OutboxRow {
   alert_id: string;
   user_id: string;
@@ -23,8 +24,31 @@ interface OutboxRow {
   price: number;
   threshold: number;
   triggered_at: string;
+  status: 'PENDING' | 'SENT' | 'DEAD';
   attempts: number;
+  next_attempt_at: string;
+  sent_at: string | null;
+  last_error: string | null;
 }
+
+/** The next due row, locked; skipped by every other worker until this transaction ends. */
+const takeMail = statement<Record<never, never>, OutboxRow>(
+  `/* takeMail */ select * from ingestion.outbox where status = 'PENDING' and next_attempt_at <= now()
+   order by next_attempt_at limit 1 for update skip locked`,
+);
+const mailNoUser = statement<{ alertId: string }, never>(
+  "/* mailNoUser */ update ingestion.outbox set status = 'DEAD', last_error = 'user is gone' where alert_id = :alertId",
+);
+const mailSent = statement<{ alertId: string; sentAt: Date }, never>(
+  "/* mailSent */ update ingestion.outbox set status = 'SENT', sent_at = :sentAt, attempts = attempts + 1, last_error = null where alert_id = :alertId",
+);
+const mailFailed = statement<
+  { alertId: string; attempts: number; error: string; status: 'PENDING' | 'DEAD'; retrySec: number },
+  never
+>(
+  `/* mailFailed */ update ingestion.outbox set attempts = :attempts, last_error = :error, status = :status,
+     next_attempt_at = now() + (:retrySec * interval '1 second') where alert_id = :alertId`,
+);
 
 /**
  * Sends the outbox: each due row is taken under FOR UPDATE SKIP LOCKED and marked SENT in the
@@ -91,19 +115,11 @@ export class Mailer {
 
   private async sendOne(): Promise<boolean> {
     return this.orm.em.fork().transactional(async (em) => {
-      const [row] = await sqlRows<OutboxRow>(
-        em,
-        `/* takeMail */ select * from ingestion.outbox where status = 'PENDING' and next_attempt_at <= now()
-         order by next_attempt_at limit 1 for update skip locked`,
-      );
+      const [row] = await takeMail(em, {});
       if (!row) return false;
       const email = (await emailsOf(em, [row.user_id])).get(row.user_id);
       if (!email) {
-        await sqlRows(
-          em,
-          "/* mailNoUser */ update ingestion.outbox set status = 'DEAD', last_error = 'user is gone' where alert_id = ?",
-          [row.alert_id],
-        );
+        await mailNoUser(em, { alertId: row.alert_id });
         return true;
       }
       const mail: AlertMail = { ...row, alertId: row.alert_id, email, triggeredAt: new Date(row.triggered_at) };
@@ -112,11 +128,7 @@ export class Mailer {
         await this.send(mail);
         stop();
         const now = new Date();
-        await sqlRows(
-          em,
-          "/* mailSent */ update ingestion.outbox set status = 'SENT', sent_at = ?, attempts = attempts + 1, last_error = null where alert_id = ?",
-          [now, row.alert_id],
-        );
+        await mailSent(em, { alertId: row.alert_id, sentAt: now });
         await markAlertEmailed(em, row.alert_id, now);
         this.measure.sent.inc();
       } catch (error) {
@@ -124,18 +136,13 @@ export class Mailer {
         const final = attempts >= this.options.maxAttempts;
         this.measure.failed.inc({ final: String(final) });
         this.logger.warn({ err: error, alert: row.alert_id, attempts, final }, 'alert mail not sent');
-        await sqlRows(
-          em,
-          `/* mailFailed */ update ingestion.outbox set attempts = ?, last_error = ?, status = ?,
-             next_attempt_at = now() + (? * interval '1 second') where alert_id = ?`,
-          [
-            attempts,
-            (error as Error).message,
-            final ? 'DEAD' : 'PENDING',
-            this.options.retryBaseSec * 2 ** (attempts - 1),
-            row.alert_id,
-          ],
-        );
+        await mailFailed(em, {
+          alertId: row.alert_id,
+          attempts,
+          error: (error as Error).message,
+          status: final ? 'DEAD' : 'PENDING',
+          retrySec: this.options.retryBaseSec * 2 ** (attempts - 1),
+        });
       }
       return true;
     });

@@ -1,7 +1,22 @@
-import { sqlRows } from '@switchyard/kit';
+import { statement } from '@switchyard/kit';
 import { Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { IngestionContext } from '../context.js';
-import { IngestionStats, RoundReport, TickerFeed, TickerRef } from './feed.types.js';
+import { IngestionStats, type ProviderState, RoundReport, TickerFeed, TickerRef } from './feed.types.js';
+
+/** Timestamps come back as text through this connection's type parsers. */
+const roundStats = statement<
+  Record<never, never>,
+  Omit<IngestionStats, 'providers' | 'lastRoundAt'> & { lastRoundAt: string | null }
+>(
+  `/* ingestionStats */ select count(*)::int as rounds, count(error)::int as "failedRounds",
+     max(started_at) as "lastRoundAt", coalesce(sum(prices), 0)::int as "pricesCollected",
+     coalesce(sum(alerts), 0)::int as "alertsRaised",
+     (select count(*)::int from ingestion.ticker_feeds) as "tickersTracked"
+   from ingestion.rounds`,
+);
+const providerStates = statement<{ names: string[] }, ProviderState>(
+  '/* providerStates */ select name, circuit from ingestion.providers where name = any(:names::text[])',
+);
 
 @Resolver(() => TickerRef)
 export class FeedResolver {
@@ -13,26 +28,14 @@ export class FeedResolver {
   @Authorized('ADMIN')
   @Query(() => IngestionStats)
   async ingestionStats(@Ctx() ctx: IngestionContext): Promise<IngestionStats> {
-    const [row] = await sqlRows<Record<string, number | Date | null>>(
-      ctx.em,
-      `/* ingestionStats */ select count(*)::int as rounds, count(error)::int as "failedRounds",
-         max(started_at) as "lastRoundAt", coalesce(sum(prices), 0)::int as "pricesCollected",
-         coalesce(sum(alerts), 0)::int as "alertsRaised",
-         (select count(*)::int from ingestion.ticker_feeds) as "tickersTracked"
-       from ingestion.rounds`,
-    );
+    const stats = (await roundStats(ctx.em, {}))[0]!;
     const names = ctx.collector.providers;
-    const recorded = await sqlRows<{ name: string; circuit: string }>(
-      ctx.em,
-      '/* providerStates */ select name, circuit from ingestion.providers where name = any(?::text[])',
-      [names],
-    );
+    const recorded = await providerStates(ctx.em, { names });
     const circuit = new Map(recorded.map((r) => [r.name, r.circuit]));
-    const stats = row as unknown as IngestionStats;
     return {
       ...stats,
-      lastRoundAt: stats.lastRoundAt && new Date(stats.lastRoundAt),
-      providers: names.map((name) => ({ name, circuit: (circuit.get(name) ?? 'CLOSED') as 'CLOSED' })),
+      lastRoundAt: stats.lastRoundAt === null ? null : new Date(stats.lastRoundAt),
+      providers: names.map((name) => ({ name, circuit: circuit.get(name) ?? 'CLOSED' })),
     };
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BadUserInputError, ConflictError, requireViewer, sqlRows } from '@switchyard/kit';
+import { BadUserInputError, ConflictError, requireViewer, statement } from '@switchyard/kit';
 import { insertReadings } from '@switchyard/sensors/readings';
 import { announceReadings } from './announce.js';
 import { checkReadings } from './check.js';
@@ -7,6 +7,18 @@ import type { IngestionContext } from '../context.js';
 import type { IngestReport, ReadingInput } from './readings.types.js';
 
 const MAX_BATCH = 10_000;
+
+const claimBatch = statement<{ batchId: string; payloadHash: string }, { '?column?': number }>(
+  `/* claimBatch */ insert into ingestion.reading_batches (batch_id, payload_hash) values (:batchId, :payloadHash)
+   on conflict do nothing returning 1`,
+);
+const earlierBatch = statement<{ batchId: string }, { payload_hash: string; report: IngestReport }>(
+  '/* earlierBatch */ select payload_hash, report from ingestion.reading_batches where batch_id = :batchId',
+);
+/** `report` is the report as JSON text (stored as jsonb). */
+const batchReport = statement<{ batchId: string; report: string }, never>(
+  '/* batchReport */ update ingestion.reading_batches set report = :report where batch_id = :batchId',
+);
 
 /**
  * Stores a batch of readings once per batch id: in one transaction the batch is claimed, each
@@ -30,18 +42,9 @@ export async function ingestReadings(
     .digest('hex');
   let announce = async () => {};
   const report = await ctx.em.fork().transactional(async (em) => {
-    const claimed = await sqlRows(
-      em,
-      `/* claimBatch */ insert into ingestion.reading_batches (batch_id, payload_hash) values (?, ?)
-       on conflict do nothing returning 1`,
-      [claim, hash],
-    );
+    const claimed = await claimBatch(em, { batchId: claim, payloadHash: hash });
     if (!claimed.length) {
-      const [earlier] = await sqlRows<{ payload_hash: string; report: IngestReport }>(
-        em,
-        '/* earlierBatch */ select payload_hash, report from ingestion.reading_batches where batch_id = ?',
-        [claim],
-      );
+      const [earlier] = await earlierBatch(em, { batchId: claim });
       if (earlier!.payload_hash !== hash) throw new ConflictError('batchId: was used for other readings', 'batchId');
       return { ...earlier!.report, replayed: true };
     }
@@ -51,10 +54,7 @@ export async function ingestReadings(
     const accepted = result.stored.length;
     const report: IngestReport = { batchId, accepted, duplicates: valid.length - accepted, rejected, replayed: false };
     announce = () => announceReadings(ctx.events, result, targets, ctx.log);
-    await sqlRows(em, '/* batchReport */ update ingestion.reading_batches set report = ? where batch_id = ?', [
-      JSON.stringify(report),
-      claim,
-    ]);
+    await batchReport(em, { batchId: claim, report: JSON.stringify(report) });
     return report;
   });
   await announce();

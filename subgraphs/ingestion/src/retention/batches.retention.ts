@@ -1,4 +1,10 @@
-import { daysAgo, defineRetention, sqlRows, z } from '@switchyard/kit';
+import { daysAgo, defineRetention, statement, z } from '@switchyard/kit';
+
+const pruneReadingBatches = statement<{ before: Date; limit: number }, { '?column?': number }>(
+  `/* pruneReadingBatches */ delete from ingestion.reading_batches where batch_id in (
+     select batch_id from ingestion.reading_batches where created_at < :before limit :limit
+   ) returning 1`,
+);
 
 /** Records of ingestReadings batches past retention (their ids may then be used again). */
 export const batchesRetention = defineRetention({
@@ -10,13 +16,7 @@ export const batchesRetention = defineRetention({
     BATCH_RETENTION_DAYS: z.coerce.number().min(0).default(7),
   },
   batch: async (em, { BATCH_RETENTION_DAYS }, limit) => {
-    const rows = await sqlRows(
-      em,
-      `/* pruneReadingBatches */ delete from ingestion.reading_batches where batch_id in (
-         select batch_id from ingestion.reading_batches where created_at < ? limit ?
-       ) returning 1`,
-      [daysAgo(BATCH_RETENTION_DAYS), limit],
-    );
+    const rows = await pruneReadingBatches(em, { before: daysAgo(BATCH_RETENTION_DAYS), limit });
     return rows.length;
   },
 });

@@ -1,4 +1,10 @@
-import { daysAgo, defineRetention, sqlRows, z } from '@switchyard/kit';
+import { daysAgo, defineRetention, statement, z } from '@switchyard/kit';
+
+const pruneOutbox = statement<{ before: Date; limit: number }, { '?column?': number }>(
+  `/* pruneOutbox */ delete from ingestion.outbox where alert_id in (
+     select alert_id from ingestion.outbox where status in ('SENT', 'DEAD') and triggered_at < :before limit :limit
+   ) returning 1`,
+);
 
 /** Outbox rows of mails sent or given up past retention; mail still due is never touched. */
 export const outboxRetention = defineRetention({
@@ -10,13 +16,7 @@ export const outboxRetention = defineRetention({
     OUTBOX_RETENTION_DAYS: z.coerce.number().min(0).default(30),
   },
   batch: async (em, { OUTBOX_RETENTION_DAYS }, limit) => {
-    const rows = await sqlRows(
-      em,
-      `/* pruneOutbox */ delete from ingestion.outbox where alert_id in (
-         select alert_id from ingestion.outbox where status in ('SENT', 'DEAD') and triggered_at < ? limit ?
-       ) returning 1`,
-      [daysAgo(OUTBOX_RETENTION_DAYS), limit],
-    );
+    const rows = await pruneOutbox(em, { before: daysAgo(OUTBOX_RETENTION_DAYS), limit });
     return rows.length;
   },
 });

@@ -1,4 +1,20 @@
-import { defineRetention, sqlRows } from '@switchyard/kit';
+import { defineRetention, statement } from '@switchyard/kit';
+
+/** The next `limit` owners of sessions after `after` (a loose index scan), and whether each is gone from users. */
+const sessionOwners = statement<{ after: string; limit: number }, { user_id: string; gone: boolean }>(
+  `/* sessionOwners */ with recursive owner as (
+     (select user_id from sessions.sessions where user_id > :after::uuid order by user_id limit 1)
+     union all
+     select (select s.user_id from sessions.sessions s where s.user_id > owner.user_id order by s.user_id limit 1)
+     from owner where owner.user_id is not null
+   )
+   select user_id, not exists (select 1 from users.users u where u.id = owner.user_id) as gone
+   from owner where user_id is not null limit :limit`,
+);
+
+const deleteOrphanSessions = statement<{ userIds: string[] }, { deleted: number }>(
+  '/* deleteOrphanSessions */ delete from sessions.sessions where user_id = any(:userIds::uuid[]) returning 1 as deleted',
+);
 
 /**
  * Sessions of users who no longer exist: those the `user.deleted` event missed (this subgraph was
@@ -15,25 +31,10 @@ export const orphansRetention = defineRetention({
     let deleted = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const owners = await sqlRows<{ user_id: string; gone: boolean }>(
-        em,
-        `/* sessionOwners */ with recursive owner as (
-           (select user_id from sessions.sessions where user_id > ?::uuid order by user_id limit 1)
-           union all
-           select (select s.user_id from sessions.sessions s where s.user_id > owner.user_id order by s.user_id limit 1)
-           from owner where owner.user_id is not null
-         )
-         select user_id, not exists (select 1 from users.users u where u.id = owner.user_id) as gone
-         from owner where user_id is not null limit ?`,
-        [after, limit],
-      );
+      const owners = await sessionOwners(em, { after, limit });
       const gone = owners.filter((o) => o.gone).map((o) => o.user_id);
       if (gone.length) {
-        const rows = await sqlRows(
-          em,
-          '/* deleteOrphanSessions */ delete from sessions.sessions where user_id = any(?::uuid[]) returning 1',
-          [gone],
-        );
+        const rows = await deleteOrphanSessions(em, { userIds: gone });
         deleted += rows.length;
       }
       // One pass over every owner (a second, when this one deleted `limit` or more, finds none).

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BadUserInputError, decodeCursor, isUuid, type Page, sqlRows, toPage } from '@switchyard/kit';
-import { Session } from './session.entity.js';
+import { BadUserInputError, decodeCursor, isUuid, type Page, type Statement, statement, toPage } from '@switchyard/kit';
+import { type Activity, Session } from './session.entity.js';
 import type { Filter, SessionOrder } from './session.inputs.js';
 
 /** A page of sessions: filter, order, size and the cursor to continue after. */
@@ -11,36 +11,92 @@ export interface SessionQuery {
   after?: string | null;
 }
 
+/** A `sessions` row as the driver returns it (timestamps as text), for `em.map(Session, row)`. */
+export type SessionRow = {
+  id: string;
+  user_id: string;
+  activity: Activity;
+  started_at: string;
+  duration_sec: number;
+  distance_m: number | null;
+  calories: number | null;
+  avg_heart_rate: number | null;
+  notes: string | null;
+  created_at: string;
+};
+
+/** A time range of one activity or all: each bound applies unless null. */
+export type RangeParams = { activity: Activity | null; from: Date | null; to: Date | null };
+
+/** The conditions of a {@link RangeParams} range (a null parameter drops its condition from the plan). */
+export const RANGE_CONDITIONS = `(:activity::text is null or activity = :activity)
+  and (:from::timestamptz is null or started_at >= :from) and (:to::timestamptz is null or started_at < :to)`;
+
+/** A filter, the keyset cursor to continue after (key and id, both null on the first page), and the page size. */
+type PageParams = RangeParams & {
+  minDurationSec: number | null;
+  maxDurationSec: number | null;
+  afterKey: Date | number | null;
+  afterId: string | null;
+  limit: number;
+};
+
 const ORDERS = {
   STARTED_AT_DESC: { by: 'started_at desc, id desc', key: 'started_at', kind: 'date', cmp: '<' },
   STARTED_AT_ASC: { by: 'started_at asc, id asc', key: 'started_at', kind: 'date', cmp: '>' },
   DURATION_DESC: { by: 'duration_sec desc, id desc', key: 'duration_sec', kind: 'number', cmp: '<' },
   DURATION_ASC: { by: 'duration_sec asc, id asc', key: 'duration_sec', kind: 'number', cmp: '>' },
 } as const;
+type Order = (typeof ORDERS)[SessionOrder];
 
-/** SQL conditions (joined with `and`) for a filter, and for a keyset cursor when given. */
-export function conditions(filter: SessionQuery['filter'], after?: string | null, order?: SessionOrder) {
-  const sql: string[] = [];
-  const params: unknown[] = [];
-  const add = (condition: string, ...values: unknown[]) => {
-    sql.push(condition);
-    params.push(...values);
-  };
-  if (filter.activity) add('activity = ?', filter.activity);
-  if (filter.from) add('started_at >= ?', filter.from);
-  if (filter.to) add('started_at < ?', filter.to);
-  if (filter.minDurationSec != null) add('duration_sec >= ?', filter.minDurationSec);
-  if (filter.maxDurationSec != null) add('duration_sec <= ?', filter.maxDurationSec);
-  if (order) {
-    const o = ORDERS[order];
-    const cursor = decodeCursor(after, [o.kind, 'string']);
-    if (cursor) {
-      const badKey = o.kind === 'number' && !Number.isSafeInteger(cursor[0]);
-      if (badKey || !isUuid(cursor[1])) throw new BadUserInputError('after', 'is not a cursor from this list');
-      add(`(${o.key}, id) ${o.cmp} (?, ?::uuid)`, cursor[0], cursor[1]);
-    }
+/** The conditions of {@link PageParams}, keyset cursor included, for one order. */
+const pageConditions = (o: Order) => `${RANGE_CONDITIONS}
+  and (:minDurationSec::int is null or duration_sec >= :minDurationSec)
+  and (:maxDurationSec::int is null or duration_sec <= :maxDurationSec)
+  and (:afterId::uuid is null or (${o.key}, id) ${o.cmp} (:afterKey, :afterId::uuid))`;
+
+/** One statement per order, so each keeps its static `order by` (and the index that serves it). */
+function perOrder<P extends Record<string, unknown>, R>(
+  sql: (o: Order) => string,
+): Record<SessionOrder, Statement<P, R>> {
+  const orders = Object.entries(ORDERS) as Array<[SessionOrder, Order]>;
+  return Object.fromEntries(orders.map(([name, o]) => [name, statement<P, R>(sql(o))])) as Record<
+    SessionOrder,
+    Statement<P, R>
+  >;
+}
+
+const listPage = perOrder<PageParams & { userId: string | null }, SessionRow>(
+  (o) => `/* listSessions */ select * from sessions
+     where (:userId::uuid is null or user_id = :userId) and ${pageConditions(o)}
+     order by ${o.by} limit :limit`,
+);
+
+const usersPages = perOrder<PageParams & { userIds: string[] }, SessionRow>(
+  (o) => `/* userSessions */ select s.* from unnest(:userIds::uuid[]) as u(id) cross join lateral (
+       select * from sessions where user_id = u.id and ${pageConditions(o)} order by ${o.by} limit :limit
+     ) s`,
+);
+
+/** The parameters of a page: its filter, and the keyset cursor (checked) when given. */
+function pageParams(query: SessionQuery): PageParams {
+  const { activity, from, to, minDurationSec, maxDurationSec } = query.filter;
+  const o = ORDERS[query.order];
+  const cursor = decodeCursor(query.after, [o.kind, 'string']);
+  if (cursor) {
+    const badKey = o.kind === 'number' && !Number.isSafeInteger(cursor[0]);
+    if (badKey || !isUuid(cursor[1])) throw new BadUserInputError('after', 'is not a cursor from this list');
   }
-  return { where: sql.length ? sql.join(' and ') : 'true', params };
+  return {
+    activity: activity ?? null,
+    from: from ?? null,
+    to: to ?? null,
+    minDurationSec: minDurationSec ?? null,
+    maxDurationSec: maxDurationSec ?? null,
+    afterKey: cursor?.[0] ?? null,
+    afterId: cursor?.[1] ?? null,
+    limit: query.size + 1,
+  };
 }
 
 function pageOf(rows: Session[], query: SessionQuery): Page<Session> {
@@ -57,13 +113,7 @@ export async function findSessions(
   userId: string | null,
   query: SessionQuery,
 ): Promise<Page<Session>> {
-  const { where, params } = conditions(query.filter, query.after, query.order);
-  const rows = await sqlRows(
-    em,
-    `/* listSessions */ select * from sessions where ${userId ? 'user_id = ? and ' : ''}${where}
-     order by ${ORDERS[query.order].by} limit ?`,
-    [...(userId ? [userId] : []), ...params, query.size + 1],
-  );
+  const rows = await listPage[query.order](em, { ...pageParams(query), userId });
   return pageOf(
     rows.map((row) => em.map(Session, row)),
     query,
@@ -76,14 +126,7 @@ export async function findSessionsOfUsers(
   userIds: readonly string[],
   query: SessionQuery,
 ): Promise<Map<string, Page<Session>>> {
-  const { where, params } = conditions(query.filter, query.after, query.order);
-  const rows = await sqlRows(
-    em,
-    `/* userSessions */ select s.* from unnest(?::uuid[]) as u(id) cross join lateral (
-       select * from sessions where user_id = u.id and ${where} order by ${ORDERS[query.order].by} limit ?
-     ) s`,
-    [[...userIds], ...params, query.size + 1],
-  );
+  const rows = await usersPages[query.order](em, { ...pageParams(query), userIds: [...userIds] });
   const byUser = new Map<string, Session[]>(userIds.map((id) => [id, []]));
   for (const row of rows) {
     const session = em.map(Session, row);

@@ -1,6 +1,5 @@
 import {
   BadUserInputError,
-  columnsOf,
   ForbiddenError,
   isAdmin,
   NotFoundError,
@@ -10,11 +9,11 @@ import {
   requireSelfOrAdmin,
   requireUser,
   isUuid,
-  sqlRows,
+  statement,
   type Viewer,
 } from '@switchyard/kit';
 import type { SessionsContext } from '../context.js';
-import { Session } from './session.entity.js';
+import { type Activity, Session } from './session.entity.js';
 import {
   Filter,
   type ImportReport,
@@ -45,6 +44,27 @@ export async function createSession(ctx: SessionsContext, input: SessionInput): 
   return session;
 }
 
+/** Many sessions in one statement: one array per column, the rows by position. */
+const insertSessions = statement<
+  {
+    id: string[];
+    userId: string[];
+    activity: Activity[];
+    startedAt: Date[];
+    durationSec: number[];
+    distanceM: Array<number | null>;
+    calories: Array<number | null>;
+    avgHeartRate: Array<number | null>;
+    notes: Array<string | null>;
+  },
+  never
+>(
+  `/* importSessions */ insert into sessions
+     (id, user_id, activity, started_at, duration_sec, distance_m, calories, avg_heart_rate, notes)
+   select * from unnest(:id::uuid[], :userId::uuid[], :activity::text[], :startedAt::timestamptz[], :durationSec::int[],
+     :distanceM::float8[], :calories::float8[], :avgHeartRate::int[], :notes::text[])`,
+);
+
 /**
  * Stores every valid row in one statement and reports each invalid one by index; nothing is
  * stored when the caller may not write one of the named users' sessions.
@@ -71,23 +91,17 @@ export async function importSessions(ctx: SessionsContext, rows: SessionImportRo
     }
   });
   if (valid.length) {
-    await sqlRows(
-      ctx.em,
-      `/* importSessions */ insert into sessions
-         (id, user_id, activity, started_at, duration_sec, distance_m, calories, avg_heart_rate, notes)
-       select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::timestamptz[], ?::int[], ?::float8[], ?::float8[], ?::int[], ?::text[])`,
-      columnsOf(valid, [
-        'id',
-        'userId',
-        'activity',
-        'startedAt',
-        'durationSec',
-        'distanceM',
-        'calories',
-        'avgHeartRate',
-        'notes',
-      ]),
-    );
+    await insertSessions(ctx.em, {
+      id: valid.map((s) => s.id),
+      userId: valid.map((s) => s.userId),
+      activity: valid.map((s) => s.activity),
+      startedAt: valid.map((s) => s.startedAt),
+      durationSec: valid.map((s) => s.durationSec),
+      distanceM: valid.map((s) => s.distanceM),
+      calories: valid.map((s) => s.calories),
+      avgHeartRate: valid.map((s) => s.avgHeartRate),
+      notes: valid.map((s) => s.notes),
+    });
   }
   return { imported: valid.length, rejected };
 }

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { IsolationLevel } from '@mikro-orm/core';
-import { sqlRows } from '@switchyard/kit';
+import { statement } from '@switchyard/kit';
 import DataLoader from 'dataloader';
 import { Session } from '../session/session.entity.js';
-import { conditions } from '../session/session.query.js';
+import { RANGE_CONDITIONS, type RangeParams, type SessionRow } from '../session/session.query.js';
 import type { Activity } from '../session/session.entity.js';
 import type { SessionStats } from './stats.types.js';
 
@@ -13,8 +13,6 @@ export interface StatsRange {
   activity?: Activity;
 }
 
-type Row = Record<string, unknown>;
-
 // Sums in float8: a bigint would come back as a string, and an int could overflow.
 const TOTALS = `count(*)::int as count,
   coalesce(sum(duration_sec), 0)::float8 as total_duration_sec,
@@ -23,13 +21,51 @@ const TOTALS = `count(*)::int as count,
   coalesce(sum(calories), 0)::float8 as total_calories,
   avg(avg_heart_rate)::float8 as average_heart_rate`;
 
-const totals = (r: Row) => ({
-  count: r.count as number,
-  totalDurationSec: r.total_duration_sec as number,
-  averageDurationSec: r.average_duration_sec as number | null,
-  totalDistanceM: r.total_distance_m as number,
-  totalCalories: r.total_calories as number,
-  averageHeartRate: r.average_heart_rate as number | null,
+type TotalsRow = {
+  user_id: string;
+  count: number;
+  total_duration_sec: number;
+  average_duration_sec: number | null;
+  total_distance_m: number;
+  total_calories: number;
+  average_heart_rate: number | null;
+};
+
+/** The sessions of a batch of users in a range. */
+type StatsParams = RangeParams & { userIds: string[] };
+const SCOPE = `user_id = any(:userIds::uuid[]) and ${RANGE_CONDITIONS}`;
+
+const statsTotals = statement<StatsParams, TotalsRow>(
+  `/* statsTotals */ select user_id, ${TOTALS} from sessions where ${SCOPE} group by user_id`,
+);
+
+const statsByActivity = statement<StatsParams, TotalsRow & { activity: Activity }>(
+  `/* statsByActivity */ select user_id, activity, ${TOTALS} from sessions where ${SCOPE}
+   group by user_id, activity order by user_id, activity`,
+);
+
+const statsByWeek = statement<
+  StatsParams,
+  { user_id: string; week_start: string; count: number; total_duration_sec: number; total_distance_m: number }
+>(
+  `/* statsByWeek */ select user_id, date_trunc('week', started_at at time zone 'UTC') at time zone 'UTC' as week_start,
+     count(*)::int as count, sum(duration_sec)::float8 as total_duration_sec,
+     coalesce(sum(distance_m), 0)::float8 as total_distance_m
+   from sessions where ${SCOPE} group by 1, 2 order by 1, 2`,
+);
+
+const statsLongest = statement<StatsParams, SessionRow>(
+  `/* statsLongest */ select distinct on (user_id) * from sessions where ${SCOPE}
+   order by user_id, duration_sec desc, started_at desc, id`,
+);
+
+const totals = (r: TotalsRow) => ({
+  count: r.count,
+  totalDurationSec: r.total_duration_sec,
+  averageDurationSec: r.average_duration_sec,
+  totalDistanceM: r.total_distance_m,
+  totalCalories: r.total_calories,
+  averageHeartRate: r.average_heart_rate,
 });
 
 const NO_SESSIONS = {
@@ -41,12 +77,12 @@ const NO_SESSIONS = {
   averageHeartRate: null,
 };
 
-function groupBy<T>(rows: Row[], map: (r: Row) => T): Map<string, T[]> {
+function groupBy<R extends { user_id: string }, T>(rows: R[], map: (r: R) => T): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const row of rows) {
-    const list = groups.get(row.user_id as string) ?? [];
+    const list = groups.get(row.user_id) ?? [];
     list.push(map(row));
-    groups.set(row.user_id as string, list);
+    groups.set(row.user_id, list);
   }
   return groups;
 }
@@ -56,50 +92,33 @@ function groupBy<T>(rows: Row[], map: (r: Row) => T): Map<string, T[]> {
  * four grouped statements however many users are asked.
  */
 async function statsOfUsers(em: EntityManager, userIds: readonly string[], range: StatsRange) {
-  const { where, params } = conditions(range);
-  const scope = `user_id = any(?::uuid[]) and ${where}`;
-  const args = [[...userIds], ...params];
+  const params: StatsParams = {
+    userIds: [...userIds],
+    activity: range.activity ?? null,
+    from: range.from ?? null,
+    to: range.to ?? null,
+  };
   // One snapshot for all four, so the totals and the breakdowns agree under concurrent imports,
   // and one pooled connection per request.
   const [all, perActivity, perWeek, longest] = await em.transactional(
-    async (tx) => [
-      await sqlRows(
-        tx,
-        `/* statsTotals */ select user_id, ${TOTALS} from sessions where ${scope} group by user_id`,
-        args,
-      ),
-      await sqlRows(
-        tx,
-        `/* statsByActivity */ select user_id, activity, ${TOTALS} from sessions where ${scope}
-       group by user_id, activity order by user_id, activity`,
-        args,
-      ),
-      await sqlRows(
-        tx,
-        `/* statsByWeek */ select user_id, date_trunc('week', started_at at time zone 'UTC') at time zone 'UTC' as week_start,
-         count(*)::int as count, sum(duration_sec)::float8 as total_duration_sec,
-         coalesce(sum(distance_m), 0)::float8 as total_distance_m
-       from sessions where ${scope} group by 1, 2 order by 1, 2`,
-        args,
-      ),
-      await sqlRows(
-        tx,
-        `/* statsLongest */ select distinct on (user_id) * from sessions where ${scope}
-       order by user_id, duration_sec desc, started_at desc, id`,
-        args,
-      ),
-    ],
+    async (tx) =>
+      [
+        await statsTotals(tx, params),
+        await statsByActivity(tx, params),
+        await statsByWeek(tx, params),
+        await statsLongest(tx, params),
+      ] as const,
     { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
   );
-  const totalsOf = new Map(all.map((r: Row) => [r.user_id as string, totals(r)]));
-  const activities = groupBy(perActivity, (r) => ({ ...totals(r), activity: r.activity as Activity }));
+  const totalsOf = new Map(all.map((r) => [r.user_id, totals(r)]));
+  const activities = groupBy(perActivity, (r) => ({ ...totals(r), activity: r.activity }));
   const weeks = groupBy(perWeek, (r) => ({
-    weekStart: new Date(r.week_start as string),
-    count: r.count as number,
-    totalDurationSec: r.total_duration_sec as number,
-    totalDistanceM: r.total_distance_m as number,
+    weekStart: new Date(r.week_start),
+    count: r.count,
+    totalDurationSec: r.total_duration_sec,
+    totalDistanceM: r.total_distance_m,
   }));
-  const longestOf = new Map(longest.map((r: Row) => [r.user_id as string, em.map(Session, r)]));
+  const longestOf = new Map(longest.map((r) => [r.user_id, em.map(Session, r)]));
   return userIds.map((id): SessionStats => ({
     ...(totalsOf.get(id) ?? NO_SESSIONS),
     longest: longestOf.get(id) ?? null,

@@ -1,0 +1,71 @@
+// The collector's statements (rounds, feeds, watch sides and the mail outbox).
+import { type columns, statement } from '@switchyard/kit';
+import type { NewAlert } from '@switchyard/users/market';
+import type { Side } from '../alerts/evaluate.js';
+
+/** Claims a scheduled round; no row when another collector has it. Ids are bigint (text here). */
+export const claimRound = statement<{ id: number; provider: string }, { id: string }>(
+  `/* claimRound */ insert into ingestion.rounds (id, provider) values (:id, :provider) on conflict do nothing returning id`,
+);
+
+/** A manual round, with a negative id of its own. */
+export const manualRound = statement<{ provider: string }, { id: string }>(
+  `/* manualRound */ insert into ingestion.rounds (id, provider) values (-nextval('ingestion.manual_rounds'), :provider) returning id`,
+);
+
+export const finishRound = statement<
+  { id: number; tickers: number; prices: number; alerts: number; error: string | null },
+  never
+>(
+  `/* finishRound */ update ingestion.rounds set finished_at = now(), tickers = :tickers, prices = :prices, alerts = :alerts, error = :error where id = :id`,
+);
+
+/** One provider's outcome for its symbols: a null price is a failure. */
+export const recordFeeds = statement<
+  { provider: string; error: string | null; symbols: string[]; prices: Array<number | null> },
+  never
+>(
+  `/* recordFeeds */ insert into ingestion.ticker_feeds as f (symbol, provider, last_success_at, last_price, consecutive_failures, last_error, updated_at)
+   select s.symbol, :provider, case when s.price is null then null else now() end, s.price,
+          case when s.price is null then 1 else 0 end, :error, now()
+   from unnest(:symbols::text[], :prices::float8[]) as s(symbol, price)
+   on conflict (symbol) do update set provider = excluded.provider, updated_at = now(),
+     last_success_at = coalesce(excluded.last_success_at, f.last_success_at),
+     last_price = coalesce(excluded.last_price, f.last_price),
+     consecutive_failures = case when excluded.last_price is null then f.consecutive_failures + 1 else 0 end,
+     last_error = excluded.last_error`,
+);
+
+/** One alert evaluation at a time, until the transaction ends. */
+export const alertLock = statement<Record<never, never>, { pg_advisory_xact_lock: string }>(
+  "/* alertLock */ select pg_advisory_xact_lock(hashtext('ingestion:alerts'))",
+);
+
+/** Timestamps come back as text through this connection's type parsers. */
+export const watchSides = statement<{ symbols: string[] }, { user_id: string; symbol: string; side: Side; at: string }>(
+  '/* watchSides */ select user_id, symbol, side, at from ingestion.watch_sides where symbol = any(:symbols::text[])',
+);
+
+export const pruneSides = statement<{ symbols: string[] }, never>(
+  `/* pruneSides */ delete from ingestion.watch_sides s where s.symbol = any(:symbols::text[])
+   and not exists (select 1 from users.watches w where w.user_id = s.user_id and w.symbol = s.symbol)`,
+);
+
+/** Never replaces a side judged on a later price. */
+export const saveSides = statement<{ at: Date; userIds: string[]; symbols: string[]; sides: Side[] }, never>(
+  `/* saveSides */ insert into ingestion.watch_sides (user_id, symbol, side, at)
+   select u, s, d, :at from unnest(:userIds::uuid[], :symbols::text[], :sides::text[]) as t(u, s, d)
+   on conflict (user_id, symbol) do update set side = excluded.side, at = excluded.at
+   where ingestion.watch_sides.at <= excluded.at`,
+);
+
+/** The alert's fields that its mail needs, as `columns(alerts, MAIL_COLUMNS)` gives them. */
+export const MAIL_COLUMNS = ['id', 'userId', 'symbol', 'kind', 'price', 'threshold', 'triggeredAt'] as const;
+export const queueMails = statement<
+  ReturnType<typeof columns<NewAlert & { id: string }, (typeof MAIL_COLUMNS)[number]>>,
+  never
+>(
+  `/* queueMails */ insert into ingestion.outbox (alert_id, user_id, symbol, kind, price, threshold, triggered_at)
+   select * from unnest(:id::uuid[], :userId::uuid[], :symbol::text[], :kind::text[], :price::float8[],
+     :threshold::float8[], :triggeredAt::timestamptz[])`,
+);
