@@ -8,3 +8,4 @@ export * from './otlp.js';
 export * from './logs.js';
 export * from './proxy.js';
 export * from './assertion.js';
+export * from './alone.js';
