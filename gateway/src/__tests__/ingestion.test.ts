@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -33,10 +34,19 @@ function replicaEnv(run: Running, extra: Record<string, string> = {}) {
     GATEWAY_PUBLIC_KEYS: JSON.stringify(run.gatewayKey.publicJwk),
     USERS_URL: run.users.url,
     COLLECT_INTERVAL: '0',
-    MAIL_POLL_MS: '50',
+    MAIL_POLL_MS: '500',
     MQTT_PORT: '0',
     ...extra,
   }) as Parameters<typeof startIngestion>[0];
+}
+
+/** The alert-mail jobs (and their dead letters), oldest first. */
+async function mailJobs(sql: Awaited<ReturnType<typeof sqlClient>>) {
+  const { rows } = await sql.query(
+    `select name, state, retry_count as "retryCount", data->>'alertId' as "alertId", data->>'userId' as "userId"
+     from sy_jobs.job where name in ('alert-mail', 'alert-mail-dead') order by created_on, id`,
+  );
+  return rows as Array<{ name: string; state: string; retryCount: number; alertId: string; userId: string }>;
 }
 
 /** A replica that only mails, through `smtpUrl`. */
@@ -115,16 +125,14 @@ describe('the market collector, replaying a known series', () => {
 
     // Every alert mailed once, to its owner, saying what crossed what and when.
     await waitFor(async () => smtp.received.length >= all.length, 30_000, 'the mails');
-    // Each mail is SENT only after the server took it, and a SENT mail is never sent again: once
-    // the whole outbox is SENT, nothing more can arrive.
+    // A mail's job completes only after the server took it, and a completed job never runs again:
+    // once every one has completed, nothing more can arrive.
     const sql = await sqlClient(run.db);
     try {
       await waitFor(
-        async () =>
-          (await sql.query("select count(*)::int as n from ingestion.outbox where status = 'SENT'")).rows[0].n ===
-          all.length,
+        async () => (await mailJobs(sql)).filter((j) => j.state === 'completed').length === all.length,
         30_000,
-        'every mail marked sent',
+        'every mail job completed',
       );
     } finally {
       await sql.end();
@@ -270,7 +278,9 @@ describe('two collectors at once', () => {
   });
 });
 
-describe('the mail outbox', () => {
+const RETRY_SETTINGS = { MAIL_MAX_ATTEMPTS: '3', MAIL_RETRY_BASE_SEC: '0' };
+
+describe('alert mail jobs', () => {
   const stack = new Stack();
   let run: Running;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -279,8 +289,11 @@ describe('the mail outbox', () => {
   beforeAll(async () => {
     smtp = await startSmtp({ refuse: (to) => to.startsWith('unlucky') });
     const file = await replayFile([['MAIL', [10, 20, 10, 20, 10, 20]]]);
-    // This collector stores alerts but sends nothing, as if killed before mailing.
-    run = await startStack(stack, { ingestion: { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAILER: 'false' } });
+    // This collector stores alerts but sends nothing, as if killed before mailing. A mail's retry
+    // policy is the one in force where it was enqueued: three attempts, retried at once.
+    run = await startStack(stack, {
+      ingestion: { ...RETRY_SETTINGS, MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAILER: 'false' },
+    });
   });
   afterAll(async () => {
     for (const s of extra) await s.close();
@@ -296,35 +309,79 @@ describe('the mail outbox', () => {
     for (let i = 0; i < 6; i++) await admin.data('mutation { collectNow { error } }');
     const sql = await sqlClient(run.db);
     try {
-      const pending = (await sql.query("select count(*)::int as n from ingestion.outbox where status = 'PENDING'"))
-        .rows[0].n;
-      expect(pending).toBe(6); // 3 crossings above 15, for each of the two users
+      const queued = await mailJobs(sql);
+      // 3 crossings above 15, for each of the two users, each a job waiting for a mailer.
+      expect(queued.map((j) => j.state)).toEqual(Array(6).fill('created'));
       expect(smtp.received).toHaveLength(0);
 
-      const env = mailerEnv(run, smtp.url, { MAIL_MAX_ATTEMPTS: '3', MAIL_RETRY_BASE_SEC: '0.1' });
+      const env = mailerEnv(run, smtp.url, RETRY_SETTINGS);
       extra.push(await startIngestion(env), await startIngestion(env));
 
-      await waitFor(
-        async () =>
-          (await sql.query("select count(*)::int as n from ingestion.outbox where status = 'PENDING'")).rows[0].n === 0,
-        30_000,
-        'the outbox to drain',
+      const settled = (jobs: Awaited<ReturnType<typeof mailJobs>>) =>
+        jobs.filter((j) => j.name === 'alert-mail').every((j) => j.state === 'completed' || j.state === 'failed');
+      const jobs = await waitFor(
+        async () => {
+          const now = await mailJobs(sql);
+          return settled(now) ? now : undefined;
+        },
+        60_000,
+        'every mail sent or given up',
       );
-      const rows = (
-        await sql.query(
-          'select status, attempts from ingestion.outbox o join users.users u on u.id = o.user_id order by u.email, o.triggered_at',
-        )
-      ).rows;
-      expect(rows.filter((r) => r.status === 'SENT')).toHaveLength(3);
-      expect(rows.filter((r) => r.status === 'DEAD').map((r) => r.attempts)).toEqual([3, 3, 3]);
+      const owner = (j: { userId: string }) => (j.userId === lucky.id ? 'lucky' : 'unlucky');
+      const mails = jobs.filter((j) => j.name === 'alert-mail');
+      expect(mails.filter((j) => j.state === 'completed').map(owner)).toEqual(['lucky', 'lucky', 'lucky']);
+      // Given up after three attempts (two retries), each dead-lettered once.
+      expect(mails.filter((j) => j.state === 'failed').map((j) => [owner(j), j.retryCount])).toEqual(
+        Array(3).fill(['unlucky', 2]),
+      );
+      const dead = jobs.filter((j) => j.name === 'alert-mail-dead').map((j) => j.alertId);
+      expect(dead.sort()).toEqual(
+        mails
+          .filter((j) => j.state === 'failed')
+          .map((j) => j.alertId)
+          .sort(),
+      );
       expect(smtp.received).toHaveLength(3);
       expect(new Set(smtp.received.map((m) => m.messageId)).size).toBe(3);
       expect(smtp.received.every((m) => m.to[0] === lucky.email)).toBe(true);
+      // Visible to an admin.
+      const { ingestionStats } = await admin.data('{ ingestionStats { mailsWaiting mailsUndelivered } }');
+      expect(ingestionStats).toEqual({ mailsWaiting: 0, mailsUndelivered: 3 });
+    } finally {
+      await sql.end();
+    }
+  });
+
+  it('mails what an older version left due in its outbox table, once', async () => {
+    const old = await newUser(run.client, 'lucky-old');
+    const alertId = randomUUID();
+    const sql = await sqlClient(run.db);
+    try {
+      await sql.query(
+        `insert into ingestion.outbox (alert_id, user_id, symbol, kind, price, threshold, triggered_at)
+         values ($1, $2, 'MAIL', 'HIGH', 20, 15, now())`,
+        [alertId, old.id],
+      );
+      // A replica starting turns it into a job (and takes it out of the table) in one transaction.
+      extra.push(await startIngestion(mailerEnv(run, smtp.url, RETRY_SETTINGS)));
+      await waitFor(
+        async () => smtp.received.some((m) => m.messageId === `<alert-${alertId}@switchyard>`),
+        30_000,
+        'the old mail sent',
+      );
+      expect(smtp.received.filter((m) => m.messageId === `<alert-${alertId}@switchyard>`).map((m) => m.to)).toEqual([
+        [old.email],
+      ]);
+      expect(
+        (await sql.query("select count(*)::int as n from ingestion.outbox where status = 'PENDING'")).rows[0].n,
+      ).toBe(0);
     } finally {
       await sql.end();
     }
   });
 });
+
+const KILL_SETTINGS = { MAIL_TIMEOUT_SEC: '2', MAIL_RETRY_BASE_SEC: '0' };
 
 describe('a mail worker killed in the middle of a send', () => {
   const stack = new Stack();
@@ -336,7 +393,10 @@ describe('a mail worker killed in the middle of a send', () => {
   beforeAll(async () => {
     [hanging, smtp] = await Promise.all([startSmtp({ hold: true }), startSmtp()]);
     const file = await replayFile([['KILL', [10, 20]]]);
-    run = await startStack(stack, { ingestion: { MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAILER: 'false' } });
+    // A send still going after 2 s is taken for dead and tried again at once.
+    run = await startStack(stack, {
+      ingestion: { ...KILL_SETTINGS, MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAILER: 'false' },
+    });
   });
   afterAll(async () => {
     await replacement?.close();
@@ -344,7 +404,7 @@ describe('a mail worker killed in the middle of a send', () => {
     await Promise.all([smtp.close(), hanging.close()]);
   });
 
-  it('leaves the alert due, and the restarted worker mails it once', async () => {
+  it('leaves the mail due, and another worker mails it once after the send times out', async () => {
     const user = await newUser(run.client);
     await run.client.as(user.token).data(WATCH, { s: 'KILL', h: 15, l: 5 });
     const admin = run.client.as(await loginAdmin(run.client));
@@ -355,7 +415,9 @@ describe('a mail worker killed in the middle of a send', () => {
     const worker = spawn(process.execPath, [join(ROOT, 'subgraphs/ingestion/dist/main.js')], {
       env: {
         ...process.env,
-        ...Object.fromEntries(Object.entries(mailerEnv(run, hanging.url)).map(([k, v]) => [k, String(v)])),
+        ...Object.fromEntries(
+          Object.entries(mailerEnv(run, hanging.url, KILL_SETTINGS)).map(([k, v]) => [k, String(v)]),
+        ),
         PORT: String(await freePort()),
         LOG_LEVEL: 'warn',
       },
@@ -367,16 +429,16 @@ describe('a mail worker killed in the middle of a send', () => {
     await exited;
 
     const sql = await sqlClient(run.db);
-    const outbox = () => sql.query('select status, attempts from ingestion.outbox').then((r) => r.rows);
     try {
-      await waitFor(async () => (await outbox())[0]?.status === 'PENDING', 30_000, 'the killed send to be undone');
-      expect(await outbox()).toEqual([{ status: 'PENDING', attempts: 0 }]);
-
-      replacement = await startIngestion(mailerEnv(run, smtp.url));
-      // SENT only after the server took it, and never sent again after.
-      await waitFor(async () => (await outbox())[0]?.status === 'SENT', 30_000, 'the mail to go out');
+      expect((await mailJobs(sql)).map((j) => [j.state, j.retryCount])).toEqual([['active', 0]]);
+      replacement = await startIngestion(mailerEnv(run, smtp.url, KILL_SETTINGS));
+      // The killed send times out and is retried once, by the replacement; completed only after
+      // the server took it, and never sent again after.
+      await waitFor(async () => (await mailJobs(sql))[0]?.state === 'completed', 30_000, 'the mail to go out');
       expect(smtp.received.map((m) => [m.to, m.messageId])).toEqual([[[user.email], `<alert-${alert.id}@switchyard>`]]);
-      expect(await outbox()).toEqual([{ status: 'SENT', attempts: 1 }]);
+      expect((await mailJobs(sql)).map((j) => [j.name, j.state, j.retryCount])).toEqual([
+        ['alert-mail', 'completed', 1],
+      ]);
     } finally {
       await sql.end();
     }

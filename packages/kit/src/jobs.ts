@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { z } from 'zod';
+import { sqlRows } from './db.js';
 import type { Logger } from './logger.js';
 
 /** One kind of background work: its payload schema, how to run it, when and how to retry. */
@@ -11,6 +12,28 @@ export interface Task<P> {
   cron?: { expression: string; payload: P };
   /** Failed runs are retried `limit` times, `delaySec` apart (doubling with `backoff`), then dead-lettered. */
   retry?: { limit: number; delaySec: number; backoff: boolean };
+  /** A run still going after this long (its worker died, say) counts as failed and is retried: default 15 min. */
+  timeoutSec?: number;
+}
+
+/** An entity manager (or one inside a transaction) to enqueue through: see `send`'s `within`. */
+type Within = Parameters<typeof sqlRows>[0];
+
+/**
+ * pg-boss's statements run through `em` (inside its transaction, if it is in one): a job sent
+ * there exists only if that transaction commits, and always does when it commits.
+ */
+function through(em: Within): PgBoss.Db {
+  return {
+    executeSql: async (text: string, values: unknown[] = []) => {
+      const ordered: unknown[] = [];
+      const positional = text.replace(/\$(\d+)/g, (_, n: string) => {
+        ordered.push(values[Number(n) - 1]);
+        return '?';
+      });
+      return { rows: await sqlRows(em, positional, ordered) };
+    },
+  } as PgBoss.Db;
 }
 
 /** Declares a task (one file per task, next to the code it drives). */
@@ -30,6 +53,8 @@ export interface JobQueueOptions {
   work?: boolean;
   /** How often an idle worker looks for jobs. */
   pollSec?: number;
+  /** How often runs past their `timeoutSec` are looked for (pg-boss supervision; default 60). */
+  superviseSec?: number;
 }
 
 /**
@@ -52,6 +77,10 @@ export class JobQueue {
       schema: 'sy_jobs',
       max: 4,
       schedule: options.tasks.some((t) => t.cron),
+      // Runs past their timeout are failed (and so retried) by the queue monitor, at this pace.
+      ...(options.superviseSec
+        ? { superviseIntervalSeconds: options.superviseSec, monitorIntervalSeconds: options.superviseSec }
+        : {}),
     });
     const queue = new JobQueue(boss, new Set(options.tasks.map((t) => t.name)), options.logger);
     boss.on('error', (error) => options.logger?.error({ err: error }, 'job queue error'));
@@ -75,6 +104,7 @@ export class JobQueue {
       retryDelay: retry.delaySec,
       retryBackoff: retry.backoff,
       deadLetter: deadLetterOf(task.name),
+      ...(task.timeoutSec ? { expireInSeconds: task.timeoutSec } : {}),
     });
     if (task.cron) {
       await this.boss.schedule(task.name, task.cron.expression, task.schema.parse(task.cron.payload) as object, {
@@ -108,17 +138,39 @@ export class JobQueue {
     });
   }
 
-  /** Enqueues a run of `task`; the payload is checked here, so a bad one never reaches a worker. */
-  async send<P>(task: Task<P>, payload: P, options: { startAfterSec?: number; singletonKey?: string } = {}) {
+  /**
+   * Enqueues a run of `task`; the payload is checked here, so a bad one never reaches a worker.
+   * `within`: enqueued in that entity manager's transaction (it exists only if that commits).
+   * `singletonKey` with `singletonSeconds`: one job per key and time slot, whoever sends it
+   * (the others get null).
+   */
+  async send<P>(
+    task: Task<P>,
+    payload: P,
+    options: { startAfterSec?: number; singletonKey?: string; singletonSeconds?: number; within?: Within } = {},
+  ): Promise<string | null> {
     return this.boss.send(task.name, task.schema.parse(payload) as object, {
       ...(options.startAfterSec ? { startAfter: options.startAfterSec } : {}),
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+      ...(options.singletonSeconds ? { singletonSeconds: options.singletonSeconds } : {}),
+      ...(options.within ? { db: through(options.within) } : {}),
     });
   }
 
   /** Where a job stands (created, retry, active, completed, cancelled, failed); undefined once archived. */
   async state<P>(task: Task<P>, id: string): Promise<string | undefined> {
     return (await this.boss.getJobById(task.name, id))?.state;
+  }
+
+  /** Jobs of `task` not done yet (waiting, retrying or running), and those dead-lettered. */
+  async counts<P>(task: Task<P>): Promise<{ waiting: number; deadLettered: number }> {
+    const { rows } = await this.boss.getDb().executeSql(
+      `/* jobCounts */ select count(*) filter (where name = $1)::int as waiting, count(*) filter (where name = $2)::int as dead
+       from sy_jobs.job where name in ($1, $2) and state < 'completed'`,
+      [task.name, deadLetterOf(task.name)],
+    );
+    const [row] = rows as Array<{ waiting: number; dead: number }>;
+    return { waiting: row?.waiting ?? 0, deadLettered: row?.dead ?? 0 };
   }
 
   /** Jobs of `task` that failed every retry, oldest first; they stay until someone handles them. */

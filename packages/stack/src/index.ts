@@ -57,7 +57,7 @@ function testSettings(name: string, options: StackOptions): Record<string, strin
       return {
         COLLECT_INTERVAL: '0',
         MAIL_FOLDER: join(tmpdir(), `switchyard-mail-${randomUUID()}`),
-        MAIL_POLL_MS: '100',
+        MAIL_POLL_MS: '500',
         // No MQTT broker unless a test asks for one (MQTT_PORT or MQTT_URL).
         MQTT_PORT: '0',
       };

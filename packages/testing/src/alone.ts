@@ -1,10 +1,11 @@
 // One subgraph on its own, over a fresh database, called as the gateway would call it: for the
 // tests beside a subgraph's code (its domain rules), which need no other subgraph and no gateway.
+import { afterAll, beforeAll } from '@jest/globals';
 import { generateSigningKey, parseEnv, type Service, type SigningKey, type Viewer, type z } from '@switchyard/kit';
 import { GraphQLClient } from './client.js';
-import { freshDatabase } from './database.js';
+import { freshDatabase, sqlClient } from './database.js';
 import { viewerHeader } from './assertion.js';
-import type { Stack } from './services.js';
+import { Stack } from './services.js';
 
 /** The key pair of the gateway these tests play (one per test file). */
 let testGatewayKey: Promise<SigningKey> | undefined;
@@ -50,3 +51,31 @@ export async function startAlone<S extends z.ZodRawShape>(
 
 /** A viewer as the gateway asserts it: a user (USER unless said) with no scopes. */
 export const userViewer = (id: string, role = 'USER'): Viewer => ({ kind: 'user', id, role, scopes: [] });
+
+/** What `useAlone` holds for a test file: the subgraph and a SQL client on its database. */
+export interface AloneInFile {
+  alone: Alone;
+  sql: Awaited<ReturnType<typeof sqlClient>>;
+}
+
+/**
+ * Starts `name` alone before the calling file's tests (jest's beforeAll) and closes it, with its
+ * SQL client, after them; the holder is filled in once they start.
+ */
+export function useAlone<S extends z.ZodRawShape>(
+  name: string,
+  pkg: { env: S; start: (env: never) => Promise<Service> },
+  settings: Record<string, string> = {},
+): AloneInFile {
+  const stack = new Stack();
+  const holder = {} as AloneInFile;
+  beforeAll(async () => {
+    holder.alone = await startAlone(stack, name, pkg, settings);
+    holder.sql = await sqlClient(holder.alone.db);
+  });
+  afterAll(async () => {
+    await holder.sql?.end();
+    await stack.close();
+  });
+  return holder;
+}

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { statement, type SubgraphContext } from '@switchyard/kit';
+import { type JobQueue, statement, type SubgraphContext, type Task } from '@switchyard/kit';
 import DataLoader from 'dataloader';
 import type { RoundReport } from './collector/collector.js';
+import type { AlertMailPayload } from './email/alert-mail.task.js';
 import type { TickerFeed } from './feed/feed.types.js';
 
 /** What resolvers need of the running collector. */
@@ -10,8 +11,15 @@ export interface CollectorHandle {
   collectNow(): Promise<RoundReport>;
 }
 
+/** The alert-mail jobs: where they are queued, and their task. */
+export interface MailQueue {
+  queue: JobQueue;
+  task: Task<AlertMailPayload>;
+}
+
 export interface IngestionContext extends SubgraphContext {
   collector: CollectorHandle;
+  mail: MailQueue;
   loaders: ReturnType<typeof createLoaders>;
 }
 
@@ -43,10 +51,11 @@ function createLoaders(em: EntityManager) {
   };
 }
 
-export function ingestionContext(collector: () => CollectorHandle) {
+export function ingestionContext(collector: () => CollectorHandle, mail: () => MailQueue) {
   return (base: SubgraphContext): IngestionContext => ({
     ...base,
     collector: collector(),
+    mail: mail(),
     loaders: createLoaders(base.em),
   });
 }

@@ -54,17 +54,19 @@ export const ingestionEnv = {
   MAIL_FROM: z.string().default('Switchyard alerts <alerts@switchyard.local>'),
   /** Where mails go without SMTP_URL (default DATA_DIR/mail). */
   MAIL_FOLDER: z.string().optional(),
-  /** Whether this process sends the outbox (any number may). */
+  /** Whether this process sends alert mails (any number may; each mail goes once). */
   MAILER: z
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
-  /** How often the outbox is read. */
-  MAIL_POLL_MS: z.coerce.number().int().min(50).default(1000),
-  /** Attempts before a mail is DEAD. */
+  /** How often an idle mailer looks for mail to send (at least 500). */
+  MAIL_POLL_MS: z.coerce.number().int().min(500).default(1000),
+  /** Attempts before a mail is dead-lettered (counted in ingestionStats.mailsUndelivered). */
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
-  /** The first retry's delay, doubling after each failure. */
-  MAIL_RETRY_BASE_SEC: z.coerce.number().min(0).default(30),
+  /** Whole seconds before the first retry; later ones add a doubling backoff. */
+  MAIL_RETRY_BASE_SEC: z.coerce.number().int().min(0).default(30),
+  /** A send still going after this long (its replica died) is tried again by another mailer. */
+  MAIL_TIMEOUT_SEC: z.coerce.number().int().min(1).default(60),
   /** Readings over MQTT from this broker (mqtt://user:pass@host:1883); unset: a broker in this process. */
   MQTT_URL: z.url({ protocol: /^mqtts?$/ }).optional(),
   /** Where the in-process broker listens when MQTT_URL is unset; 0 turns MQTT readings off. */

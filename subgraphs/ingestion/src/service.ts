@@ -1,8 +1,18 @@
 import { join } from 'node:path';
-import { CallerVerifier, isAdmin, type Logger, migrationsIn, type Service, startSubgraph } from '@switchyard/kit';
+import {
+  CallerVerifier,
+  isAdmin,
+  JobQueue,
+  type Logger,
+  migrationsIn,
+  type Service,
+  startSubgraph,
+} from '@switchyard/kit';
 import { Collector } from './collector/collector.js';
 import { ingestionContext } from './context.js';
 import type { IngestionEnv, ProviderName } from './env.js';
+import { alertMailTask, mailOf } from './email/alert-mail.task.js';
+import { moveLegacyOutbox } from './email/legacy-outbox.js';
 import { Mailer } from './email/mailer.js';
 import { ReadingStream } from './mqtt/stream.js';
 import type { PriceProvider } from './providers/provider.js';
@@ -10,6 +20,7 @@ import { ReplayProvider } from './providers/replay.js';
 import { SimulatedProvider } from './providers/simulated.js';
 import { YahooProvider } from './providers/yahoo.js';
 import { buildIngestionSchema } from './schema.js';
+import type { MailQueue } from './context.js';
 
 function makeProvider(name: ProviderName, env: IngestionEnv, logger: Logger): PriceProvider {
   switch (name) {
@@ -26,6 +37,7 @@ function makeProvider(name: ProviderName, env: IngestionEnv, logger: Logger): Pr
 /** The worker subgraph: the collector on its schedule, and its GraphQL face (feeds, stats, collectNow). */
 export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, logger?: Logger): Promise<Service> {
   let collector: Collector | undefined;
+  let mail: MailQueue | undefined;
   return startSubgraph(
     {
       name: 'ingestion',
@@ -35,8 +47,34 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
         (name) => import(`./migrations/${name}.js`),
       ),
       schema: buildIngestionSchema,
-      context: ingestionContext(() => collector!),
+      context: ingestionContext(
+        () => collector!,
+        () => mail!,
+      ),
       prepare: async ({ orm, logger: log, events, metrics }) => {
+        // Alert mails are jobs: enqueued with their alert, sent by whichever replicas are mailers.
+        const mailer = env.MAILER
+          ? new Mailer(
+              orm,
+              { smtpUrl: env.SMTP_URL, folder: env.MAIL_FOLDER ?? join(env.DATA_DIR, 'mail'), from: env.MAIL_FROM },
+              log,
+              metrics,
+            )
+          : undefined;
+        const alertMail = alertMailTask(env, async (payload) => {
+          if (!mailer) throw new Error('this replica does not send mail (MAILER=false)');
+          await mailer.deliver(payload);
+        });
+        const queue = await JobQueue.start({
+          databaseUrl: env.DATABASE_URL,
+          tasks: [alertMail],
+          logger: log,
+          work: env.MAILER,
+          pollSec: env.MAIL_POLL_MS / 1000,
+          superviseSec: Math.min(60, env.MAIL_TIMEOUT_SEC),
+        });
+        mail = { queue, task: alertMail };
+        await moveLegacyOutbox(orm, (em, payload) => queue.send(alertMail, payload, { within: em }));
         const names = [...new Set([env.MARKET_PROVIDER, ...env.MARKET_ROUTES.map((r) => r.provider)])];
         const route = (symbol: string) =>
           env.MARKET_ROUTES.find((r) => r.pattern.test(symbol))?.provider ?? env.MARKET_PROVIDER;
@@ -51,25 +89,12 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
             intervalSec: env.COLLECT_INTERVAL,
             breakerFailures: env.BREAKER_FAILURES,
             breakerResetSec: env.BREAKER_RESET_SEC,
+            mailAlerts: async (em, alerts) => {
+              for (const alert of alerts) await queue.send(alertMail, mailOf(alert), { within: em });
+            },
           },
         );
         collector.start();
-        const mailer = env.MAILER
-          ? new Mailer(
-              orm,
-              {
-                smtpUrl: env.SMTP_URL,
-                folder: env.MAIL_FOLDER ?? join(env.DATA_DIR, 'mail'),
-                from: env.MAIL_FROM,
-                pollMs: env.MAIL_POLL_MS,
-                maxAttempts: env.MAIL_MAX_ATTEMPTS,
-                retryBaseSec: env.MAIL_RETRY_BASE_SEC,
-              },
-              log,
-              metrics,
-            )
-          : undefined;
-        mailer?.start();
         // Devices sign in with API tokens, confirmed as the gateway confirms callers.
         const verifier = new CallerVerifier({
           issuerUrl: env.USERS_URL,
@@ -101,8 +126,9 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
         await stream?.start();
         return async () => {
           await collector!.stop();
-          await mailer?.stop();
           await stream?.stop();
+          await queue.stop();
+          mailer?.close();
         };
       },
     },

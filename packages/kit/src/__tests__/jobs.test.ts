@@ -1,5 +1,5 @@
 import { freshDatabase, waitFor } from '@switchyard/testing';
-import { defineTask, JobQueue, z } from '../index.js';
+import { defineTask, JobQueue, migrationsIn, openDatabase, z } from '../index.js';
 
 let url: string;
 const queues: JobQueue[] = [];
@@ -80,6 +80,37 @@ describe('the job queue', () => {
     await waitFor(done, 30_000, 'all jobs completed');
     // Every job completed (none can run again), each having run once.
     expect([...runs].sort((x, y) => x - y)).toEqual([...Array(30).keys()]);
+  });
+
+  it("enqueues within a caller's transaction: the job exists only if that commits", async () => {
+    const ran: string[] = [];
+    const note = defineTask({
+      name: 'note',
+      schema: z.object({ what: z.string() }),
+      run: async ({ what }) => {
+        ran.push(what);
+      },
+    });
+    const queue = await start([note]);
+    const orm = await openDatabase({
+      url,
+      schema: 'public',
+      entities: [],
+      migrations: migrationsIn([], async () => ({})),
+    });
+    try {
+      await expect(
+        orm.em.fork().transactional(async (em) => {
+          await queue.send(note, { what: 'rolled back' }, { within: em });
+          throw new Error('the transaction fails');
+        }),
+      ).rejects.toThrow('the transaction fails');
+      const id = await orm.em.fork().transactional((em) => queue.send(note, { what: 'committed' }, { within: em }));
+      await waitFor(async () => (await queue.state(note, id!)) === 'completed', 30_000, 'the committed job');
+      expect(ran).toEqual(['committed']);
+    } finally {
+      await orm.close();
+    }
   });
 
   it('puts cron tasks on their schedule', async () => {

@@ -1,6 +1,5 @@
-// The collector's statements (rounds, feeds, watch sides and the mail outbox).
-import { type columns, statement } from '@switchyard/kit';
-import type { NewAlert } from '@switchyard/users/market';
+// The collector's statements (rounds, feeds and watch sides).
+import { statement } from '@switchyard/kit';
 import type { Side } from '../alerts/evaluate.js';
 
 /** Claims a scheduled round; no row when another collector has it. Ids are bigint (text here). */
@@ -57,15 +56,4 @@ export const saveSides = statement<{ at: Date; userIds: string[]; symbols: strin
    select u, s, d, :at from unnest(:userIds::uuid[], :symbols::text[], :sides::text[]) as t(u, s, d)
    on conflict (user_id, symbol) do update set side = excluded.side, at = excluded.at
    where ingestion.watch_sides.at <= excluded.at`,
-);
-
-/** The alert's fields that its mail needs, as `columns(alerts, MAIL_COLUMNS)` gives them. */
-export const MAIL_COLUMNS = ['id', 'userId', 'symbol', 'kind', 'price', 'threshold', 'triggeredAt'] as const;
-export const queueMails = statement<
-  ReturnType<typeof columns<NewAlert & { id: string }, (typeof MAIL_COLUMNS)[number]>>,
-  never
->(
-  `/* queueMails */ insert into ingestion.outbox (alert_id, user_id, symbol, kind, price, threshold, triggered_at)
-   select * from unnest(:id::uuid[], :userId::uuid[], :symbol::text[], :kind::text[], :price::float8[],
-     :threshold::float8[], :triggeredAt::timestamptz[])`,
 );

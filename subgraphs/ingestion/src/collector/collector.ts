@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { columns, type EventBus, type Logger, type Metrics, type Orm } from '@switchyard/kit';
+import type { EventBus, Logger, Metrics, Orm } from '@switchyard/kit';
 import { alertRaised } from '@switchyard/users/events';
-import { followedSymbols, insertPrices, recordAlerts, watchesOf } from '@switchyard/users/market';
+import { followedSymbols, insertPrices, type NewAlert, recordAlerts, watchesOf } from '@switchyard/users/market';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { evaluate } from '../alerts/evaluate.js';
 import type { PriceProvider, Quote } from '../providers/provider.js';
@@ -11,8 +11,6 @@ import {
   finishRound,
   manualRound,
   pruneSides,
-  MAIL_COLUMNS,
-  queueMails,
   recordFeeds,
   saveSides,
   watchSides,
@@ -33,6 +31,8 @@ export interface CollectorOptions {
   intervalSec: number;
   breakerFailures: number;
   breakerResetSec: number;
+  /** Enqueues the mails of alerts just stored, in the transaction `em` stores them in. */
+  mailAlerts(em: EntityManager, alerts: Array<NewAlert & { id: string }>): Promise<void>;
 }
 
 function collectorMetrics(metrics: Metrics) {
@@ -242,9 +242,7 @@ export class Collector {
       }
       const recorded = await recordAlerts(em, alerts);
       // The mail goes in the same transaction as the alert: neither exists without the other.
-      if (recorded.length) {
-        await queueMails(em, columns(recorded, MAIL_COLUMNS));
-      }
+      if (recorded.length) await this.options.mailAlerts(em, recorded);
       return recorded;
     });
     // After the commit; a failed publish is logged and does not undo the stored alerts.

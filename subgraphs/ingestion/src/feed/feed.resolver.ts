@@ -6,7 +6,9 @@ import { IngestionStats, type ProviderState, RoundReport, TickerFeed, TickerRef 
 /** Timestamps come back as text through this connection's type parsers. */
 const roundStats = statement<
   Record<never, never>,
-  Omit<IngestionStats, 'providers' | 'lastRoundAt'> & { lastRoundAt: string | null }
+  Omit<IngestionStats, 'providers' | 'lastRoundAt' | 'mailsWaiting' | 'mailsUndelivered'> & {
+    lastRoundAt: string | null;
+  }
 >(
   `/* ingestionStats */ select count(*)::int as rounds, count(error)::int as "failedRounds",
      max(started_at) as "lastRoundAt", coalesce(sum(prices), 0)::int as "pricesCollected",
@@ -32,8 +34,11 @@ export class FeedResolver {
     const names = ctx.collector.providers;
     const recorded = await providerStates(ctx.em, { names });
     const circuit = new Map(recorded.map((r) => [r.name, r.circuit]));
+    const mails = await ctx.mail.queue.counts(ctx.mail.task);
     return {
       ...stats,
+      mailsWaiting: mails.waiting,
+      mailsUndelivered: mails.deadLettered,
       lastRoundAt: stats.lastRoundAt === null ? null : new Date(stats.lastRoundAt),
       providers: names.map((name) => ({ name, circuit: circuit.get(name) ?? 'CLOSED' })),
     };

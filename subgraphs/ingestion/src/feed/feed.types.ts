@@ -44,4 +44,8 @@ export class IngestionStats {
   @Field(() => Int) pricesCollected!: number;
   @Field(() => Int) alertsRaised!: number;
   @Field(() => Int) tickersTracked!: number;
+  @Field(() => Int, { description: 'Alert mails not sent yet (waiting, retrying or being sent).' })
+  mailsWaiting!: number;
+  @Field(() => Int, { description: 'Alert mails given up on after MAIL_MAX_ATTEMPTS (dead-lettered).' })
+  mailsUndelivered!: number;
 }

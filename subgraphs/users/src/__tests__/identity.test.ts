@@ -1,7 +1,14 @@
-import { type ConfirmAnswer, generateSigningKey, JWKS_PATH, type Viewer } from '@switchyard/kit';
-import { codes, GraphQLClient, Stack, viewerHeader } from '@switchyard/testing';
+import {
+  CONFIRM_PATH,
+  type ConfirmAnswer,
+  generateSigningKey,
+  JWKS_PATH,
+  TOKEN_ISSUER,
+  type Viewer,
+} from '@switchyard/kit';
+import { codes, GraphQLClient, sqlClient, Stack, viewerHeader } from '@switchyard/testing';
 import { createClient } from 'graphql-ws';
-import { decodeProtectedHeader } from 'jose';
+import { decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { ADMIN, asGateway as asGatewayAt, gatewayKey, startAlone } from './alone.js';
 
@@ -106,6 +113,50 @@ describe('users as the issuer of tokens', () => {
       );
     });
     expect(closed).toBe(4403);
+  });
+
+  it('confirms no expired, forged or malformed token, nor one with claims it never issues', async () => {
+    const { register } = await (
+      await asGateway()
+    ).data('mutation { register(email: "forged@example.com", password: "long-enough-pw") { token user { id } } }');
+    const sql = await sqlClient(users.db);
+    const { rows } = await sql
+      .query('select private_jwk from users.signing_keys where kid = $1', [decodeProtectedHeader(register.token).kid])
+      .finally(() => sql.end());
+    const sign = async (jwk: JWK, claims: Record<string, unknown>, exp: number) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid })
+        .setIssuer(TOKEN_ISSUER)
+        .setSubject(register.user.id)
+        .setExpirationTime(exp)
+        .sign(await importJWK(jwk, 'EdDSA'));
+    const hour = Math.floor(Date.now() / 1000) + 3600;
+    const own = rows[0].private_jwk as JWK;
+    // The real thing, for comparison.
+    expect(await confirm(await sign(own, { typ: 'user', role: 'USER', sv: 0 }, hour))).toEqual({
+      viewer: { kind: 'user', id: register.user.id, role: 'USER', scopes: [] },
+    });
+    // Signed by users' own key, an hour after it expired.
+    expect(await confirm(await sign(own, { typ: 'user', role: 'USER', sv: 0 }, hour - 7200))).toEqual({
+      refused: 'token expired',
+    });
+    // Another key, once under a kid nobody published and once under users' own kid.
+    const stranger = (await generateSigningKey()).privateJwk;
+    expect(await confirm(await sign(stranger, { typ: 'user', role: 'ADMIN', sv: 0 }, hour))).toEqual({
+      refused: 'invalid token',
+    });
+    expect(
+      await confirm(await sign({ ...stranger, kid: own.kid }, { typ: 'user', role: 'ADMIN', sv: 0 }, hour)),
+    ).toEqual({ refused: 'invalid token' });
+    // users' own key, but claims it never issues (no session version).
+    expect(await confirm(await sign(own, { typ: 'user', role: 'ADMIN' }, hour))).toEqual({ refused: 'invalid token' });
+    // Not a token at all.
+    const empty = await fetch(`${origin()}${CONFIRM_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(empty.status).toBe(400);
   });
 
   it("refuses an assertion made before its viewer's password or role changed", async () => {

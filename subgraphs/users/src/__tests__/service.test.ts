@@ -123,8 +123,8 @@ describe('a subgraph service', () => {
 
     const apart = await start({ NODE_ENV: 'production', METRICS_PORT: String(await freePort()) });
     expect((await fetch(`${origin(apart)}/metrics`)).status).toBe(404);
-    expect(apart.metricsUrl).not.toContain(`:${apart.port}/`);
-    const own = await fetch(apart.metricsUrl);
+    expect(apart.service.metricsUrl).not.toContain(`:${apart.service.port}/`);
+    const own = await fetch(apart.service.metricsUrl);
     expect(own.status).toBe(200);
     expect(await own.text()).toContain('graphql_requests_total');
   });
@@ -134,7 +134,7 @@ describe('a subgraph service', () => {
     const ready = `${new URL(users.url).origin}/ready`;
     expect((await fetch(ready)).status).toBe(200);
     // close() marks the service draining before it yields, so the very next request sees it.
-    const closing = users.close();
+    const closing = users.service.close();
     expect((await fetch(ready)).status).toBe(503);
     await closing;
     await expect(fetch(ready)).rejects.toThrow();
