@@ -64,6 +64,8 @@ it('starts everything on embedded PostgreSQL, stops on Ctrl-C and keeps the data
   const env = {
     DATA_DIR: dataDir,
     EMBEDDED_PG_PORT: String(await freePort()),
+    // Warm spares are the supervision test's; here they would only cost time.
+    WARM_SPARES: 'false',
     ...(await servicePorts()),
   };
   const client = new GraphQLClient(`http://127.0.0.1:${env.GATEWAY_PORT}/graphql`);
@@ -105,6 +107,7 @@ it('traces one request across the gateway, the subgraphs and their SQL when an O
     OTEL_BSP_SCHEDULE_DELAY: '200',
     // Every trace, not the default one in ten: the test follows one request.
     OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+    WARM_SPARES: 'false',
     ...(await servicePorts()),
   };
   const started = await start(env);
