@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ingestionEnv, startIngestion } from '@switchyard/ingestion';
 import { createEventBus, parseEnv, type Service } from '@switchyard/kit';
 import { alertRaised } from '@switchyard/users/events';
-import { freePort, sqlClient, Stack, waitFor } from '@switchyard/testing';
+import { freePort, sqlClient, Stack, startFakeYahoo, waitFor } from '@switchyard/testing';
 import { startSmtp } from './smtp.js';
 import { extraGateway, loginAdmin, subgraphUrls, newUser, ROOT, type Running, startStack } from './stack.js';
 
@@ -274,6 +274,59 @@ describe('two collectors at once', () => {
       expect(perSymbol.rows).toEqual(['ONE', 'THREE', 'TWO'].map((symbol) => ({ symbol, n: rounds })));
     } finally {
       await sql.end();
+    }
+  });
+
+  it('runs a round again, once, when the replica running it dies', async () => {
+    const yahoo = await startFakeYahoo();
+    const sql = await sqlClient(run.db);
+    try {
+      yahoo.prices.set('DIE', 10);
+      const user = await newUser(run.client);
+      await run.client.as(user.token).data(WATCH, { s: 'DIE', h: 1e9, l: 0 });
+      yahoo.state.hold = true;
+      // Every replica runs rounds: the stack's own steps aside, so the one below takes this one.
+      await run.ingestion.close();
+      const settings = {
+        MARKET_PROVIDER: 'yahoo',
+        YAHOO_BASE_URL: yahoo.url,
+        COLLECT_INTERVAL: '3600',
+        COLLECT_TIMEOUT_SEC: '2',
+        MAILER: 'false',
+      };
+      // A replica of its own process offers this hour's round, takes it and hangs on the provider.
+      const worker = spawn(process.execPath, [join(ROOT, 'subgraphs/ingestion/dist/main.js')], {
+        env: {
+          ...process.env,
+          ...Object.fromEntries(Object.entries(replicaEnv(run, settings)).map(([k, v]) => [k, String(v)])),
+          PORT: String(await freePort()),
+          LOG_LEVEL: 'warn',
+        },
+        stdio: 'ignore',
+      });
+      const exited = once(worker, 'exit');
+      await waitFor(async () => yahoo.held.length > 0, 30_000, 'the round to be mid-call');
+      const round = Math.floor(Date.now() / 1000 / 3600);
+      worker.kill('SIGKILL');
+      await exited;
+      yahoo.state.hold = false;
+
+      // Another replica, offering no rounds itself, runs it once the dead one's run has timed out.
+      collectors.push(await startIngestion(replicaEnv(run, { ...settings, COLLECT_INTERVAL: '0' })));
+      const done = await waitFor(
+        async () => {
+          const { rows } = await sql.query('select prices, finished_at from ingestion.rounds where id = $1', [round]);
+          return rows[0]?.finished_at ? rows : undefined;
+        },
+        30_000,
+        'the round run again',
+      );
+      expect(done).toEqual([{ prices: 1, finished_at: expect.any(Date) }]);
+      const stored = await sql.query("select at from users.prices where symbol = 'DIE'");
+      expect(stored.rows).toEqual([{ at: new Date(round * 3600 * 1000) }]);
+    } finally {
+      await sql.end();
+      await yahoo.close();
     }
   });
 });

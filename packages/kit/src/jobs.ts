@@ -49,8 +49,8 @@ export interface JobQueueOptions {
   databaseUrl: string;
   tasks: Task<never>[] | Task<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   logger?: Logger;
-  /** Run the tasks here (a worker); false only enqueues (an API process). */
-  work?: boolean;
+  /** Run the tasks here (a worker), or those it says yes to; false only enqueues (an API process). */
+  work?: boolean | ((task: Task<never>) => boolean);
   /** How often an idle worker looks for jobs. */
   pollSec?: number;
   /** How often runs past their `timeoutSec` are looked for (pg-boss supervision; default 60). */
@@ -87,7 +87,11 @@ export class JobQueue {
     await boss.start();
     try {
       for (const task of options.tasks as Task<unknown>[])
-        await queue.register(task, options.work ?? true, options.pollSec ?? 2);
+        await queue.register(
+          task,
+          typeof options.work === 'function' ? options.work(task as Task<never>) : (options.work ?? true),
+          options.pollSec ?? 2,
+        );
     } catch (error) {
       await boss.stop({ graceful: false });
       throw error;

@@ -6,14 +6,17 @@ import { freePort } from './services.js';
  * cookie-and-crumb handshake (a page that sets a cookie, `getcrumb` that needs it) and
  * `/v7/finance/quote`, which refuses a request without that cookie and crumb. Prices are what
  * the test sets; symbols without one are left out, as Yahoo does. `failWith` makes every quote
- * request answer that status, with a plain-text body as Yahoo's edge does.
+ * request answer that status, with a plain-text body as Yahoo's edge does; `hold` leaves them
+ * unanswered (in `held`).
  */
 export async function startFakeYahoo() {
   const crumb = 'Crumb.7f3a';
   const cookie = 'A3=d=AQABBtest&S=AQAAAtest';
   const prices = new Map<string, number>();
   const quoteRequests: string[][] = [];
-  const state = { handshakes: 0, failWith: undefined as number | undefined };
+  const state = { handshakes: 0, failWith: undefined as number | undefined, hold: false };
+  /** Quote requests taken while `state.hold` is set: never answered (a provider that hangs). */
+  const held: Array<import('node:http').ServerResponse> = [];
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://yahoo');
@@ -35,6 +38,10 @@ export async function startFakeYahoo() {
       return res.end(hasCookie ? crumb : '');
     }
     if (url.pathname === '/v7/finance/quote') {
+      if (state.hold) {
+        held.push(res);
+        return;
+      }
       if (state.failWith) {
         res.writeHead(state.failWith, { 'content-type': 'text/plain' });
         return res.end(state.failWith === 429 ? 'Too Many Requests' : 'Service Unavailable');
@@ -56,7 +63,11 @@ export async function startFakeYahoo() {
     prices,
     quoteRequests,
     state,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    held,
+    close: () => {
+      for (const res of held.splice(0)) res.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

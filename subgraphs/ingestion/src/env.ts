@@ -44,6 +44,8 @@ export const ingestionEnv = {
   YAHOO_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Seconds between collection rounds; 0 collects only on collectNow. */
   COLLECT_INTERVAL: z.coerce.number().int().min(0).default(60),
+  /** A round still running after this long (its replica died) is run again by another replica. */
+  COLLECT_TIMEOUT_SEC: z.coerce.number().int().min(1).default(60),
   /** Failures in a row that open a provider's circuit, and seconds before it is tried again. */
   BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
   /** Seconds an open circuit waits before a provider is tried again. */

@@ -8,6 +8,7 @@ import {
   type Service,
   startSubgraph,
 } from '@switchyard/kit';
+import { collectRoundTask } from './collector/collect-round.task.js';
 import { Collector } from './collector/collector.js';
 import { ingestionContext } from './context.js';
 import type { IngestionEnv, ProviderName } from './env.js';
@@ -65,13 +66,18 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
           if (!mailer) throw new Error('this replica does not send mail (MAILER=false)');
           await mailer.deliver(payload);
         });
+        // Scheduled rounds are jobs too: one per interval, run by one replica, again if it died.
+        const collectRound = collectRoundTask(env.COLLECT_TIMEOUT_SEC, (round, intervalSec) =>
+          collector!.scheduledRound(round, intervalSec),
+        );
         const queue = await JobQueue.start({
           databaseUrl: env.DATABASE_URL,
-          tasks: [alertMail],
+          tasks: [alertMail, collectRound],
           logger: log,
-          work: env.MAILER,
+          // Every replica collects; only mailers mail.
+          work: (task) => task.name !== alertMail.name || env.MAILER,
           pollSec: env.MAIL_POLL_MS / 1000,
-          superviseSec: Math.min(60, env.MAIL_TIMEOUT_SEC),
+          superviseSec: Math.min(60, env.MAIL_TIMEOUT_SEC, env.COLLECT_TIMEOUT_SEC),
         });
         mail = { queue, task: alertMail };
         await moveLegacyOutbox(orm, (em, payload) => queue.send(alertMail, payload, { within: em }));
@@ -87,6 +93,7 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
           metrics,
           {
             intervalSec: env.COLLECT_INTERVAL,
+            timeoutSec: env.COLLECT_TIMEOUT_SEC,
             breakerFailures: env.BREAKER_FAILURES,
             breakerResetSec: env.BREAKER_RESET_SEC,
             mailAlerts: async (em, alerts) => {
@@ -94,7 +101,9 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
             },
           },
         );
-        collector.start();
+        collector.start((round, intervalSec) =>
+          queue.send(collectRound, { round, intervalSec }, { singletonKey: 'round', singletonSeconds: intervalSec }),
+        );
         // Devices sign in with API tokens, confirmed as the gateway confirms callers.
         const verifier = new CallerVerifier({
           issuerUrl: env.USERS_URL,
@@ -125,9 +134,9 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
             : undefined;
         await stream?.start();
         return async () => {
-          await collector!.stop();
           await stream?.stop();
           await queue.stop();
+          await collector!.stop();
           mailer?.close();
         };
       },

@@ -2,9 +2,15 @@
 import { statement } from '@switchyard/kit';
 import type { Side } from '../alerts/evaluate.js';
 
-/** Claims a scheduled round; no row when another collector has it. Ids are bigint (text here). */
-export const claimRound = statement<{ id: number; provider: string }, { id: string }>(
-  `/* claimRound */ insert into ingestion.rounds (id, provider) values (:id, :provider) on conflict do nothing returning id`,
+/**
+ * Claims a scheduled round: new, or begun long enough ago (`staleSec`) and never finished (its
+ * collector died); no row when a run of it is going or done. Ids are bigint (text here).
+ */
+export const claimRound = statement<{ id: number; provider: string; staleSec: number }, { id: string }>(
+  `/* claimRound */ insert into ingestion.rounds as r (id, provider) values (:id, :provider)
+   on conflict (id) do update set provider = excluded.provider, started_at = now()
+   where r.finished_at is null and r.started_at < now() - (:staleSec * interval '1 second')
+   returning id`,
 );
 
 /** A manual round, with a negative id of its own. */

@@ -29,6 +29,8 @@ export interface RoundReport {
 
 export interface CollectorOptions {
   intervalSec: number;
+  /** A round running longer than this counts as dead (and is run again). */
+  timeoutSec: number;
   breakerFailures: number;
   breakerResetSec: number;
   /** Enqueues the mails of alerts just stored, in the transaction `em` stores them in. */
@@ -104,12 +106,20 @@ export class Collector {
     return [...this.sources.keys()];
   }
 
-  start(): void {
+  /**
+   * Every COLLECT_INTERVAL, offers the round of the interval to `enqueue`: the job queue keeps one
+   * collect-round job per interval, whichever replicas offer it, and one replica runs it.
+   */
+  start(enqueue: (round: number, intervalSec: number) => Promise<unknown>): void {
     if (!this.options.intervalSec) return;
-    this.timer = setInterval(() => {
-      // A round still running when the next is due: skip this tick rather than overlap.
-      if (this.inFlight.size === 0) void this.track(this.scheduledRound());
-    }, this.options.intervalSec * 1000);
+    const offer = () => {
+      const round = Math.floor(Date.now() / 1000 / this.options.intervalSec);
+      enqueue(round, this.options.intervalSec).catch((error: unknown) =>
+        this.logger.error({ err: error, round }, 'round not scheduled'),
+      );
+    };
+    offer();
+    this.timer = setInterval(offer, this.options.intervalSec * 1000);
     this.timer.unref();
   }
 
@@ -129,12 +139,23 @@ export class Collector {
     return tracked;
   }
 
-  /** The round of the current interval, unless another collector claimed it already. */
-  private async scheduledRound(): Promise<RoundReport | null> {
-    const round = Math.floor(Date.now() / 1000 / this.options.intervalSec);
-    const claimed = await claimRound(this.orm.em.fork(), { id: round, provider: this.providers.join(',') });
-    if (!claimed.length) return null;
-    return this.runRound(round);
+  /**
+   * A scheduled round (a collect-round job), unless a run of it is going or done: one that began
+   * more than half of COLLECT_TIMEOUT_SEC ago and never finished (its replica died) is run again.
+   * Its prices are stamped with the interval's start, so a second run stores none twice.
+   */
+  scheduledRound(round: number, intervalSec: number): Promise<RoundReport | null> {
+    return this.track(
+      (async () => {
+        const claimed = await claimRound(this.orm.em.fork(), {
+          id: round,
+          provider: this.providers.join(','),
+          staleSec: this.options.timeoutSec / 2,
+        });
+        if (!claimed.length) return null;
+        return this.runRound(round, new Date(round * intervalSec * 1000));
+      })(),
+    );
   }
 
   /** A round now (collectNow), outside the schedule. */
@@ -142,14 +163,13 @@ export class Collector {
     return this.track(
       (async () => {
         const [row] = await manualRound(this.orm.em.fork(), { provider: this.providers.join(',') });
-        return this.runRound(Number(row!.id));
+        return this.runRound(Number(row!.id), new Date());
       })(),
     );
   }
 
-  private async runRound(round: number): Promise<RoundReport> {
+  private async runRound(round: number, at: Date): Promise<RoundReport> {
     const em = this.orm.em.fork();
-    const at = new Date();
     const report: RoundReport = { round, tickers: 0, prices: 0, alerts: 0, error: null };
     try {
       const symbols = await followedSymbols(em);
