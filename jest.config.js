@@ -52,6 +52,9 @@ module.exports = {
   globalSetup: '<rootDir>/packages/testing/global-setup.mjs',
   globalTeardown: '<rootDir>/packages/testing/global-teardown.mjs',
   testTimeout: 30000,
+  // Both cores: jest's default (cores - 1) leaves one idle on a 2-core machine, while its main
+  // process mostly waits.
+  maxWorkers: 2,
   // A handle a test leaks is reported, and must not keep CI waiting until its time limit.
   forceExit: true,
 };

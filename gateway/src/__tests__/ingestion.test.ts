@@ -1,69 +1,17 @@
-import { randomUUID } from 'node:crypto';
+// The market collector through the gateway: replayed series raise exactly the right alerts,
+// circuits per provider across replicas, rounds once per interval (and again when a replica dies).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ingestionEnv, startIngestion } from '@switchyard/ingestion';
-import { createEventBus, parseEnv, type Service } from '@switchyard/kit';
+import { startIngestion } from '@switchyard/ingestion';
+import { createEventBus, type Service } from '@switchyard/kit';
 import { alertRaised } from '@switchyard/users/events';
 import { freePort, sqlClient, Stack, startFakeYahoo, waitFor } from '@switchyard/testing';
 import { startSmtp } from './smtp.js';
 import { extraGateway, loginAdmin, subgraphUrls, newUser, ROOT, type Running, startStack } from './stack.js';
-
-const WATCH = 'mutation($s: String!, $h: Float!, $l: Float!) { watch(symbol: $s, high: $h, low: $l) { high } }';
-const FEED = '{ ticker(symbol: "ACME") { feed { provider circuit consecutiveFailures lastSuccessAt lastError } } }';
-
-async function replayFile(rows: Array<[string, number[]]>): Promise<string> {
-  const file = join(await mkdtemp(join(tmpdir(), 'replay-')), 'prices.csv');
-  const lines = ['date,symbol,price'];
-  for (const [symbol, prices] of rows) {
-    prices.forEach((p, i) => lines.push(`${new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString()},${symbol},${p}`));
-  }
-  await writeFile(file, `${lines.join('\n')}\n`);
-  return file;
-}
-
-/** Settings for another ingestion replica over the stack's database (no schedule). */
-function replicaEnv(run: Running, extra: Record<string, string> = {}) {
-  return parseEnv(ingestionEnv, {
-    NODE_ENV: 'test',
-    DATABASE_URL: run.db,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    GATEWAY_PUBLIC_KEYS: JSON.stringify(run.gatewayKey.publicJwk),
-    USERS_URL: run.users.url,
-    COLLECT_INTERVAL: '0',
-    MAIL_POLL_MS: '500',
-    MQTT_PORT: '0',
-    ...extra,
-  }) as Parameters<typeof startIngestion>[0];
-}
-
-/** The alert-mail jobs (and their dead letters), oldest first. */
-async function mailJobs(sql: Awaited<ReturnType<typeof sqlClient>>) {
-  const { rows } = await sql.query(
-    `select name, state, retry_count as "retryCount", data->>'alertId' as "alertId", data->>'userId' as "userId"
-     from sy_jobs.job where name in ('alert-mail', 'alert-mail-dead') order by created_on, id`,
-  );
-  return rows as Array<{ name: string; state: string; retryCount: number; alertId: string; userId: string }>;
-}
-
-/** A replica that only mails, through `smtpUrl`. */
-const mailerEnv = (run: Running, smtpUrl: string, extra: Record<string, string> = {}) =>
-  replicaEnv(run, { SMTP_URL: smtpUrl, ...extra });
-
-/** The alerts a watch must raise over a series, worked out here without the collector's code. */
-function expectedAlerts(series: number[], high: number, low: number) {
-  const out: Array<{ kind: string; price: number; threshold: number }> = [];
-  let last = 'inside';
-  for (const price of series) {
-    const now = price > high ? 'HIGH' : price < low ? 'LOW' : 'inside';
-    if (now !== 'inside' && now !== last) out.push({ kind: now, price, threshold: now === 'HIGH' ? high : low });
-    last = now;
-  }
-  return out;
-}
+import { expectedAlerts, FEED, mailJobs, replayFile, replicaEnv, WATCH } from './market.js';
 
 describe('the market collector, replaying a known series', () => {
   const stack = new Stack();
@@ -327,173 +275,6 @@ describe('two collectors at once', () => {
     } finally {
       await sql.end();
       await yahoo.close();
-    }
-  });
-});
-
-const RETRY_SETTINGS = { MAIL_MAX_ATTEMPTS: '3', MAIL_RETRY_BASE_SEC: '0' };
-
-describe('alert mail jobs', () => {
-  const stack = new Stack();
-  let run: Running;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
-  const extra: Service[] = [];
-
-  beforeAll(async () => {
-    smtp = await startSmtp({ refuse: (to) => to.startsWith('unlucky') });
-    const file = await replayFile([['MAIL', [10, 20, 10, 20, 10, 20]]]);
-    // This collector stores alerts but sends nothing, as if killed before mailing. A mail's retry
-    // policy is the one in force where it was enqueued: three attempts, retried at once.
-    run = await startStack(stack, {
-      ingestion: { ...RETRY_SETTINGS, MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAILER: 'false' },
-    });
-  });
-  afterAll(async () => {
-    for (const s of extra) await s.close();
-    await stack.close();
-    await smtp.close();
-  });
-
-  it('mails what a stopped worker left, once, however many mailers run; retries and gives up on refusals', async () => {
-    const lucky = await newUser(run.client, 'lucky');
-    const unlucky = await newUser(run.client, 'unlucky');
-    for (const u of [lucky, unlucky]) await run.client.as(u.token).data(WATCH, { s: 'MAIL', h: 15, l: 5 });
-    const admin = run.client.as(await loginAdmin(run.client));
-    for (let i = 0; i < 6; i++) await admin.data('mutation { collectNow { error } }');
-    const sql = await sqlClient(run.db);
-    try {
-      const queued = await mailJobs(sql);
-      // 3 crossings above 15, for each of the two users, each a job waiting for a mailer.
-      expect(queued.map((j) => j.state)).toEqual(Array(6).fill('created'));
-      expect(smtp.received).toHaveLength(0);
-
-      const env = mailerEnv(run, smtp.url, RETRY_SETTINGS);
-      extra.push(await startIngestion(env), await startIngestion(env));
-
-      const settled = (jobs: Awaited<ReturnType<typeof mailJobs>>) =>
-        jobs.filter((j) => j.name === 'alert-mail').every((j) => j.state === 'completed' || j.state === 'failed');
-      const jobs = await waitFor(
-        async () => {
-          const now = await mailJobs(sql);
-          return settled(now) ? now : undefined;
-        },
-        60_000,
-        'every mail sent or given up',
-      );
-      const owner = (j: { userId: string }) => (j.userId === lucky.id ? 'lucky' : 'unlucky');
-      const mails = jobs.filter((j) => j.name === 'alert-mail');
-      expect(mails.filter((j) => j.state === 'completed').map(owner)).toEqual(['lucky', 'lucky', 'lucky']);
-      // Given up after three attempts (two retries), each dead-lettered once.
-      expect(mails.filter((j) => j.state === 'failed').map((j) => [owner(j), j.retryCount])).toEqual(
-        Array(3).fill(['unlucky', 2]),
-      );
-      const dead = jobs.filter((j) => j.name === 'alert-mail-dead').map((j) => j.alertId);
-      expect(dead.sort()).toEqual(
-        mails
-          .filter((j) => j.state === 'failed')
-          .map((j) => j.alertId)
-          .sort(),
-      );
-      expect(smtp.received).toHaveLength(3);
-      expect(new Set(smtp.received.map((m) => m.messageId)).size).toBe(3);
-      expect(smtp.received.every((m) => m.to[0] === lucky.email)).toBe(true);
-      // Visible to an admin.
-      const { ingestionStats } = await admin.data('{ ingestionStats { mailsWaiting mailsUndelivered } }');
-      expect(ingestionStats).toEqual({ mailsWaiting: 0, mailsUndelivered: 3 });
-    } finally {
-      await sql.end();
-    }
-  });
-
-  it('mails what an older version left due in its outbox table, once', async () => {
-    const old = await newUser(run.client, 'lucky-old');
-    const alertId = randomUUID();
-    const sql = await sqlClient(run.db);
-    try {
-      await sql.query(
-        `insert into ingestion.outbox (alert_id, user_id, symbol, kind, price, threshold, triggered_at)
-         values ($1, $2, 'MAIL', 'HIGH', 20, 15, now())`,
-        [alertId, old.id],
-      );
-      // A replica starting turns it into a job (and takes it out of the table) in one transaction.
-      extra.push(await startIngestion(mailerEnv(run, smtp.url, RETRY_SETTINGS)));
-      await waitFor(
-        async () => smtp.received.some((m) => m.messageId === `<alert-${alertId}@switchyard>`),
-        30_000,
-        'the old mail sent',
-      );
-      expect(smtp.received.filter((m) => m.messageId === `<alert-${alertId}@switchyard>`).map((m) => m.to)).toEqual([
-        [old.email],
-      ]);
-      expect(
-        (await sql.query("select count(*)::int as n from ingestion.outbox where status = 'PENDING'")).rows[0].n,
-      ).toBe(0);
-    } finally {
-      await sql.end();
-    }
-  });
-});
-
-const KILL_SETTINGS = { MAIL_TIMEOUT_SEC: '2', MAIL_RETRY_BASE_SEC: '0' };
-
-describe('a mail worker killed in the middle of a send', () => {
-  const stack = new Stack();
-  let run: Running;
-  let hanging: Awaited<ReturnType<typeof startSmtp>>;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
-  let replacement: Service | undefined;
-
-  beforeAll(async () => {
-    [hanging, smtp] = await Promise.all([startSmtp({ hold: true }), startSmtp()]);
-    const file = await replayFile([['KILL', [10, 20]]]);
-    // A send still going after 2 s is taken for dead and tried again at once.
-    run = await startStack(stack, {
-      ingestion: { ...KILL_SETTINGS, MARKET_PROVIDER: 'replay', REPLAY_FILE: file, MAILER: 'false' },
-    });
-  });
-  afterAll(async () => {
-    await replacement?.close();
-    await stack.close();
-    await Promise.all([smtp.close(), hanging.close()]);
-  });
-
-  it('leaves the mail due, and another worker mails it once after the send times out', async () => {
-    const user = await newUser(run.client);
-    await run.client.as(user.token).data(WATCH, { s: 'KILL', h: 15, l: 5 });
-    const admin = run.client.as(await loginAdmin(run.client));
-    for (let i = 0; i < 2; i++) await admin.data('mutation { collectNow { error } }');
-    const [alert] = (await run.client.as(user.token).data('{ alerts { nodes { id } } }')).alerts.nodes;
-
-    // A separate worker process takes the mail; the server reads it and never says yes.
-    const worker = spawn(process.execPath, [join(ROOT, 'subgraphs/ingestion/dist/main.js')], {
-      env: {
-        ...process.env,
-        ...Object.fromEntries(
-          Object.entries(mailerEnv(run, hanging.url, KILL_SETTINGS)).map(([k, v]) => [k, String(v)]),
-        ),
-        PORT: String(await freePort()),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
-    });
-    const exited = once(worker, 'exit');
-    await waitFor(async () => hanging.held.length === 1, 30_000, 'the worker to be mid-send');
-    worker.kill('SIGKILL');
-    await exited;
-
-    const sql = await sqlClient(run.db);
-    try {
-      expect((await mailJobs(sql)).map((j) => [j.state, j.retryCount])).toEqual([['active', 0]]);
-      replacement = await startIngestion(mailerEnv(run, smtp.url, KILL_SETTINGS));
-      // The killed send times out and is retried once, by the replacement; completed only after
-      // the server took it, and never sent again after.
-      await waitFor(async () => (await mailJobs(sql))[0]?.state === 'completed', 30_000, 'the mail to go out');
-      expect(smtp.received.map((m) => [m.to, m.messageId])).toEqual([[[user.email], `<alert-${alert.id}@switchyard>`]]);
-      expect((await mailJobs(sql)).map((j) => [j.name, j.state, j.retryCount])).toEqual([
-        ['alert-mail', 'completed', 1],
-      ]);
-    } finally {
-      await sql.end();
     }
   });
 });
