@@ -37,3 +37,23 @@ export async function sqlClient(url: string): Promise<pg.Client> {
   await client.connect();
   return client;
 }
+
+const ROLLBACK = Symbol('rolled back');
+
+/**
+ * Runs `test` in a transaction that is rolled back afterwards, whatever it did: a test's rows
+ * never reach the next test on the same database (per-test isolation without a new database).
+ */
+export async function rolledBack<E extends { transactional<T>(work: (em: E) => Promise<T>): Promise<T> }>(
+  em: E,
+  test: (em: E) => Promise<void>,
+): Promise<void> {
+  try {
+    await em.transactional(async (inner) => {
+      await test(inner);
+      throw ROLLBACK;
+    });
+  } catch (error) {
+    if (error !== ROLLBACK) throw error;
+  }
+}
