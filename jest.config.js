@@ -51,7 +51,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   globalSetup: '<rootDir>/packages/testing/global-setup.mjs',
   globalTeardown: '<rootDir>/packages/testing/global-teardown.mjs',
-  testTimeout: 30000,
+  // Generous: a file's stack starts in its beforeAll, which a loaded machine slows several times over.
+  testTimeout: 60000,
   // Both cores: jest's default (cores - 1) leaves one idle on a 2-core machine, while its main
   // process mostly waits.
   maxWorkers: 2,

@@ -76,6 +76,7 @@ export const gatewayEnv = {
   DATA_DIR: commonEnv.DATA_DIR,
   /** Idempotency keys live here (schema `gateway`); unset: embedded PostgreSQL under DATA_DIR. */
   DATABASE_URL: commonEnv.DATABASE_URL,
+  DB_POOL_SIZE: commonEnv.DB_POOL_SIZE,
   EVENTS_DATABASE_URL: commonEnv.EVENTS_DATABASE_URL,
   EMBEDDED_PG_PORT: commonEnv.EMBEDDED_PG_PORT,
   /** How long an Idempotency-Key and its response are kept, and how long a duplicate waits. */

@@ -50,6 +50,7 @@ export async function startGateway(
       (name) => import(`./migrations/${name}.js`),
     ),
     logger,
+    poolSize: env.DB_POOL_SIZE,
   });
   const sources = new Map<string, SubgraphDataSource>();
   // Routing URLs of the served supergraph, for the HTTP route table; SUBGRAPH_URLS wins.

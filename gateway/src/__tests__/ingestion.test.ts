@@ -250,13 +250,17 @@ describe('two collectors at once', () => {
           PORT: String(await freePort()),
           LOG_LEVEL: 'warn',
         },
-        stdio: 'ignore',
+        // An IPC channel: the worker stops by itself if this test process goes away first.
+        stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       });
       const exited = once(worker, 'exit');
-      await waitFor(async () => yahoo.held.length > 0, 30_000, 'the round to be mid-call');
+      try {
+        await waitFor(async () => yahoo.held.length > 0, 30_000, 'the round to be mid-call');
+      } finally {
+        worker.kill('SIGKILL');
+        await exited;
+      }
       const round = Math.floor(Date.now() / 1000 / 3600);
-      worker.kill('SIGKILL');
-      await exited;
       yahoo.state.hold = false;
 
       // Another replica, offering no rounds itself, runs it once the dead one's run has timed out.

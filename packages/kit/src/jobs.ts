@@ -53,6 +53,8 @@ export interface JobQueueOptions {
   work?: boolean | ((task: Task<never>) => boolean);
   /** How often an idle worker looks for jobs. */
   pollSec?: number;
+  /** Connections the queue may hold (default 4). */
+  poolSize?: number;
   /** How often runs past their `timeoutSec` are looked for (pg-boss supervision; default 60). */
   superviseSec?: number;
 }
@@ -75,7 +77,7 @@ export class JobQueue {
     const boss = new PgBossClass({
       connectionString: options.databaseUrl,
       schema: 'sy_jobs',
-      max: 4,
+      max: options.poolSize ?? 4,
       schedule: options.tasks.some((t) => t.cron),
       // Runs past their timeout are failed (and so retried) by the queue monitor, at this pace.
       ...(options.superviseSec

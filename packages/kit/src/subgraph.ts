@@ -118,6 +118,7 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
           migrations: definition.migrations,
           logger,
           queryCounter: metrics.dbQueries,
+          poolSize: env.DB_POOL_SIZE,
         });
   const closeOrm = () => (definition.database === false ? Promise.resolve() : orm.close());
   let events: EventBus | undefined;

@@ -88,6 +88,8 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
     HOST: '127.0.0.1',
     PORT: '0',
     GATEWAY_PUBLIC_KEYS: JSON.stringify(options.gatewayKey.publicJwk),
+    // Seven services share one server with the other test files: a few connections each.
+    DB_POOL_SIZE: '4',
   };
   const started: Service[] = [];
   const close = async () => {
@@ -116,6 +118,7 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
         NODE_ENV: common.NODE_ENV,
         GATEWAY_SIGNING_KEY: JSON.stringify(options.gatewayKey.privateJwk),
         DATABASE_URL: options.databaseUrl,
+        DB_POOL_SIZE: common.DB_POOL_SIZE,
         HOST: '127.0.0.1',
         PORT: '0',
         SUPERGRAPH_FILE: supergraphFile,

@@ -38,6 +38,7 @@ export async function startAlone<S extends z.ZodRawShape>(
     HOST: '127.0.0.1',
     PORT: '0',
     GATEWAY_PUBLIC_KEYS: JSON.stringify(key.publicJwk),
+    DB_POOL_SIZE: '4',
     ...settings,
   });
   const service = await stack.add(pkg.start(env as never));

@@ -1,0 +1,106 @@
+// Readings as ingestion stores them (each sensor and instant once), served newest first a page at
+// a time; alerts for readings outside their sensor's normal range, stored and served per site.
+import { newReadings, tokenViewer, useSensors } from './alone.js';
+import { at, createCatalogue } from './fixtures.js';
+
+const sensors = useSensors();
+
+describe('readings', () => {
+  it('keeps each reading once and serves a sensor’s latest and its readings newest first, a page at a time', async () => {
+    const { sensors: ids } = await createCatalogue(sensors.admin, 'PLANT-A', { 'PRESS-1': ['PA-P1', 'PA-V1'] });
+    const first = await sensors.store(
+      newReadings(ids, [
+        { sensorCode: 'PA-P1', at: at(0), value: 1.5 },
+        { sensorCode: 'PA-P1', at: at(1), value: 1.75 },
+        { sensorCode: 'PA-V1', at: at(0), value: 0.25 },
+        { sensorCode: 'PA-P1', at: at(2), value: 2 },
+      ]),
+    );
+    expect(first.stored).toHaveLength(4);
+    // A reading already stored (same sensor, same instant) is kept as it was; only the new one is stored.
+    const overlap = await sensors.store(
+      newReadings(ids, [
+        { sensorCode: 'PA-P1', at: at(2), value: 9 },
+        { sensorCode: 'PA-P1', at: at(3), value: 2.5 },
+      ]),
+    );
+    expect(overlap.stored).toEqual([{ sensorId: ids['PA-P1'], at: new Date(at(3)), value: 2.5 }]);
+    const stored = await sensors.sql.query(
+      'select count(*)::int as n from sensors.readings where sensor_id = any($1::uuid[])',
+      [Object.values(ids)],
+    );
+    expect(stored.rows[0].n).toBe(5);
+
+    const SENSOR = `query($id: ID!, $after: String) { sensor(id: $id) { code latest { at value }
+      readings(first: 2, after: $after) { nodes { at value } pageInfo { hasNextPage endCursor } } } }`;
+    const user = await sensors.user();
+    const page = (await user.data(SENSOR, { id: ids['PA-P1'] })).sensor;
+    expect(page.latest).toEqual({ at: at(3), value: 2.5 });
+    expect(page.readings.nodes).toEqual([
+      { at: at(3), value: 2.5 },
+      { at: at(2), value: 2 },
+    ]);
+    const rest = (await user.data(SENSOR, { id: ids['PA-P1'], after: page.readings.pageInfo.endCursor })).sensor
+      .readings;
+    expect(rest.nodes).toEqual([
+      { at: at(1), value: 1.75 },
+      { at: at(0), value: 1.5 },
+    ]);
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+    // A machine with a sensors scope reads them too.
+    const machine = await sensors.alone.as(tokenViewer(['sensors:read']));
+    expect((await machine.data(SENSOR, { id: ids['PA-V1'] })).sensor).toMatchObject({
+      code: 'PA-V1',
+      latest: { at: at(0), value: 0.25 },
+      readings: { nodes: [{ at: at(0), value: 0.25 }], pageInfo: { hasNextPage: false } },
+    });
+  });
+
+  it('stores an alert for each new reading outside its normal range, with the range of the time, newest first per site', async () => {
+    const ids: Record<string, string> = {};
+    const sites: string[] = [];
+    for (const site of ['LIVE-A', 'LIVE-B']) {
+      const made = await createCatalogue(
+        sensors.admin,
+        site,
+        { [`${site}-E`]: [`${site}-T`] },
+        {
+          normalMin: 0,
+          normalMax: 100,
+        },
+      );
+      sites.push(made.siteId);
+      Object.assign(ids, made.sensors);
+    }
+    const base = Date.now() - 60_000;
+    const now = (s: number) => new Date(base + s * 1000).toISOString();
+    const batch = newReadings(ids, [
+      { sensorCode: 'LIVE-A-T', at: now(1), value: 50 },
+      { sensorCode: 'LIVE-A-T', at: now(2), value: 150 },
+      { sensorCode: 'LIVE-B-T', at: now(1), value: -5 },
+    ]);
+    const { alerts } = await sensors.store(batch);
+    expect(alerts.map((a) => [a.kind, a.value, a.normalMin, a.normalMax])).toEqual([
+      ['LOW', -5, 0, 100],
+      ['HIGH', 150, 0, 100],
+    ]);
+    // Readings already stored raise nothing again.
+    expect(await sensors.store(batch)).toEqual({ stored: [], alerts: [] });
+    await sensors.store(newReadings(ids, [{ sensorCode: 'LIVE-A-T', at: now(3), value: -1 }]));
+
+    const STORED = `query($s: ID, $after: String) { sensorAlerts(siteId: $s, first: 1, after: $after) {
+      nodes { kind value normalMin normalMax sensor { code } } pageInfo { endCursor hasNextPage } } }`;
+    const user = await sensors.user();
+    const first = (await user.data(STORED, { s: sites[0] })).sensorAlerts;
+    expect(first.nodes).toEqual([
+      { kind: 'LOW', value: -1, normalMin: 0, normalMax: 100, sensor: { code: 'LIVE-A-T' } },
+    ]);
+    const second = (await user.data(STORED, { s: sites[0], after: first.pageInfo.endCursor })).sensorAlerts;
+    expect(second).toMatchObject({
+      nodes: [{ kind: 'HIGH', value: 150, sensor: { code: 'LIVE-A-T' } }],
+      pageInfo: { hasNextPage: false },
+    });
+    const other = (await user.data(STORED, { s: sites[1] })).sensorAlerts.nodes;
+    expect(other).toEqual([{ kind: 'LOW', value: -5, normalMin: 0, normalMax: 100, sensor: { code: 'LIVE-B-T' } }]);
+  });
+});
