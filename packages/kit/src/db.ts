@@ -78,6 +78,8 @@ function init(
     pool: {
       min: 0,
       max: migrator ? 1 : (options.poolSize ?? 10),
+      // Connections idle for 10 s go back to the server (a burst's extra ones do not linger).
+      idleTimeoutMillis: 10_000,
       // Raw SQL names the service's own tables unqualified.
       afterCreate: (conn: pg.Client, done: (error: Error | null, conn: pg.Client) => void) => {
         conn.query(`set search_path to "${options.schema}", public`, (error) => done(error, conn));

@@ -26,7 +26,7 @@ export const commonEnv = {
    * `npm start` and runService set it to the shared DATABASE_URL when <NAME>_DATABASE_URL is set.
    */
   EVENTS_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-  /** Connections this service may hold to its database at most (its job queue, if any, up to 4 of them). */
+  /** Connections this service may hold to its database at most (its job queue, if any, half of them, 2 to 4, on top). */
   DB_POOL_SIZE: z.coerce.number().int().min(2).default(10),
   /** Events go through Redis pub/sub when set, else PostgreSQL LISTEN/NOTIFY. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),

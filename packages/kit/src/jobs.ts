@@ -53,8 +53,8 @@ export interface JobQueueOptions {
   work?: boolean | ((task: Task<never>) => boolean);
   /** How often an idle worker looks for jobs. */
   pollSec?: number;
-  /** Connections the queue may hold (default 4). */
-  poolSize?: number;
+  /** The service's DB_POOL_SIZE: the queue holds half as many connections again, 2 to 4 (default 4). */
+  dbPoolSize?: number;
   /** How often runs past their `timeoutSec` are looked for (pg-boss supervision; default 60). */
   superviseSec?: number;
 }
@@ -77,7 +77,7 @@ export class JobQueue {
     const boss = new PgBossClass({
       connectionString: options.databaseUrl,
       schema: 'sy_jobs',
-      max: options.poolSize ?? 4,
+      max: options.dbPoolSize ? Math.min(4, Math.max(2, Math.floor(options.dbPoolSize / 2))) : 4,
       schedule: options.tasks.some((t) => t.cron),
       // Runs past their timeout are failed (and so retried) by the queue monitor, at this pace.
       ...(options.superviseSec

@@ -44,7 +44,7 @@ export async function startCleanup(env: CleanupEnv & { DATABASE_URL: string }, l
         );
         const queue = await JobQueue.start({
           databaseUrl: env.DATABASE_URL,
-          poolSize: Math.min(4, env.DB_POOL_SIZE),
+          dbPoolSize: env.DB_POOL_SIZE,
           tasks: scheduled,
           logger: log,
           work: env.CLEANUP_WORKER,

@@ -72,7 +72,7 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
         );
         const queue = await JobQueue.start({
           databaseUrl: env.DATABASE_URL,
-          poolSize: Math.min(4, env.DB_POOL_SIZE),
+          dbPoolSize: env.DB_POOL_SIZE,
           tasks: [alertMail, collectRound],
           logger: log,
           // Every replica collects; only mailers mail.
