@@ -1,3 +1,4 @@
+// The command-line client against the whole stack through the gateway (its helpers are the gateway tests').
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CSV_COLUMNS, simulate } from '@switchyard/simulator';
 import { freePort } from '@switchyard/testing';
-import { extraGateway, loginAdmin, metricOf, ROOT, useStack } from './stack.js';
+import { extraGateway, loginAdmin, metricOf, ROOT, useStack } from '@switchyard/gateway/__tests__/stack';
 
 const run = useStack();
 

@@ -1,10 +1,11 @@
+// The command-line client against the whole stack through the gateway (its helpers are the gateway tests').
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Stack } from '@switchyard/testing';
-import { loginAdmin, ROOT, type Running, startStack } from './stack.js';
+import { loginAdmin, ROOT, type Running, startStack } from '@switchyard/gateway/__tests__/stack';
 
 const cli = (args: string[]) =>
   promisify(execFile)(process.execPath, [

@@ -1,8 +1,9 @@
+// The command-line client against the whole stack through the gateway (its helpers are the gateway tests').
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, Stack, waitFor } from '@switchyard/testing';
-import { loginAdmin, ROOT, type Running, startStack } from './stack.js';
+import { loginAdmin, ROOT, type Running, startStack } from '@switchyard/gateway/__tests__/stack';
 
 const CLI = join(ROOT, 'clients', 'sensor-feed', 'dist', 'main.js');
 const run = (args: string[]) => promisify(execFile)(process.execPath, [CLI, ...args]);
