@@ -150,8 +150,3 @@ export async function sqlRows<T = Record<string, unknown>>(
   const runner = (em.getTransactionContext() ?? em.getKnex()) as ReturnType<typeof em.getKnex>;
   return (await runner.raw(sql, params)).rows;
 }
-
-/** The columns of `rows` as arrays, in `keys` order: the parameters of an `unnest(?::t[], ...)` insert. */
-export function columnsOf<T, K extends keyof T>(rows: readonly T[], keys: readonly K[]): unknown[][] {
-  return keys.map((key) => rows.map((row) => row[key]));
-}

@@ -163,6 +163,13 @@ export class JobQueue {
     });
   }
 
+  /** Enqueues one run of `task` per payload in one statement, in `within`'s transaction (see `send`). */
+  async sendMany<P>(task: Task<P>, payloads: P[], options: { within?: Within } = {}): Promise<void> {
+    if (!payloads.length) return;
+    const jobs = payloads.map((payload) => ({ name: task.name, data: task.schema.parse(payload) as object }));
+    await this.boss.insert(task.name, jobs, options.within ? { db: through(options.within) } : {});
+  }
+
   /** Where a job stands (created, retry, active, completed, cancelled, failed); undefined once archived. */
   async state<P>(task: Task<P>, id: string): Promise<string | undefined> {
     return (await this.boss.getJobById(task.name, id))?.state;

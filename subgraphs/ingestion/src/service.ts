@@ -10,7 +10,7 @@ import {
 } from '@switchyard/kit';
 import { collectRoundTask } from './collector/collect-round.task.js';
 import { Collector } from './collector/collector.js';
-import { ingestionContext } from './context.js';
+import { ingestionContext, type MailQueue } from './context.js';
 import type { IngestionEnv, ProviderName } from './env.js';
 import { alertMailTask, mailOf } from './email/alert-mail.task.js';
 import { moveLegacyOutbox } from './email/legacy-outbox.js';
@@ -21,7 +21,6 @@ import { ReplayProvider } from './providers/replay.js';
 import { SimulatedProvider } from './providers/simulated.js';
 import { YahooProvider } from './providers/yahoo.js';
 import { buildIngestionSchema } from './schema.js';
-import type { MailQueue } from './context.js';
 
 function makeProvider(name: ProviderName, env: IngestionEnv, logger: Logger): PriceProvider {
   switch (name) {
@@ -81,7 +80,7 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
           superviseSec: Math.min(60, env.MAIL_TIMEOUT_SEC, env.COLLECT_TIMEOUT_SEC),
         });
         mail = { queue, task: alertMail };
-        await moveLegacyOutbox(orm, (em, payload) => queue.send(alertMail, payload, { within: em }));
+        await moveLegacyOutbox(orm, (em, mails) => queue.sendMany(alertMail, mails, { within: em }));
         const names = [...new Set([env.MARKET_PROVIDER, ...env.MARKET_ROUTES.map((r) => r.provider)])];
         const route = (symbol: string) =>
           env.MARKET_ROUTES.find((r) => r.pattern.test(symbol))?.provider ?? env.MARKET_PROVIDER;
@@ -97,9 +96,7 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
             timeoutSec: env.COLLECT_TIMEOUT_SEC,
             breakerFailures: env.BREAKER_FAILURES,
             breakerResetSec: env.BREAKER_RESET_SEC,
-            mailAlerts: async (em, alerts) => {
-              for (const alert of alerts) await queue.send(alertMail, mailOf(alert), { within: em });
-            },
+            mailAlerts: (em, alerts) => queue.sendMany(alertMail, alerts.map(mailOf), { within: em }),
           },
         );
         collector.start((round, intervalSec) =>

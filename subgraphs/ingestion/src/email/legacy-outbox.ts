@@ -27,11 +27,13 @@ const takeDue = statement<
  */
 export async function moveLegacyOutbox(
   orm: Orm,
-  enqueue: (em: EntityManager, mail: AlertMailPayload) => Promise<unknown>,
+  enqueue: (em: EntityManager, mails: AlertMailPayload[]) => Promise<unknown>,
 ): Promise<void> {
   await orm.em.fork().transactional(async (em) => {
-    for (const row of await takeDue(em, {})) {
-      await enqueue(em, {
+    const rows = await takeDue(em, {});
+    await enqueue(
+      em,
+      rows.map((row) => ({
         alertId: row.alert_id,
         userId: row.user_id,
         symbol: row.symbol,
@@ -39,7 +41,7 @@ export async function moveLegacyOutbox(
         price: row.price,
         threshold: row.threshold,
         triggeredAt: new Date(row.triggered_at).toISOString(),
-      });
-    }
+      })),
+    );
   });
 }
