@@ -1,6 +1,6 @@
 // One subgraph on its own, over a fresh database, called as the gateway would call it: for the
 // tests beside a subgraph's code (its domain rules), which need no other subgraph and no gateway.
-import { afterAll, beforeAll } from '@jest/globals';
+import type { afterAll as AfterAll, beforeAll as BeforeAll } from '@jest/globals';
 import { generateSigningKey, parseEnv, type Service, type SigningKey, type Viewer, type z } from '@switchyard/kit';
 import { GraphQLClient } from './client.js';
 import { freshDatabase, sqlClient } from './database.js';
@@ -68,6 +68,9 @@ export function useAlone<S extends z.ZodRawShape>(
   pkg: { env: S; start: (env: never) => Promise<Service> },
   settings: Record<string, string> = {},
 ): AloneInFile {
+  // jest's own globals, looked up when called: importing @jest/globals throws outside jest, and
+  // this package's other helpers serve the benchmarks too.
+  const { beforeAll, afterAll } = globalThis as unknown as { beforeAll: typeof BeforeAll; afterAll: typeof AfterAll };
   const stack = new Stack();
   const holder = {} as AloneInFile;
   beforeAll(async () => {

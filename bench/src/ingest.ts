@@ -1,0 +1,164 @@
+// npm run bench:ingest — sensor readings into `npm start`'s stack (each service its own process)
+// over one fresh database: ingestReadings through the gateway (batches of 1,000 and 10,000; 1 and
+// 4 callers), MQTT at QoS 1 (one reading per message, and lists) into the ingestion's broker, and
+// a raw COPY of the same rows into a table shaped like sensors.readings, each with readings/s and
+// its ratio to COPY; then the p50/p99 of a 30-day hourly `Sensor.series` once BENCH_SERIES_READINGS
+// (default 10,000,000) readings are stored. Every contender's rows are counted back from the
+// database. Scale with BENCH_SENSORS (100), BENCH_ROWS (per ingestReadings contender, 200,000),
+// BENCH_MQTT_ROWS (100,000), BENCH_RUNS (300 series reads); BENCH_MQTT_URL uses that broker
+// instead of the ingestion's own (MQTT_URL of the ingestion service).
+import { GraphQLClient } from '@switchyard/testing';
+import pg from 'pg';
+import { benchCatalogue, type BenchSensor, readings } from './ingest/catalogue.js';
+import { type Run, viaCopy, viaIngestReadings, viaMqtt } from './ingest/contenders.js';
+import { benchDatabase, latency } from './measure.js';
+import { npmStartStack } from './npm-start.js';
+
+const SENSORS = Number(process.env.BENCH_SENSORS ?? 100);
+const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
+const MQTT_ROWS = Number(process.env.BENCH_MQTT_ROWS ?? 100_000);
+const SERIES_READINGS = Number(process.env.BENCH_SERIES_READINGS ?? 10_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 300);
+const ADMIN = { email: 'bench-admin@switchyard.local', password: 'bench-admin-password' };
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+async function main() {
+  const db = await benchDatabase('switchyard_bench_ingest');
+  const external = process.env.BENCH_MQTT_URL;
+  // The ingestion's broker is BENCH_MQTT_URL's or its own, never one the shell happens to name.
+  delete process.env.MQTT_URL;
+  const stack = await npmStartStack(db.url, {
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    WARM_SPARES: 'false',
+    ...(external && { MQTT_URL: external }),
+  });
+  const sql = new pg.Client({ connectionString: db.url });
+  await sql.connect();
+  try {
+    const client = new GraphQLClient(stack.gatewayUrl);
+    const { login } = await client.data('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', {
+      e: ADMIN.email,
+      p: ADMIN.password,
+    });
+    const admin = client.as(login.token);
+    const sensors = await benchCatalogue(admin, SENSORS);
+    const { createApiToken } = await admin.data(
+      'mutation { createApiToken(name: "bench platform", scopes: ["sensors:write"]) { token } }',
+    );
+    const platform = client.as(createApiToken.token);
+    const stored = (from: string, to: string) => async () =>
+      (await sql.query('select count(*)::int as n from sensors.readings where at between $1 and $2', [from, to])).rows[0]
+        .n as number;
+
+    // Each contender writes its own hour-long slices of the last day, one reading per sensor per second.
+    const now = Date.now();
+    let slot = 0;
+    const window = (count: number) => {
+      const start = new Date(Math.floor(now / HOUR) * HOUR - ++slot * 2 * HOUR);
+      const rows = readings(sensors, start, count, 1);
+      return { rows, stored: stored(rows[0]!.at, rows.at(-1)!.at) };
+    };
+    const checked = async (run: Run, count: () => Promise<number>) => {
+      const n = await count();
+      if (n !== run.rows) throw new Error(`${run.label}: ${n} of ${run.rows} readings stored`);
+      console.log(`  ${run.label}: ${rate(run)} readings/s`);
+      return run;
+    };
+
+    console.log(`bench:ingest — ${SENSORS} sensors, ${ROWS.toLocaleString('en')} readings per ingestReadings contender`);
+    const ingest: Run[] = [];
+    for (const [batch, callers] of [
+      [1000, 1],
+      [10_000, 1],
+      [1000, 4],
+      [10_000, 4],
+    ] as const) {
+      const w = window(ROWS);
+      ingest.push(await checked(await viaIngestReadings(platform, w.rows, batch, callers, `b${batch}x${callers}`), w.stored));
+    }
+    const same = window(ROWS);
+    const copy = await viaCopy(db.url, sensors, same.rows);
+    console.log(`  ${copy.label}: ${rate(copy)} readings/s`);
+
+    const brokerUrl = external ?? `mqtt://127.0.0.1:${stack.ports.MQTT_PORT}`;
+    const mqtt: Array<Run & { stored: number }> = [];
+    for (const perMessage of [1, 100]) {
+      const w = window(MQTT_ROWS);
+      const run = await viaMqtt(brokerUrl, createApiToken.token, w.rows, perMessage, w.stored);
+      console.log(`  ${run.label}: ${rate(run)} readings/s, ${run.rows - run.stored} lost`);
+      mqtt.push(run);
+    }
+    const doubled = await ingestionMetric(stack.ports.INGESTION_PORT!, 'mqtt_readings_duplicate_total');
+
+    const series = await seriesLatency(sql, platform, admin, sensors);
+
+    console.log('\npath | readings | seconds | readings/s | vs COPY');
+    for (const run of [...ingest, copy, ...mqtt]) {
+      console.log(
+        `${run.label} | ${run.rows.toLocaleString('en')} | ${run.seconds.toFixed(2)} | ${rate(run)} | ${(perSecond(run) / perSecond(copy)).toFixed(2)}${run.note ? ` (${run.note})` : ''}`,
+      );
+    }
+    const best = Math.max(...ingest.map(perSecond)) / perSecond(copy);
+    const slowest = Math.min(...ingest.map(perSecond)) / perSecond(copy);
+    console.log(
+      `\ningestReadings vs COPY: best ${best.toFixed(2)}, slowest ${slowest.toFixed(2)} (target >= 0.5: ${best >= 0.5 ? 'met' : 'NOT met'} by the best, ${slowest >= 0.5 ? 'met' : 'NOT met'} by all)`,
+    );
+    const single = mqtt[0]!;
+    console.log(
+      `MQTT one reading per message: ${rate(single)} readings/s (target >= 20,000: ${perSecond(single) >= 20_000 ? 'met' : 'NOT met'}), ${single.rows - single.stored} lost, ${doubled ?? 'n/a'} stored twice (redeliveries counted as duplicates)`,
+    );
+    console.log(
+      `30-day hourly Sensor.series over ${series.total.toLocaleString('en')} readings: p50 ${series.p50.toFixed(1)} ms, p99 ${series.p99.toFixed(1)} ms, max ${series.max.toFixed(1)} ms (${series.runs} runs; target p99 <= 20 ms: ${series.p99 <= 20 ? 'met' : 'NOT met'})`,
+    );
+  } finally {
+    await sql.end();
+    await stack.stop();
+    await db.drop();
+  }
+}
+
+const perSecond = (run: Run) => run.rows / run.seconds;
+const rate = (run: Run) => Math.round(perSecond(run)).toLocaleString('en');
+
+async function ingestionMetric(port: string, name: string): Promise<number | undefined> {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+    (r) => (r.ok ? r.text() : ''),
+    () => '',
+  );
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : undefined;
+}
+
+/**
+ * Fills the store up to SERIES_READINGS (every sensor, one reading every 30 s, ending a day ago,
+ * through ingestReadings), then times a 30-day hourly series of one sensor through the gateway.
+ */
+async function seriesLatency(sql: pg.Client, platform: GraphQLClient, admin: GraphQLClient, sensors: BenchSensor[]) {
+  const have = (await sql.query('select count(*)::int as n from sensors.readings')).rows[0].n as number;
+  const missing = Math.max(0, SERIES_READINGS - have);
+  const end = Math.floor(Date.now() / DAY) * DAY - DAY;
+  const perSensor = Math.ceil(missing / sensors.length);
+  const start = new Date(end - perSensor * 30_000);
+  const started = performance.now();
+  if (missing) await viaIngestReadings(platform, readings(sensors, start, missing, 30), 10_000, 4, 'series');
+  const total = (await sql.query('select count(*)::int as n from sensors.readings')).rows[0].n as number;
+  console.log(`  stored ${missing.toLocaleString('en')} more readings for the series in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  await sql.query('analyze sensors.readings');
+  const to = new Date(end);
+  const from = new Date(end - 30 * DAY);
+  const SERIES = 'query($id: ID!, $f: DateTimeISO!, $t: DateTimeISO!) { sensor(id: $id) { series(from: $f, to: $t, bucket: "1h") { start count avg min max } } }';
+  const id = sensors[Math.floor(sensors.length / 2)]!.id;
+  const { sensor } = await admin.data(SERIES, { id, f: from.toISOString(), t: to.toISOString() });
+  if (missing && sensor.series.length !== 720) throw new Error(`the series has ${sensor.series.length} points, not 720`);
+  return { total, ...(await latency(() => admin.data(SERIES, { id, f: from.toISOString(), t: to.toISOString() }), RUNS)) };
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
