@@ -38,10 +38,13 @@ async function main() {
   await sql.connect();
   try {
     const client = new GraphQLClient(stack.gatewayUrl);
-    const { login } = await client.data('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', {
-      e: ADMIN.email,
-      p: ADMIN.password,
-    });
+    const { login } = await client.data(
+      'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
+      {
+        e: ADMIN.email,
+        p: ADMIN.password,
+      },
+    );
     const admin = client.as(login.token);
     const sensors = await benchCatalogue(admin, SENSORS);
     const { createApiToken } = await admin.data(
@@ -49,8 +52,8 @@ async function main() {
     );
     const platform = client.as(createApiToken.token);
     const stored = (from: string, to: string) => async () =>
-      (await sql.query('select count(*)::int as n from sensors.readings where at between $1 and $2', [from, to])).rows[0]
-        .n as number;
+      (await sql.query('select count(*)::int as n from sensors.readings where at between $1 and $2', [from, to]))
+        .rows[0].n as number;
 
     // Each contender writes its own hour-long slices of the last day, one reading per sensor per second.
     const now = Date.now();
@@ -67,7 +70,9 @@ async function main() {
       return run;
     };
 
-    console.log(`bench:ingest — ${SENSORS} sensors, ${ROWS.toLocaleString('en')} readings per ingestReadings contender`);
+    console.log(
+      `bench:ingest — ${SENSORS} sensors, ${ROWS.toLocaleString('en')} readings per ingestReadings contender`,
+    );
     const ingest: Run[] = [];
     for (const [batch, callers] of [
       [1000, 1],
@@ -76,7 +81,9 @@ async function main() {
       [10_000, 4],
     ] as const) {
       const w = window(ROWS);
-      ingest.push(await checked(await viaIngestReadings(platform, w.rows, batch, callers, `b${batch}x${callers}`), w.stored));
+      ingest.push(
+        await checked(await viaIngestReadings(platform, w.rows, batch, callers, `b${batch}x${callers}`), w.stored),
+      );
     }
     const same = window(ROWS);
     const copy = await viaCopy(db.url, sensors, same.rows);
@@ -144,15 +151,22 @@ async function seriesLatency(sql: pg.Client, platform: GraphQLClient, admin: Gra
   const started = performance.now();
   if (missing) await viaIngestReadings(platform, readings(sensors, start, missing, 30), 10_000, 4, 'series');
   const total = (await sql.query('select count(*)::int as n from sensors.readings')).rows[0].n as number;
-  console.log(`  stored ${missing.toLocaleString('en')} more readings for the series in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `  stored ${missing.toLocaleString('en')} more readings for the series in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
   await sql.query('analyze sensors.readings');
   const to = new Date(end);
   const from = new Date(end - 30 * DAY);
-  const SERIES = 'query($id: ID!, $f: DateTimeISO!, $t: DateTimeISO!) { sensor(id: $id) { series(from: $f, to: $t, bucket: "1h") { start count avg min max } } }';
+  const SERIES =
+    'query($id: ID!, $f: DateTimeISO!, $t: DateTimeISO!) { sensor(id: $id) { series(from: $f, to: $t, bucket: "1h") { start count avg min max } } }';
   const id = sensors[Math.floor(sensors.length / 2)]!.id;
   const { sensor } = await admin.data(SERIES, { id, f: from.toISOString(), t: to.toISOString() });
-  if (missing && sensor.series.length !== 720) throw new Error(`the series has ${sensor.series.length} points, not 720`);
-  return { total, ...(await latency(() => admin.data(SERIES, { id, f: from.toISOString(), t: to.toISOString() }), RUNS)) };
+  if (missing && sensor.series.length !== 720)
+    throw new Error(`the series has ${sensor.series.length} points, not 720`);
+  return {
+    total,
+    ...(await latency(() => admin.data(SERIES, { id, f: from.toISOString(), t: to.toISOString() }), RUNS)),
+  };
 }
 
 main().then(

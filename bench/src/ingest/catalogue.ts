@@ -10,7 +10,9 @@ export const NORMAL = { min: 0, max: 99 };
 
 /** A site, one piece of equipment and `count` sensors, made through the gateway as an admin would. */
 export async function benchCatalogue(admin: GraphQLClient, count: number): Promise<BenchSensor[]> {
-  const { createSite } = await admin.data('mutation { createSite(code: "BENCH", name: "bench", kind: FACTORY) { id } }');
+  const { createSite } = await admin.data(
+    'mutation { createSite(code: "BENCH", name: "bench", kind: FACTORY) { id } }',
+  );
   const { createEquipment } = await admin.data(
     'mutation($s: ID!) { createEquipment(siteId: $s, code: "BENCH-E", name: "bench") { id } }',
     { s: createSite.id },

@@ -84,6 +84,15 @@ export const ingestionEnv = {
     .string()
     .regex(/^[\w-]{1,64}$/)
     .default('switchyard-ingestion'),
+  /**
+   * Connections of this replica to MQTT_URL's broker. Each takes one message at a time (the MQTT
+   * client acknowledges in order), so more connections make larger micro-batches.
+   */
+  MQTT_SUBSCRIBERS: z.coerce.number().int().min(1).max(256).default(16),
+  /** MQTT messages are stored in micro-batches of up to this many, in one transaction each. */
+  MQTT_BATCH_MESSAGES: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** How long a micro-batch waits for more messages after its first, in ms. */
+  MQTT_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(5),
   /** How long the broker keeps a disconnected replica's session and its unacknowledged messages. */
   MQTT_SESSION_EXPIRY_SEC: z.coerce.number().int().min(0).default(300),
 };

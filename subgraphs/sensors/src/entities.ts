@@ -13,6 +13,7 @@ export const migrations = migrationsIn(
     'Migration20261123630000',
     'Migration20261123640000',
     'Migration20261123650000',
+    'Migration20261202600000',
   ],
   (name) => import(`./migrations/${name}.js`),
 );

@@ -4,8 +4,16 @@ import { topic, z } from '@switchyard/kit';
 
 const reading = z.object({ sensorId: z.uuid(), at: z.string(), value: z.number() });
 
-/** Readings just stored, a batch (or an MQTT message) at a time. */
-export const readingsStored = topic('sensors.readings', z.object({ readings: z.array(reading) }));
+/**
+ * Readings just stored, a batch (or an MQTT micro-batch) at a time: per sensor, its instants (ms
+ * since the epoch) and values side by side, a compact form for batches of thousands.
+ */
+export const readingsStored = topic(
+  'sensors.stored-readings',
+  z.object({
+    sensors: z.array(z.object({ sensorId: z.uuid(), at: z.array(z.number()), value: z.array(z.number()) })),
+  }),
+);
 
 /** A stored reading outside its sensor's normal range. */
 export const sensorAlertRaised = topic(

@@ -2,6 +2,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { statement } from '@switchyard/kit';
 
+import { keptSince } from './partitions.js';
+
+export { prepareReadingPartitions, withReadingPartitions } from './partitions.js';
+
 export interface SensorTarget {
   id: string;
   active: boolean;
@@ -14,10 +18,6 @@ const sensorTargets = statement<{ codes: string[] }, SensorTarget & { code: stri
   `/* sensorsByCode */ select s.code, s.id, e.active, e.site_id as "siteId", s.normal_min as "normalMin",
      s.normal_max as "normalMax"
    from sensors.sensors s join sensors.equipment e on e.id = s.equipment_id where s.code = any(:codes::text[])`,
-);
-
-const keptSince = statement<Record<string, never>, { readings_from: string }>(
-  '/* readingsKeptSince */ select readings_from from sensors.kept_since',
 );
 
 /** Sensors by code, with whether their equipment still takes readings. */
@@ -55,8 +55,9 @@ const rollup = (width: '1m' | '1h', interval: string) => `
       sum = r.sum + excluded.sum, min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)`;
 
 const storeReadings = statement<
-  { sensorIds: string[]; ats: Date[]; values: number[] },
+  { sensorIds: string; ats: string; values: string },
   {
+    what: 'alert' | 'duplicate';
     sensor_id: string;
     at: string;
     value: number;
@@ -65,9 +66,12 @@ const storeReadings = statement<
     normal_max: number | null;
   }
 >(
-  `/* insertReadings */ with stored as (
+  `/* insertReadings */ with input as (
+     select * from unnest(:sensorIds::uuid[], :ats::timestamptz[], :values::float8[]) as i (sensor_id, at, value)
+   ), stored as (
      insert into sensors.readings (sensor_id, at, value)
-     select * from unnest(:sensorIds::uuid[], :ats::timestamptz[], :values::float8[]) on conflict do nothing
+     select sensor_id, at, value from input order by sensor_id, at
+     on conflict do nothing
      returning sensor_id, at, value
    ), minutes as (${rollup('1m', '1 minute')}), hours as (${rollup('1h', '1 hour')}),
    judged as (
@@ -79,37 +83,52 @@ const storeReadings = statement<
      select sensor_id, at, value, kind, normal_min, normal_max from judged where kind is not null
      on conflict do nothing
    )
-   select * from judged order by at, sensor_id`,
+   select 'alert' as what, sensor_id, at, value, kind, normal_min, normal_max from judged where kind is not null
+   union all
+   select 'duplicate', sensor_id, at, value, null, null, null from input i
+   where not exists (select 1 from stored s where s.sensor_id = i.sensor_id and s.at = i.at)
+   order by 1, 3, 2`,
 );
+
+/** A PostgreSQL array literal of values that need no quoting (uuids, ISO times, finite numbers). */
+const arrayLiteral = (values: Iterable<string | number>) => `{${[...values].join(',')}}`;
 
 /**
  * One statement: the readings (a reading already stored, same sensor and instant, is kept as it
  * was) and, from those stored now only, the minute and hour rollups and an alert for each one
- * outside its sensor's normal range. Returns what it stored.
+ * outside its sensor's normal range. Returns what it stored. The readings' weeks must have their
+ * partitions (prepareReadingPartitions, before the transaction).
  */
 export async function insertReadings(
   em: EntityManager,
   readings: NewReading[],
 ): Promise<{ stored: NewReading[]; alerts: StoredAlert[] }> {
   if (!readings.length) return { stored: [], alerts: [] };
-  // Rows are taken in one order (sensor, then time) by every writer, so concurrent batches never
-  // wait on each other crosswise.
-  const sorted = [...readings].sort((a, b) => a.sensorId.localeCompare(b.sensorId) || a.at.getTime() - b.at.getTime());
+  // The rows go as three array literals made here, one text each: binding them element by element
+  // costs more than the statement itself. Only the readings already stored come back, with the alerts.
   const rows = await storeReadings(em, {
-    sensorIds: sorted.map((r) => r.sensorId),
-    ats: sorted.map((r) => r.at),
-    values: sorted.map((r) => r.value),
+    sensorIds: arrayLiteral(readings.map((r) => r.sensorId)),
+    ats: arrayLiteral(readings.map((r) => r.at.toISOString())),
+    values: arrayLiteral(readings.map((r) => r.value)),
   });
-  const stored = rows.map((r) => ({ sensorId: r.sensor_id, at: new Date(r.at), value: r.value }));
-  const alerts = rows
-    .filter((r) => r.kind)
-    .map((r) => ({
+  const alerts: StoredAlert[] = [];
+  const duplicates = new Set<string>();
+  for (const r of rows) {
+    if (r.what === 'duplicate') {
+      duplicates.add(`${r.sensor_id}@${new Date(r.at).getTime()}`);
+      continue;
+    }
+    alerts.push({
       sensorId: r.sensor_id,
       at: new Date(r.at),
       value: r.value,
       kind: r.kind!,
       normalMin: r.normal_min,
       normalMax: r.normal_max,
-    }));
+    });
+  }
+  const stored = duplicates.size
+    ? readings.filter((r) => !duplicates.has(`${r.sensorId}@${r.at.getTime()}`))
+    : readings;
   return { stored, alerts };
 }

@@ -1,13 +1,12 @@
 import { createServer, type Server } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EventBus, Logger, Metrics, Orm } from '@switchyard/kit';
-import { insertReadings } from '@switchyard/sensors/readings';
 import { createBroker } from 'aedes';
 import { connect, type MqttClient } from 'mqtt';
 import { Counter, Gauge } from 'prom-client';
-import { announceReadings } from '../readings/announce.js';
-import { checkReadings, type IncomingReading } from '../readings/check.js';
+import type { IncomingReading } from '../readings/check.js';
+import { storeReadings } from '../readings/store.js';
+import { MicroBatcher } from './batcher.js';
 
 export interface StreamOptions {
   /** An external broker (mqtt://, mqtts://); without it, a broker in this process on `port`. */
@@ -22,25 +21,38 @@ export interface StreamOptions {
   shareGroup: string;
   /** How long the broker keeps a disconnected replica's session (and queues its messages). */
   sessionExpirySec: number;
+  /** Connections to an external broker, each taking one message at a time into the shared batches. */
+  subscribers: number;
+  /** A batch is stored once it holds this many messages, or `batchWaitMs` after its first one. */
+  batchMessages: number;
+  batchWaitMs: number;
+}
+
+interface Message {
+  topic: string;
+  readings: IncomingReading[];
 }
 
 const TOPIC = /^sensors\/([^/]+)\/readings$/;
 
 /**
  * Readings over MQTT: the topic `sensors/<code>/readings` carries `{ "at": ISO time, "value":
- * number }` or a list of them. Each message is checked like ingestReadings' rows and stored in
- * one transaction before it is acknowledged (QoS 1, a persistent session): a message is stored
- * at least once, and a reading stored twice is the same reading, so none is lost or doubled.
- * Refused readings are logged and counted (the publisher cannot be answered). Replicas share
- * an external broker's messages through a shared subscription. Without MQTT_URL this process
- * runs a broker (aedes) on MQTT_PORT for a sensor platform to publish to.
+ * number }` or a list of them. Messages are gathered into micro-batches (BATCH settings), each
+ * checked like ingestReadings' rows and stored in one transaction, and every message of a batch
+ * is acknowledged (QoS 1) only after that commit: a message is stored at least once, and a reading
+ * stored twice is the same reading, so none is lost or doubled. Refused readings are logged and
+ * counted (the publisher cannot be answered).
+ *
+ * Without MQTT_URL this process runs the broker (aedes) on MQTT_PORT, and a publish is stored
+ * before the broker acknowledges it to the publisher. With MQTT_URL, `subscribers` connections
+ * of this replica share the group's messages ($share/<group>/...) with other replicas.
  */
 export class ReadingStream {
-  private client?: MqttClient;
+  private clients: MqttClient[] = [];
   private server?: Server;
   private broker?: ReturnType<typeof createBroker>;
   private readonly counted;
-  private readonly clientId: string;
+  private readonly batcher: MicroBatcher<Message>;
 
   constructor(
     private readonly orm: Orm,
@@ -49,12 +61,11 @@ export class ReadingStream {
     private readonly logger: Logger,
     metrics: Metrics,
   ) {
-    this.clientId = options.clientId ?? `switchyard-ingestion-${hostname()}`;
     const registers = [metrics.registry];
     this.counted = {
       subscribed: new Gauge({
         name: 'mqtt_subscribed',
-        help: '1 while the MQTT subscription for sensor readings is up.',
+        help: '1 while MQTT readings are taken (the subscription, or the broker in this process, is up).',
         registers,
       }),
       stored: new Counter({ name: 'mqtt_readings_stored_total', help: 'Readings stored from MQTT.', registers }),
@@ -69,123 +80,172 @@ export class ReadingStream {
         labelNames: ['reason'],
         registers,
       }),
+      batches: new Counter({ name: 'mqtt_batches_total', help: 'Micro-batches of MQTT messages stored.', registers }),
     };
+    this.batcher = new MicroBatcher((messages) => this.store(messages), {
+      maxItems: options.batchMessages,
+      waitMs: options.batchWaitMs,
+      concurrency: 2,
+    });
   }
 
   async start(): Promise<void> {
-    let url = this.options.url;
-    let password: string | undefined;
-    if (!url) {
-      // Our own broker: a publisher signs in with a token that may write sensor readings (as
-      // its password); only this process's client may subscribe.
-      password = randomBytes(24).toString('hex');
-      const internal = password;
-      this.broker = createBroker({
-        authenticate: (client, _username, secret, done) => {
-          const given = secret?.toString();
-          const refuse = () => done(Object.assign(new Error('not authorized'), { returnCode: 5 }), false);
-          if (given === internal) {
-            (client as { internal?: boolean }).internal = true;
-            return done(null, true);
-          }
-          if (!given) return refuse();
-          this.options.mayPublish(given).then((ok) => (ok ? done(null, true) : refuse()), refuse);
-        },
-        authorizeSubscribe: (client, subscription, done) =>
-          (client as { internal?: boolean }).internal ? done(null, subscription) : done(new Error('not allowed'), null),
-      });
-      this.server = createServer(this.broker.handle);
-      const listening = await new Promise<boolean>((resolve) => {
-        this.server!.once('error', (error) => {
-          this.logger.error(
-            { err: error, port: this.options.port },
-            'MQTT broker could not listen: MQTT readings are off',
-          );
-          resolve(false);
-        });
-        this.server!.listen(this.options.port, this.options.host, () => resolve(true));
-      });
-      if (!listening) return this.stopBroker();
-      const { port } = this.server.address() as { port: number };
-      this.logger.info({ port }, 'MQTT broker listening for sensors/<code>/readings');
-      url = `mqtt://127.0.0.1:${port}`;
-    }
-    const shared = Boolean(this.options.url);
-    this.client = connect(url, {
-      clientId: this.clientId,
-      ...(password && { username: 'ingestion', password }),
-      clean: false,
-      // With a broker shared by replicas, MQTT 5: a persistent session that expires, so a
-      // replica gone for good leaves no session behind to take its share of the messages.
-      // (The in-process broker, aedes, speaks 3.1.1.)
-      ...(shared && { protocolVersion: 5, properties: { sessionExpiryInterval: this.options.sessionExpirySec } }),
-      reconnectPeriod: 1000,
+    if (this.options.url) return this.subscribe(this.options.url);
+    // Our own broker: a publisher signs in with a token that may write sensor readings (as its
+    // password); its messages are stored as they are published, and nobody subscribes.
+    this.broker = createBroker({
+      // Messages of one connection are handled together up to this many (a micro-batch's worth).
+      concurrency: Math.max(100, this.options.batchMessages * 2),
+      authenticate: (_client, _username, secret, done) => {
+        const refuse = () => done(Object.assign(new Error('not authorized'), { returnCode: 5 }), false);
+        const token = secret?.toString();
+        if (!token) return refuse();
+        this.options.mayPublish(token).then((ok) => (ok ? done(null, true) : refuse()), refuse);
+      },
+      authorizeSubscribe: (_client, _subscription, done) => done(new Error('not allowed'), null),
+      // The broker acknowledges a QoS 1 publish once this calls back: after the commit.
+      authorizePublish: (_client, packet, done) => {
+        const message = this.parse(packet.topic, packet.payload as Buffer);
+        if (!message) return done(null);
+        this.batcher.add(message).then(
+          () => done(null),
+          (error: unknown) => done(error as Error),
+        );
+      },
     });
-    // One message at a time, acknowledged (QoS 1) only once stored: MQTT.js sends the PUBACK when
-    // this calls back. A message the database refuses as data is acknowledged and counted (it
-    // would fail again forever); any other failure is not, and reconnecting makes the broker
-    // send it again.
-    this.client.handleMessage = (packet, callback) => {
-      const { topic, payload } = packet as { topic: string; payload: Buffer };
-      this.store(topic, payload).then(
-        () => callback(),
-        (error: unknown) => {
-          const sqlState = String((error as { code?: string }).code ?? '');
-          if (/^2[23]/.test(sqlState)) {
-            this.counted.refused.inc({ reason: 'not storable' });
-            this.logger.warn({ err: error, topic }, 'MQTT message refused by the database');
-            return callback();
-          }
-          this.logger.error({ err: error, topic }, 'could not store MQTT readings; reconnecting');
-          callback(error as Error);
-          this.client?.stream.destroy();
-        },
-      );
-    };
-    this.client.on('error', (error) => this.logger.warn({ err: error }, 'MQTT client error'));
-    this.client.on('offline', () => this.counted.subscribed.set(0));
-    const topic = `${shared ? `$share/${this.options.shareGroup}/` : ''}sensors/+/readings`;
-    // Subscribed on every (re)connect; a broker down at start does not hold the service up.
-    const subscribed = new Promise<void>((resolve) => {
-      this.client!.on('connect', () => {
-        this.client!.subscribe(topic, { qos: 1 }, (error) => {
-          if (error) return this.logger.error({ err: error, topic }, 'MQTT subscription refused');
-          this.counted.subscribed.set(1);
-          resolve();
-        });
+    this.server = createServer(this.broker.handle);
+    const listening = await new Promise<boolean>((resolve) => {
+      this.server!.once('error', (error) => {
+        this.logger.error(
+          { err: error, port: this.options.port },
+          'MQTT broker could not listen: MQTT readings are off',
+        );
+        resolve(false);
       });
+      this.server!.listen(this.options.port, this.options.host, () => resolve(true));
     });
-    // Our own broker is up by now: wait for the subscription, so nothing published is missed.
-    if (!shared) await subscribed;
+    if (!listening) return this.stopBroker();
+    const { port } = this.server.address() as { port: number };
+    this.logger.info({ port }, 'MQTT broker listening for sensors/<code>/readings');
+    this.counted.subscribed.set(1);
   }
 
-  /** One message: its readings checked, the valid ones stored, the rest counted and logged. */
-  private async store(topic: string, message: Buffer): Promise<void> {
+  /** An external broker: `subscribers` connections in the shared group, each one message at a time. */
+  private subscribe(url: string): void {
+    const base = this.options.clientId ?? `switchyard-ingestion-${hostname()}`;
+    const topic = `$share/${this.options.shareGroup}/sensors/+/readings`;
+    for (let n = 0; n < this.options.subscribers; n++) {
+      const client = connect(url, {
+        // The first keeps the id replicas had before there were several.
+        clientId: n === 0 ? base : `${base}-${n}`,
+        clean: false,
+        // MQTT 5: a persistent session that expires, so a replica gone for good leaves no session
+        // behind to take its share of the messages; and few messages sent ahead, so a ping's
+        // answer never waits behind a long queue.
+        protocolVersion: 5,
+        properties: { sessionExpiryInterval: this.options.sessionExpirySec, receiveMaximum: 4 },
+        reconnectPeriod: 1000,
+      });
+      // MQTT.js hands over one message at a time and sends its PUBACK when this calls back:
+      // after the batch holding it committed. A failure leaves it unacknowledged, and
+      // reconnecting makes the broker send it again.
+      client.handleMessage = (packet, callback) => {
+        const { topic: name, payload } = packet as { topic: string; payload: Buffer };
+        const message = this.parse(name, payload);
+        if (!message) return callback();
+        this.batcher.add(message).then(
+          () => callback(),
+          (error: unknown) => {
+            this.logger.error({ err: error, topic: name }, 'could not store MQTT readings; reconnecting');
+            callback(error as Error);
+            client.stream.destroy();
+          },
+        );
+      };
+      client.on('error', (error) => this.logger.warn({ err: error }, 'MQTT client error'));
+      client.on('offline', () => this.counted.subscribed.set(0));
+      // Subscribed on every (re)connect; a broker down at start does not hold the service up.
+      client.on('connect', () => {
+        client.subscribe(topic, { qos: 1 }, (error) => {
+          if (error) return this.logger.error({ err: error, topic }, 'MQTT subscription refused');
+          this.counted.subscribed.set(1);
+        });
+      });
+      this.clients.push(client);
+    }
+  }
+
+  /** A message's readings; undefined (counted, logged) when it has none to store. */
+  private parse(topic: string, payload: Buffer): Message | undefined {
     const code = TOPIC.exec(topic)?.[1];
-    let readings: IncomingReading[] = [];
+    if (!code) {
+      this.counted.refused.inc({ reason: 'not a readings topic' });
+      return undefined;
+    }
     try {
-      const body = JSON.parse(message.toString('utf8')) as unknown;
+      const body = JSON.parse(payload.toString('utf8')) as unknown;
       const items = (Array.isArray(body) ? body : [body]) as Array<Partial<IncomingReading>>;
-      readings = items.map((item) => ({ sensorCode: code ?? '', at: String(item?.at), value: item?.value as number }));
+      return {
+        topic,
+        readings: items.map((item) => ({ sensorCode: code, at: String(item?.at), value: item?.value as number })),
+      };
     } catch {
       this.counted.refused.inc({ reason: 'not JSON' });
       this.logger.warn({ topic }, 'MQTT message refused: not JSON');
-      return;
+      return undefined;
     }
-    const { result, targets } = await this.orm.em.fork().transactional(async (em) => {
-      const { valid, rejected, targets } = await checkReadings(em, readings);
-      const result = await insertReadings(em, valid);
-      this.counted.stored.inc(result.stored.length);
-      this.counted.duplicate.inc(valid.length - result.stored.length);
-      for (const r of rejected) this.counted.refused.inc({ reason: `${r.field} ${r.reason}` });
-      if (rejected.length) this.logger.warn({ topic, rejected }, 'MQTT readings refused');
-      return { result, targets };
-    });
-    await announceReadings(this.events, result, targets, this.logger);
+  }
+
+  /**
+   * One micro-batch in one transaction. If the database refuses it as data, each message is
+   * stored alone, so only the one at fault is refused (and acknowledged: it would fail forever).
+   */
+  private async store(messages: Message[]): Promise<void> {
+    // A reading an earlier message of the batch holds (a redelivery, or sent twice) is a
+    // duplicate, as it would be in a later batch; twins inside one message are refused.
+    const seen = new Set<string>();
+    const readings: IncomingReading[] = [];
+    let twins = 0;
+    for (const message of messages) {
+      const keys: string[] = [];
+      for (const reading of message.readings) {
+        const key = `${reading.sensorCode}@${Date.parse(String(reading.at))}`;
+        if (seen.has(key) && !key.endsWith('@NaN')) {
+          twins++;
+          continue;
+        }
+        keys.push(key);
+        readings.push(reading);
+      }
+      for (const key of keys) seen.add(key);
+    }
+    try {
+      const stored = await storeReadings(this.orm.em.fork(), this.events, this.logger, readings);
+      this.counted.batches.inc();
+      this.counted.stored.inc(stored.accepted);
+      this.counted.duplicate.inc(stored.duplicates + twins);
+      for (const r of stored.rejected) this.counted.refused.inc({ reason: `${r.field} ${r.reason}` });
+      if (stored.rejected.length) {
+        this.logger.warn(
+          { rejected: stored.rejected.slice(0, 20), count: stored.rejected.length },
+          'MQTT readings refused',
+        );
+      }
+    } catch (error) {
+      if (!/^2[23]/.test(String((error as { code?: string }).code ?? ''))) throw error;
+      if (messages.length > 1) {
+        for (const message of messages) await this.store([message]);
+        return;
+      }
+      this.counted.refused.inc({ reason: 'not storable' });
+      this.logger.warn({ err: error, topic: messages[0]!.topic }, 'MQTT message refused by the database');
+    }
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.client ? this.client.end(false, {}, () => resolve()) : resolve()));
+    await Promise.all(
+      this.clients.map((client) => new Promise<void>((resolve) => client.end(false, {}, () => resolve()))),
+    );
     await this.stopBroker();
   }
 

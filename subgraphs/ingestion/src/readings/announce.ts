@@ -15,9 +15,14 @@ export async function announceReadings(
 ): Promise<void> {
   if (!stored.length) return;
   try {
-    await events.publish(readingsStored, {
-      readings: stored.map((r) => ({ sensorId: r.sensorId, at: r.at.toISOString(), value: r.value })),
-    });
+    const bySensor = new Map<string, { sensorId: string; at: number[]; value: number[] }>();
+    for (const r of stored) {
+      let sensor = bySensor.get(r.sensorId);
+      if (!sensor) bySensor.set(r.sensorId, (sensor = { sensorId: r.sensorId, at: [], value: [] }));
+      sensor.at.push(r.at.getTime());
+      sensor.value.push(r.value);
+    }
+    await events.publish(readingsStored, { sensors: [...bySensor.values()] });
     for (const alert of alerts) {
       await events.publish(sensorAlertRaised, {
         ...alert,

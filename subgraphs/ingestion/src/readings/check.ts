@@ -19,6 +19,17 @@ export interface Rejection {
   reason: string;
 }
 
+/** The instants of the readings that may be stored as far as time goes (to make their partitions). */
+export function storableInstants(readings: IncomingReading[]): number[] {
+  const latest = Date.now() + FUTURE_SLACK_MS;
+  const instants: number[] = [];
+  for (const reading of readings) {
+    const at = reading.at instanceof Date ? reading.at.getTime() : Date.parse(reading.at);
+    if (at >= EARLIEST && at <= latest) instants.push(at);
+  }
+  return instants;
+}
+
 /**
  * Sorts readings into those to store and those refused, with why: an unknown sensor, one on
  * deactivated equipment, a value that is not a finite number, a time not a time or in the

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BadUserInputError, ConflictError, requireViewer, statement } from '@switchyard/kit';
-import { insertReadings } from '@switchyard/sensors/readings';
-import { announceReadings } from './announce.js';
-import { checkReadings } from './check.js';
+import { storeReadings } from './store.js';
 import type { IngestionContext } from '../context.js';
 import type { IngestReport, ReadingInput } from './readings.types.js';
 
@@ -24,7 +22,7 @@ const batchReport = statement<{ batchId: string; report: string }, never>(
  * Stores a batch of readings once per batch id: in one transaction the batch is claimed, each
  * reading checked (known sensor, active equipment, a finite value, a time not in the future, no
  * twin in the batch), the valid ones inserted through the sensors domain, and the report kept.
- * The same batch id again returns that report and stores nothing; with other readings it is a
+ * Its weeks' partitions are made before. The same batch id again returns that report and stores nothing; with other readings it is a
  * CONFLICT. A rejected reading is reported by index, never dropped silently.
  */
 export async function ingestReadings(
@@ -40,23 +38,15 @@ export async function ingestReadings(
   const hash = createHash('sha256')
     .update(JSON.stringify(readings.map((r) => [r.sensorCode, new Date(r.at).toISOString(), r.value])))
     .digest('hex');
-  let announce = async () => {};
-  const report = await ctx.em.fork().transactional(async (em) => {
+  return storeReadings(ctx.em, ctx.events, ctx.log, readings, async (em, store) => {
     const claimed = await claimBatch(em, { batchId: claim, payloadHash: hash });
     if (!claimed.length) {
       const [earlier] = await earlierBatch(em, { batchId: claim });
       if (earlier!.payload_hash !== hash) throw new ConflictError('batchId: was used for other readings', 'batchId');
       return { ...earlier!.report, replayed: true };
     }
-
-    const { valid, rejected, targets } = await checkReadings(em, readings);
-    const result = await insertReadings(em, valid);
-    const accepted = result.stored.length;
-    const report: IngestReport = { batchId, accepted, duplicates: valid.length - accepted, rejected, replayed: false };
-    announce = () => announceReadings(ctx.events, result, targets, ctx.log);
+    const report: IngestReport = { batchId, ...(await store()), replayed: false };
     await batchReport(em, { batchId: claim, report: JSON.stringify(report) });
     return report;
   });
-  await announce();
-  return report;
 }

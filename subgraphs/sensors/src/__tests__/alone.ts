@@ -6,7 +6,7 @@ import { openDatabase, type Orm, type Viewer } from '@switchyard/kit';
 import { type Alone, type AloneInFile, type GraphQLClient, useAlone, userViewer } from '@switchyard/testing';
 import { entities, migrations } from '../entities.js';
 import { service } from '../index.js';
-import { insertReadings, type NewReading } from '../readings.js';
+import { insertReadings, type NewReading, prepareReadingPartitions } from '../readings.js';
 
 export { userViewer } from '@switchyard/testing';
 
@@ -32,7 +32,13 @@ export function useSensors(): Sensors {
   const running = useAlone('sensors', service);
   const sensors = {
     user: () => sensors.alone.as(userViewer(randomUUID())),
-    store: (readings: NewReading[]) => insertReadings(sensors.orm.em.fork(), readings),
+    store: async (readings: NewReading[]) => {
+      await prepareReadingPartitions(
+        sensors.orm.em.fork(),
+        readings.map((r) => r.at),
+      );
+      return insertReadings(sensors.orm.em.fork(), readings);
+    },
   } as Sensors;
   beforeAll(async () => {
     const orm = await openDatabase({ url: running.alone.db, schema: 'sensors', entities, migrations });

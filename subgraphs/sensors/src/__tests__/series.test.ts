@@ -3,6 +3,7 @@
 // still there once the raw readings are past retention.
 import { runRetention } from '@switchyard/kit';
 import { codes } from '@switchyard/testing';
+import { readingPartitions, WEEK_MS, weekOf } from '../partitions.js';
 import { readingsKeptSince } from '../readings.js';
 import { readingsRetention } from '../retention/readings.retention.js';
 import { newReadings, useSensors } from './alone.js';
@@ -34,15 +35,19 @@ it('serves series from rollups that count each stored reading once, and outlive 
     'query($id: ID!) { sensor(id: $id) { series(from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z", bucket: "1m") { count } } }';
   expect(codes(await admin.request(year, { id: ids['RIG-S-T'] }))).toEqual(['BAD_USER_INPUT']);
 
-  // Raw readings past retention go (the task run as the cleanup worker runs it, 10 at a time);
-  // the series stays as it was.
+  // Raw readings past retention go (the task run as the cleanup worker runs it): their week's
+  // partition is dropped whole, the coming weeks' are made; the series stays as it was.
   const em = sensors.orm.em.fork();
   expect(await readingsKeptSince(em)).toBeNull();
   const batches: number[] = [];
   expect(await runRetention(readingsRetention, em, { READING_RETENTION_DAYS: 30 }, 10, (n) => batches.push(n))).toBe(
     18,
   );
-  expect(batches).toEqual([10, 8]);
+  expect(batches).toEqual([18, 0]);
+  const weeks = (await readingPartitions(em)).map((p) => p.from?.toISOString());
+  expect(weeks).not.toContain('2026-01-05T00:00:00.000Z');
+  const thisWeek = new Date(weekOf(Date.now())).toISOString();
+  expect(weeks).toEqual(expect.arrayContaining([thisWeek, new Date(weekOf(Date.now()) + 4 * WEEK_MS).toISOString()]));
   const raw = await admin.data('query($id: ID!) { sensor(id: $id) { readings { nodes { at } } } }', {
     id: ids['RIG-S-T'],
   });

@@ -64,7 +64,7 @@ export class LiveReadingResolver {
     description: 'Readings of these sensors as they are stored, a stored batch at a time (a live tail).',
     subscribe: ({ args, context }) =>
       live<Stored>(context as SensorsContext, readingsStored, (e) =>
-        e.readings.some((r) => (args.sensorIds as string[]).includes(r.sensorId)),
+        e.sensors.some((s) => (args.sensorIds as string[]).includes(s.sensorId)),
       ),
   })
   readings(
@@ -73,9 +73,10 @@ export class LiveReadingResolver {
     @Arg('sensorIds', () => [ID]) sensorIds: string[],
   ): LiveReading[] {
     freshForEvent(ctx);
-    return event.readings
-      .filter((r) => sensorIds.includes(r.sensorId))
-      .map((r) => ({ sensorId: r.sensorId, at: new Date(r.at), value: r.value }));
+    return event.sensors
+      .filter((s) => sensorIds.includes(s.sensorId))
+      .flatMap((s) => s.at.map((at, i) => ({ sensorId: s.sensorId, at: new Date(at), value: s.value[i]! })))
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || (a.sensorId < b.sensorId ? -1 : 1));
   }
 
   @FieldResolver(() => Sensor, { nullable: true })
