@@ -1,9 +1,11 @@
 import type { EventBus, Topic } from './events.js';
 import { pushIterator } from './push-iterator.js';
 
-export interface EventStreamOptions<T> {
-  /** Which events this subscriber gets; a throw ends the stream with that error. */
-  filter?: (payload: T) => boolean | Promise<boolean>;
+export interface EventStreamOptions<T, I = T> {
+  /** Which events (items, with `spread`) this subscriber gets; a throw ends the stream with that error. */
+  filter?: (item: I) => boolean | Promise<boolean>;
+  /** The items of an event that carries several (a batch's alerts), each given on its own. */
+  spread?: (payload: T) => I[];
   /** Events held for a subscriber that reads slower than they come; past it the stream ends. */
   buffer?: number;
 }
@@ -14,12 +16,16 @@ export interface EventStreamOptions<T> {
  * waits), and a subscriber that falls `buffer` events behind is ended with an error (after what
  * it was given).
  */
-export async function eventStream<T>(
+export async function eventStream<T, I = T>(
   bus: EventBus,
   topic: Topic<T>,
-  { filter = () => true, buffer = 1000 }: EventStreamOptions<T> = {},
-): Promise<AsyncIterableIterator<T>> {
-  const stream = pushIterator<T>({
+  {
+    filter = () => true,
+    spread = (payload) => [payload as unknown as I],
+    buffer = 1000,
+  }: EventStreamOptions<T, I> = {},
+): Promise<AsyncIterableIterator<I>> {
+  const stream = pushIterator<I>({
     buffer,
     name: `subscriber to ${topic.name}`,
     onEnd: () => unsubscribe(),
@@ -27,11 +33,13 @@ export async function eventStream<T>(
   // Filters run one after another, so events keep their order even when a filter awaits.
   let filtering = Promise.resolve();
   const unsubscribe = await bus.subscribe(topic, (payload) => {
-    filtering = filtering
-      .then(() => !stream.ended && filter(payload))
-      .then((keep) => {
-        if (keep) stream.push(payload);
-      }, stream.fail);
+    for (const item of spread(payload)) {
+      filtering = filtering
+        .then(() => !stream.ended && filter(item))
+        .then((keep) => {
+          if (keep) stream.push(item);
+        }, stream.fail);
+    }
   });
   return stream.iterator;
 }

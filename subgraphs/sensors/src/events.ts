@@ -15,13 +15,12 @@ export const readingsStored = topic(
   }),
 );
 
-/** A stored reading outside its sensor's normal range. */
-export const sensorAlertRaised = topic(
-  'sensors.alerts',
-  reading.extend({
-    siteId: z.uuid(),
-    kind: z.enum(['HIGH', 'LOW']),
-    normalMin: z.number().nullable(),
-    normalMax: z.number().nullable(),
-  }),
-);
+const alert = reading.extend({
+  siteId: z.uuid(),
+  kind: z.enum(['HIGH', 'LOW']),
+  normalMin: z.number().nullable(),
+  normalMax: z.number().nullable(),
+});
+
+/** Stored readings outside their sensors' normal ranges, a batch's at a time, oldest first. */
+export const sensorAlertsRaised = topic('sensors.raised-alerts', z.object({ alerts: z.array(alert) }));

@@ -1,10 +1,10 @@
 import type { EventBus, Logger } from '@switchyard/kit';
-import { readingsStored, sensorAlertRaised } from '@switchyard/sensors/events';
+import { readingsStored, sensorAlertsRaised } from '@switchyard/sensors/events';
 import type { NewReading, SensorTarget, StoredAlert } from '@switchyard/sensors/readings';
 
 /**
  * After the commit: the readings stored now on `sensors.readings` (live tails), and the alerts
- * stored with them on `sensors.alerts`. Readings stored before (a batch sent again) are not
+ * stored with them, in one event on `sensors.raised-alerts`. Readings stored before (a batch sent again) are not
  * announced again. Live delivery is best effort; readings and alerts are stored.
  */
 export async function announceReadings(
@@ -23,11 +23,13 @@ export async function announceReadings(
       sensor.value.push(r.value);
     }
     await events.publish(readingsStored, { sensors: [...bySensor.values()] });
-    for (const alert of alerts) {
-      await events.publish(sensorAlertRaised, {
-        ...alert,
-        at: alert.at.toISOString(),
-        siteId: targets.get(alert.sensorId)!.siteId,
+    if (alerts.length) {
+      await events.publish(sensorAlertsRaised, {
+        alerts: alerts.map((alert) => ({
+          ...alert,
+          at: alert.at.toISOString(),
+          siteId: targets.get(alert.sensorId)!.siteId,
+        })),
       });
     }
   } catch (error) {

@@ -1,4 +1,4 @@
-import { connectionType, eventStream, isUuid, requireViewer, type z } from '@switchyard/kit';
+import { connectionType, eventStream, isUuid, requireViewer, type Topic, type z } from '@switchyard/kit';
 import {
   Arg,
   Ctx,
@@ -16,13 +16,13 @@ import {
   Subscription,
 } from 'type-graphql';
 import { freshForEvent, type SensorsContext } from '../context.js';
-import { readingsStored, sensorAlertRaised } from '../events.js';
+import { readingsStored, sensorAlertsRaised } from '../events.js';
 import { READERS, requireReader } from '../readers.js';
 import { listSensorAlerts } from './alert.service.js';
 import { Sensor } from './sensor.entity.js';
 
 type Stored = z.infer<typeof readingsStored.schema>;
-type Raised = z.infer<typeof sensorAlertRaised.schema>;
+type Raised = z.infer<typeof sensorAlertsRaised.schema>['alerts'][number];
 
 export const SensorAlertKind = { HIGH: 'HIGH', LOW: 'LOW' } as const;
 registerEnumType(SensorAlertKind, {
@@ -49,13 +49,9 @@ export class SensorAlert {
 }
 
 /** A live stream for a signed-in caller (whose session the gateway keeps confirming). */
-function live<T>(
-  ctx: SensorsContext,
-  topic: typeof readingsStored | typeof sensorAlertRaised,
-  keep: (e: T) => boolean,
-) {
+function live<T, I = T>(ctx: SensorsContext, topic: Topic<T>, keep: (item: I) => boolean, spread?: (event: T) => I[]) {
   requireReader(requireViewer(ctx));
-  return eventStream(ctx.events, topic as never, { filter: (event: T) => keep(event) });
+  return eventStream<T, I>(ctx.events, topic, { filter: keep, spread });
 }
 
 @Resolver(() => LiveReading)
@@ -63,7 +59,7 @@ export class LiveReadingResolver {
   @Subscription(() => [LiveReading], {
     description: 'Readings of these sensors as they are stored, a stored batch at a time (a live tail).',
     subscribe: ({ args, context }) =>
-      live<Stored>(context as SensorsContext, readingsStored, (e) =>
+      live(context as SensorsContext, readingsStored, (e: Stored) =>
         e.sensors.some((s) => (args.sensorIds as string[]).includes(s.sensorId)),
       ),
   })
@@ -106,7 +102,12 @@ export class SensorAlertResolver {
   @Subscription(() => SensorAlert, {
     description: "Readings outside their sensor's normal range as they are stored, of one site or all.",
     subscribe: ({ args, context }) =>
-      live<Raised>(context as SensorsContext, sensorAlertRaised, (e) => !args.siteId || e.siteId === args.siteId),
+      live(
+        context as SensorsContext,
+        sensorAlertsRaised,
+        (alert: Raised) => !args.siteId || alert.siteId === args.siteId,
+        (event) => event.alerts,
+      ),
   })
   sensorAlert(
     @Root() event: Raised,
