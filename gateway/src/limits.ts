@@ -39,13 +39,13 @@ const report = {
   onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
 };
 
-/** Items assumed in a list nothing bounds (a device's links, say), and in a page without `first`. */
+/** Items assumed in a list nothing bounds (a device's links, say), and in a page without `first` or a default for it. */
 const ASSUMED_ITEMS = 20;
 
 /**
  * A page of `first` items costs `first` times its items (held to 1..MAX_PAGE, as the subgraphs
- * hold it); any other list costs ASSUMED_ITEMS times its items, except a connection's `nodes`,
- * which its page already counted.
+ * hold it; `first` left out is the schema's default, when it states one); any other list costs
+ * ASSUMED_ITEMS times its items, except a connection's `nodes`, which its page already counted.
  */
 const itemsCost: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   // Introspection (Sandbox's schema query) is bounded by the schema, and by graphql's own depth rule.

@@ -6,7 +6,7 @@ import { extraGateway, loginAdmin, newUser, subgraphUrls, useStack } from './sta
 const run = useStack();
 
 const SESSIONS = '{ sessions(first: 1) { nodes { id } } }';
-const SITES = '{ sites { code } }';
+const SITES = '{ sites { nodes { code } } }';
 
 describe('who is calling, as subgraphs learn it', () => {
   it('refuses a subgraph called directly: without, with a forged, or with a stale assertion', async () => {
@@ -83,10 +83,10 @@ describe('who is calling, as subgraphs learn it', () => {
       'mutation { createApiToken(name: "feed", scopes: ["sensors:read"]) { token apiToken { id } } }',
     );
     const machine = run.client.as(createApiToken.token);
-    expect((await machine.data(SITES)).sites).toEqual([]);
+    expect((await machine.data(SITES)).sites.nodes).toEqual([]);
     const viewer: Viewer = { kind: 'token', id: createApiToken.apiToken.id, role: null, scopes: ['sensors:read'] };
     const sensors = new GraphQLClient(run.sensors.url).with(await viewerHeader(run.gatewayKey, 'sensors', viewer));
-    expect((await sensors.data(SITES)).sites).toEqual([]);
+    expect((await sensors.data(SITES)).sites.nodes).toEqual([]);
 
     await admin.data('mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', {
       id: createApiToken.apiToken.id,

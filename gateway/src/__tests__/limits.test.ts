@@ -1,5 +1,7 @@
+import { at, createCatalogue } from '@switchyard/sensors/__tests__/fixtures';
 import { codes, TestSubscription } from '@switchyard/testing';
 import { getIntrospectionQuery } from 'graphql';
+import { gatewayEnv } from '../env.js';
 import { extraGateway, loginAdmin, newUser, useStack } from './stack.js';
 
 const run = useStack();
@@ -82,6 +84,59 @@ describe('operation limits', () => {
     const token = await loginAdmin(run.client);
     expect(await overSocket(gateway.url, deep, token)).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(await overSocket(gateway.url, USERS, token, { n: 100 })).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('let the natural nested read of the catalogue through at the default limits, pages at their defaults', async () => {
+    // This file's stack sets no limit: its gateway runs with the defaults, as production does.
+    const admin = run.client.as(await loginAdmin(run.client));
+    await createCatalogue(admin, 'NEST', { 'NEST-E': ['NEST-T1', 'NEST-T2'] });
+    const readings = [0, 1, 2, 3].map((m) => ({ sensorCode: 'NEST-T1', at: at(m), value: m }));
+    readings.push({ sensorCode: 'NEST-T2', at: at(5), value: 50 });
+    const { ingestReadings } = await admin.data(
+      'mutation($r: [ReadingInput!]!) { ingestReadings(batchId: "nested-read", readings: $r) { accepted } }',
+      { r: readings },
+    );
+    expect(ingestReadings.accepted).toBe(5);
+
+    const NESTED =
+      '{ sites { nodes { equipment { nodes { sensors { nodes { readings(first: 3) { nodes { at value } } } } } } } } }';
+    const user = run.client.as((await newUser(run.client)).token);
+    const result = await user.request(NESTED);
+    expect(result.errors).toBeUndefined();
+    const reading = (m: number, value = m) => ({ at: at(m), value });
+    expect(result.data).toEqual({
+      sites: {
+        nodes: [
+          {
+            equipment: {
+              nodes: [
+                {
+                  sensors: {
+                    nodes: [
+                      { readings: { nodes: [reading(3), reading(2), reading(1)] } },
+                      { readings: { nodes: [reading(5, 50)] } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+
+    // What it costs as the gateway estimates it (a gateway that refuses everything says), against
+    // the default limit; at the kit's usual page of 20 on each catalogue list it would be over.
+    const DEFAULT_MAX_COST = gatewayEnv.MAX_COST.parse(undefined);
+    expect(DEFAULT_MAX_COST).toBe(50_000);
+    const strict = (await extraGateway(run.stack, run, { MAX_COST: '1' })).client.as(await loginAdmin(run.client));
+    expect((await strict.request(NESTED)).errors![0]!.extensions!.cost).toBe(11_221);
+    const twenties = NESTED.replace(/(sites|equipment|sensors) \{/g, '$1(first: 20) {');
+    const refused = await user.request(twenties);
+    expect(codes(refused)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(refused.errors![0]!.message).toBe(
+      `operation cost 88841 is over the limit of ${DEFAULT_MAX_COST}: ask for smaller pages`,
+    );
   });
 
   it('let the full introspection query through by default, as Sandbox sends it', async () => {

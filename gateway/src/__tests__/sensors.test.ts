@@ -235,7 +235,7 @@ describe('sensors with the other subgraphs, through the gateway', () => {
 
     // Sensors serves what ingestion wrote.
     const { site: read } = await admin.data(ANOMALY_SCORES, { s: siteId });
-    expect(read.equipment[0].analytics).toEqual([
+    expect(read.equipment.nodes[0].analytics).toEqual([
       { at: at(0), value: 0.1, model: 'iforest-v2' },
       { at: at(1), value: 0.7, model: 'iforest-v2' },
       { at: at(2), value: 0.3, model: 'iforest-v2' },

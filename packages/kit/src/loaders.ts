@@ -19,21 +19,6 @@ export function byIdLoader<T extends { id: string }>(
   });
 }
 
-/** Children by their parent's id (a site's equipment, say), in `orderBy` order; one query per batch. */
-export function byParentLoader<T extends object>(
-  em: EntityManager,
-  entity: new () => T,
-  parentKey: keyof T & string,
-  orderBy: Partial<Record<keyof T & string, 'asc' | 'desc'>>,
-): DataLoader<string, T[]> {
-  return new DataLoader<string, T[]>(async (ids) => {
-    const rows = await em.find(entity, { [parentKey]: { $in: [...ids] } } as never, { orderBy } as never);
-    const groups = new Map<string, T[]>(ids.map((id) => [id, []]));
-    for (const row of rows) groups.get(row[parentKey] as string)?.push(row);
-    return ids.map((id) => groups.get(id)!);
-  });
-}
-
 /**
  * A field with arguments, batched across its parents: parents asking with the same arguments
  * (as all do under one field of one query) are loaded in one call of `load`.

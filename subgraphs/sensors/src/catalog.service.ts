@@ -1,5 +1,15 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { BadUserInputError, ConflictError, isUuid, NotFoundError, parseInput, z } from '@switchyard/kit';
+import {
+  BadUserInputError,
+  ConflictError,
+  isUuid,
+  NotFoundError,
+  type Page,
+  parseInput,
+  toPage,
+  z,
+} from '@switchyard/kit';
+import type { CodePage } from './catalog.inputs.js';
 import type { SensorsContext } from './context.js';
 import { Equipment } from './equipment/equipment.entity.js';
 import { Sensor } from './sensor/sensor.entity.js';
@@ -27,6 +37,15 @@ async function existing<T>(load: (id: string) => Promise<T | null>, id: string, 
   const row = isUuid(id) ? await load(id.toLowerCase()) : null;
   if (!row) throw new NotFoundError(what);
   return row;
+}
+
+/** A page of sites by code. */
+export async function listSites(ctx: SensorsContext, { size, afterCode }: CodePage): Promise<Page<Site>> {
+  const rows = await ctx.em.find(Site, afterCode === null ? {} : { code: { $gt: afterCode } }, {
+    orderBy: { code: 'asc' },
+    limit: size + 1,
+  });
+  return toPage(rows, size, (site) => [site.code]);
 }
 
 export function createSite(ctx: SensorsContext, input: { code: string; name: string; kind: SiteKind }) {

@@ -1,5 +1,6 @@
-import { byIdLoader, byParentLoader, type Page, type SubgraphContext, withArgsLoader } from '@switchyard/kit';
+import { byIdLoader, type Page, type SubgraphContext, withArgsLoader } from '@switchyard/kit';
 import type { AnalyticsKind } from './analytics.js';
+import { equipmentOfSiteLoader, sensorsOfEquipmentLoader } from './catalog.loader.js';
 import { analyticsOf } from './equipment/analytics.service.js';
 import type { AnalyticsPoint } from './equipment/analytics.types.js';
 import { Equipment } from './equipment/equipment.entity.js';
@@ -14,8 +15,8 @@ function createLoaders(em: SubgraphContext['em']) {
     site: byIdLoader(em, Site),
     equipment: byIdLoader(em, Equipment),
     sensor: byIdLoader(em, Sensor),
-    equipmentOfSite: byParentLoader(em, Equipment, 'siteId', { code: 'asc' }),
-    sensorsOfEquipment: byParentLoader(em, Sensor, 'equipmentId', { code: 'asc' }),
+    equipmentOfSite: equipmentOfSiteLoader(em),
+    sensorsOfEquipment: sensorsOfEquipmentLoader(em),
     latestReading: latestReadingLoader(em),
     readings: withArgsLoader<ReadingsArgs, Page<Reading>>((args, ids) => readingsOf(em, args, ids), {
       nodes: [],

@@ -27,7 +27,7 @@ it('keeps one result per model and instant, and serves them per equipment by kin
   await upsertResults(em, [result(1, 42, { kind: 'FORECAST' }), result(24 * 60, 0.5)]);
 
   const { site } = await (await sensors.user()).data(ANOMALY_SCORES, { s: siteId });
-  expect(site.equipment[0].analytics).toEqual([
+  expect(site.equipment.nodes[0].analytics).toEqual([
     { at: at(0), value: 0.1, model: 'iforest-v2' },
     { at: at(1), value: 0.7, model: 'iforest-v2' },
     { at: at(2), value: 0.3, model: 'iforest-v2' },

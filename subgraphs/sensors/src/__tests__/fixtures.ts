@@ -80,5 +80,5 @@ export const SERIES = `query($id: ID!, $b: String!) { sensor(id: $id) {
   series(from: "2026-01-05T00:00:00Z", to: "2026-01-06T00:00:00Z", bucket: $b) { start count avg min max } } }`;
 
 /** Anomaly scores of a site's equipment on 2026-11-01, oldest first. */
-export const ANOMALY_SCORES = `query($s: ID!) { site(id: $s) { equipment {
-  analytics(kind: ANOMALY_SCORE, from: "2026-11-01T00:00:00Z", to: "2026-11-02T00:00:00Z") { at value model } } } }`;
+export const ANOMALY_SCORES = `query($s: ID!) { site(id: $s) { equipment { nodes {
+  analytics(kind: ANOMALY_SCORE, from: "2026-11-01T00:00:00Z", to: "2026-11-02T00:00:00Z") { at value model } } } } }`;

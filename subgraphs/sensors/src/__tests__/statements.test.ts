@@ -24,16 +24,19 @@ async function history(made: Catalogue) {
 it('resolves sites down to each sensor’s latest reading, readings, series and analytics in a bounded number of statements', async () => {
   const { admin, alone } = sensors;
   const statementsSoFar = () => metricOf(alone.url, 'db_queries_total');
-  const TREE = `{ sites { code equipment { code
+  const TREE = `{ sites { nodes { code equipment { nodes { code
     analytics(kind: ANOMALY_SCORE, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { value }
-    sensors { code latest { value } readings(first: 2) { nodes { value } }
-      series(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", bucket: "1d") { count } } } } }`;
+    sensors { nodes { code latest { value } readings(first: 2) { nodes { value } }
+      series(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", bucket: "1d") { count } } } } } } } }`;
   await history(await createCatalogue(admin, 'FEW', { 'FEW-E': ['FEW-S0', 'FEW-S1'] }));
   await admin.data(TREE);
   const before = await statementsSoFar();
   const few = await admin.data(TREE);
   const statements = (await statementsSoFar()) - before;
-  expect(few.sites[0].equipment[0].sensors[0]).toMatchObject({ latest: { value: -17 }, series: [{ count: 18 }] });
+  expect(few.sites.nodes[0].equipment.nodes[0].sensors.nodes[0]).toMatchObject({
+    latest: { value: -17 },
+    series: [{ count: 18 }],
+  });
 
   const more = await createCatalogue(
     admin,
@@ -44,5 +47,5 @@ it('resolves sites down to each sensor’s latest reading, readings, series and 
   const start = await statementsSoFar();
   const many = await admin.data(TREE);
   expect((await statementsSoFar()) - start).toBe(statements);
-  expect(many.sites.map((s: { equipment: unknown[] }) => s.equipment.length)).toEqual([1, 3]);
+  expect(many.sites.nodes.map((s: { equipment: { nodes: unknown[] } }) => s.equipment.nodes.length)).toEqual([1, 3]);
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { connectionType } from '@switchyard/kit';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Site } from '../site/site.entity.js';
 
@@ -44,3 +45,5 @@ export class Equipment {
   @Property({ type: 'timestamptz', length: 3, defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }
+
+export const EquipmentConnection = connectionType(Equipment);

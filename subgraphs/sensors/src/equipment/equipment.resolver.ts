@@ -1,7 +1,8 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { CATALOGUE_PAGE, CodePageArgs, codePage } from '../catalog.inputs.js';
 import * as catalog from '../catalog.service.js';
 import type { SensorsContext } from '../context.js';
-import { Sensor } from '../sensor/sensor.entity.js';
+import { SensorConnection } from '../sensor/sensor.entity.js';
 import { Site } from '../site/site.entity.js';
 import { AnalyticsKind, AnalyticsPoint } from './analytics.types.js';
 import { Equipment } from './equipment.entity.js';
@@ -44,8 +45,10 @@ export class EquipmentResolver {
     return ctx.loaders.analytics.load({ id: equipment.id, args: { kind, from, to } });
   }
 
-  @FieldResolver(() => [Sensor])
-  sensors(@Root() equipment: Equipment, @Ctx() ctx: SensorsContext) {
-    return ctx.loaders.sensorsOfEquipment.load(equipment.id);
+  @FieldResolver(() => SensorConnection, {
+    description: `Its sensors by code, ${CATALOGUE_PAGE} a page unless \`first\` says.`,
+  })
+  sensors(@Root() equipment: Equipment, @Ctx() ctx: SensorsContext, @Args() page: CodePageArgs) {
+    return ctx.loaders.sensorsOfEquipment.load({ id: equipment.id, args: codePage(page) });
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { connectionType } from '@switchyard/kit';
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
 import { Equipment } from '../equipment/equipment.entity.js';
 
@@ -51,3 +52,5 @@ export class Sensor {
   @Property({ type: 'timestamptz', length: 3, defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }
+
+export const SensorConnection = connectionType(Sensor);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { connectionType } from '@switchyard/kit';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 
 export const SiteKind = { FACTORY: 'FACTORY', VESSEL: 'VESSEL' } as const;
@@ -32,3 +33,5 @@ export class Site {
   @Property({ type: 'timestamptz', length: 3, defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }
+
+export const SiteConnection = connectionType(Site);

@@ -1,16 +1,17 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { READERS } from '../readers.js';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { CATALOGUE_PAGE, CodePageArgs, codePage } from '../catalog.inputs.js';
 import * as catalog from '../catalog.service.js';
 import type { SensorsContext } from '../context.js';
-import { Equipment } from '../equipment/equipment.entity.js';
-import { Site, SiteKind } from './site.entity.js';
+import { EquipmentConnection } from '../equipment/equipment.entity.js';
+import { READERS } from '../readers.js';
+import { Site, SiteConnection, SiteKind } from './site.entity.js';
 
 @Resolver(() => Site)
 export class SiteResolver {
   @Authorized(...READERS)
-  @Query(() => [Site], { description: 'Every site, by code.' })
-  sites(@Ctx() ctx: SensorsContext) {
-    return ctx.em.find(Site, {}, { orderBy: { code: 'asc' } });
+  @Query(() => SiteConnection, { description: `Sites by code, ${CATALOGUE_PAGE} a page unless \`first\` says.` })
+  sites(@Ctx() ctx: SensorsContext, @Args() page: CodePageArgs) {
+    return catalog.listSites(ctx, codePage(page));
   }
 
   @Authorized(...READERS)
@@ -30,8 +31,10 @@ export class SiteResolver {
     return catalog.createSite(ctx, { code, name, kind });
   }
 
-  @FieldResolver(() => [Equipment])
-  equipment(@Root() site: Site, @Ctx() ctx: SensorsContext) {
-    return ctx.loaders.equipmentOfSite.load(site.id);
+  @FieldResolver(() => EquipmentConnection, {
+    description: `Its equipment by code, ${CATALOGUE_PAGE} a page unless \`first\` says.`,
+  })
+  equipment(@Root() site: Site, @Ctx() ctx: SensorsContext, @Args() page: CodePageArgs) {
+    return ctx.loaders.equipmentOfSite.load({ id: site.id, args: codePage(page) });
   }
 }
