@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { freePort, Stack, waitFor } from '@switchyard/testing';
+import { freePort, sqlClient, Stack, waitFor } from '@switchyard/testing';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { loginAdmin, metricOf, type Running, startStack } from './stack.js';
 
@@ -77,6 +77,44 @@ async function publishAndRead(run: Running, brokerUrl: string, password?: string
   });
 }
 
+/**
+ * Publishes `count` messages of one reading each, all in flight at once (QoS 1), and resolves when
+ * the broker has acknowledged every one; returns the sensor's id.
+ */
+async function publishMany(run: Running, brokerUrl: string, count: number, password?: string): Promise<string> {
+  const { code, id } = await sensorIn(run);
+  await waitFor(async () => (await metricOf(run.ingestion, 'mqtt_subscribed')) === 1, 30_000, 'the subscription');
+  const platform = await connectAsync(brokerUrl, {
+    clientId: `platform-${randomBytes(4).toString('hex')}`,
+    ...(password && { username: 'platform', password }),
+    reconnectPeriod: 0,
+  });
+  try {
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        platform.publishAsync(
+          `sensors/${code}/readings`,
+          JSON.stringify({ at: new Date(Date.UTC(2026, 10, 3, 0, 0, i)).toISOString(), value: i }),
+          { qos: 1 },
+        ),
+      ),
+    );
+  } finally {
+    await platform.endAsync();
+  }
+  return id;
+}
+
+async function storedOf(run: Running, sensorId: string): Promise<number> {
+  const sql = await sqlClient(run.db);
+  try {
+    return (await sql.query('select count(*)::int as n from sensors.readings where sensor_id = $1', [sensorId])).rows[0]
+      .n;
+  } finally {
+    await sql.end();
+  }
+}
+
 async function refusals(run: Running): Promise<string> {
   const text = await (await fetch(`${new URL(run.ingestion.url).origin}/metrics`)).text();
   return text
@@ -117,6 +155,16 @@ describe('readings over MQTT, through the broker in the ingestion process', () =
     expect(refused).toMatch(/reason="value must be a number between[^"]*".* 1/);
     expect(refused).toMatch(/reason="not JSON".* 1/);
     expect(refused).toMatch(/reason="sensorCode is not a known sensor".* 1/);
+  });
+
+  it('stores messages in micro-batches and acknowledges each only once its batch is stored', async () => {
+    const batchesBefore = await metricOf(run.ingestion, 'mqtt_batches_total');
+    const sensorId = await publishMany(run, `mqtt://127.0.0.1:${port}`, 500, await platformToken(run));
+    // Every publish was acknowledged: every reading is in the database already, none waits.
+    expect(await storedOf(run, sensorId)).toBe(500);
+    const batches = (await metricOf(run.ingestion, 'mqtt_batches_total')) - batchesBefore;
+    expect(batches).toBeGreaterThan(0);
+    expect(batches).toBeLessThan(500);
   });
 
   it('lets in only publishers with a token that may write readings, and lets none of them listen', async () => {
@@ -181,5 +229,14 @@ external('readings over MQTT, through an external broker', () => {
 
   it('stores what a platform publishes through a shared subscription', async () => {
     await publishAndRead(run, process.env.MQTT_URL!);
+  });
+
+  it('takes many messages at once over its connections, each stored once', async () => {
+    const batchesBefore = await metricOf(run.ingestion, 'mqtt_batches_total');
+    const duplicatesBefore = await metricOf(run.ingestion, 'mqtt_readings_duplicate_total');
+    const sensorId = await publishMany(run, process.env.MQTT_URL!, 500);
+    await waitFor(async () => (await storedOf(run, sensorId)) === 500, 30_000, 'all 500 readings');
+    expect((await metricOf(run.ingestion, 'mqtt_readings_duplicate_total')) - duplicatesBefore).toBe(0);
+    expect((await metricOf(run.ingestion, 'mqtt_batches_total')) - batchesBefore).toBeLessThan(500);
   });
 });
