@@ -40,7 +40,7 @@ export function checkInputStrings(
   schema?: GraphQLSchema,
 ): void {
   /** `rows`: inside a batch field's rows, whose content the field reports row by row; only sizes here. */
-  const check = (text: string, field: string, rows: boolean) => {
+  const check = (text: string, field: string | (() => string), rows: boolean) => {
     const problem =
       !rows && text.includes('\0')
         ? 'must not contain a NUL character'
@@ -49,7 +49,8 @@ export function checkInputStrings(
           : text.length > maxLength
             ? `must be at most ${maxLength} characters`
             : undefined;
-    if (problem) throw new BadUserInputError(field, problem, { http: { status: 400 } });
+    if (problem)
+      throw new BadUserInputError(typeof field === 'string' ? field : field(), problem, { http: { status: 400 } });
   };
   const literal = (value: ValueNode, field: string, rows: boolean): void => {
     if (value.kind === Kind.STRING) check(value.value, field, rows);
@@ -61,17 +62,29 @@ export function checkInputStrings(
       }
     }
   };
-  const variable = (value: unknown, field: string, depth: number, rows: boolean): void => {
-    if (depth > MAX_INPUT_DEPTH)
-      throw new BadUserInputError(field, `must not nest deeper than ${MAX_INPUT_DEPTH} levels`, {
+  // Variables can hold a batch of ten thousand rows: where a value is, is kept as a stack of keys
+  // and spelt out only for an error.
+  const path: Array<string | number> = [];
+  const where = () => path.join('.');
+  const variable = (value: unknown, rows: boolean): void => {
+    if (path.length > MAX_INPUT_DEPTH + 1)
+      throw new BadUserInputError(where(), `must not nest deeper than ${MAX_INPUT_DEPTH} levels`, {
         http: { status: 400 },
       });
-    if (typeof value === 'string') check(value, field, rows);
-    else if (Array.isArray(value)) value.forEach((item, i) => variable(item, `${field}.${i}`, depth + 1, rows));
-    else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) {
-        check(key, field, rows);
-        variable(item, `${field}.${key}`, depth + 1, rows);
+    if (typeof value === 'string') check(value, where, rows);
+    else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        variable(value[i], rows);
+        path.pop();
+      }
+    } else if (value !== null && typeof value === 'object') {
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
+        check(key, where, rows);
+        path.push(key);
+        variable((value as Record<string, unknown>)[key], rows);
+        path.pop();
       }
     }
   };
@@ -87,7 +100,11 @@ export function checkInputStrings(
     },
   };
   visit(document, typeInfo ? visitWithTypeInfo(typeInfo, onArgument) : onArgument);
-  for (const [name, value] of Object.entries(variables ?? {})) variable(value, `$${name}`, 0, rowVariables.has(name));
+  for (const [name, value] of Object.entries(variables ?? {})) {
+    path.push(`$${name}`);
+    variable(value, rowVariables.has(name));
+    path.pop();
+  }
 }
 
 /** A batch field: its answer has `rejected`, a list of rows with an `index` and a `reason`. */
