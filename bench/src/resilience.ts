@@ -3,12 +3,10 @@
 // start ships (warm spares) and once without them. Prints the failures of that query (target 0),
 // and how long sessions' fields took to answer again after npm start restarted it (target at most
 // 2 s).
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { freePort, GraphQLClient, waitFor } from '@switchyard/testing';
+import { GraphQLClient, waitFor } from '@switchyard/testing';
 import { benchDatabase } from './measure.js';
+import { npmStartStack } from './npm-start.js';
 
-const ROOT = join(__dirname, '..', '..');
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 
@@ -27,41 +25,12 @@ interface Round {
 /** One run of the stack: load, the kill, the figures; with or without warm spares. */
 async function round(spares: boolean): Promise<Round> {
   const db = await benchDatabase('resilience');
-  const ports: Record<string, string> = {};
-  for (const name of ['GATEWAY', 'USERS', 'SESSIONS', 'BENCHMARKS', 'INGESTION', 'CLEANUP', 'SENSORS', 'MQTT']) {
-    ports[`${name}_PORT`] = String(await freePort());
-  }
-  const stack = spawn(process.execPath, [join(ROOT, 'scripts', 'start.js')], {
-    cwd: ROOT,
-    // One caller plays every worker: the per-caller rate is not what is measured.
-    env: {
-      ...process.env,
-      ...ports,
-      DATABASE_URL: db.url,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT: '1000000000',
-      WARM_SPARES: String(spares),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const stamps: Array<[number, string]> = [];
-  // Whole lines only, per stream: a line can arrive split across two chunks.
-  const reader = () => {
-    let partial = '';
-    return (chunk: Buffer) => {
-      output += chunk;
-      const lines = (partial + String(chunk)).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) if (line.startsWith('[switchyard]')) stamps.push([performance.now(), line]);
-    };
-  };
-  stack.stdout!.on('data', reader());
-  stack.stderr!.on('data', reader());
+  const stack = await npmStartStack(db.url, { WARM_SPARES: String(spares) });
+  const { ports, stamps } = stack;
+  const output = () => stack.output();
   try {
-    await waitFor(async () => output.includes('press Ctrl-C to stop'), 120_000, 'npm start ready');
     // A stack in its steady state: the warm spares that restarts use have loaded.
-    if (spares) await waitFor(async () => output.includes('warm spares ready'), 120_000, 'warm spares ready');
+    if (spares) await waitFor(async () => output().includes('warm spares ready'), 120_000, 'warm spares ready');
     const client = new GraphQLClient(`http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`);
     const { register } = await client.data<{ register: { token: string } }>(
       'mutation { register(email: "steady@example.com", password: "steady-password") { token } }',
@@ -86,7 +55,7 @@ async function round(spares: boolean): Promise<Round> {
     const load = Array.from({ length: WORKERS }, worker);
 
     await new Promise((resolve) => setTimeout(resolve, (SECONDS * 1000) / 3));
-    const pid = Number(/\] sessions started, pid (\d+)/.exec(output)![1]);
+    const pid = Number(/\] sessions started, pid (\d+)/.exec(output())![1]);
     const killedAt = performance.now();
     process.kill(pid, 'SIGKILL');
     const restartedAt = await waitFor(
@@ -125,9 +94,7 @@ async function round(spares: boolean): Promise<Round> {
       back: (backAt - restartedAt) / 1000,
     };
   } finally {
-    const exited = new Promise((resolve) => stack.once('exit', resolve));
-    stack.kill('SIGTERM');
-    await exited;
+    await stack.stop();
     await db.drop();
   }
 }
