@@ -14,6 +14,7 @@ export const migrations = migrationsIn(
     'Migration20261123640000',
     'Migration20261123650000',
     'Migration20261202600000',
+    'Migration20261202610000',
   ],
   (name) => import(`./migrations/${name}.js`),
 );
