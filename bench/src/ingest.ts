@@ -117,7 +117,7 @@ async function main() {
       `MQTT one reading per message: ${rate(single)} readings/s (target >= 20,000: ${perSecond(single) >= 20_000 ? 'met' : 'NOT met'}), ${single.rows - single.stored} lost, ${doubled ?? 'n/a'} stored twice (redeliveries counted as duplicates)`,
     );
     console.log(
-      `30-day hourly Sensor.series over ${series.total.toLocaleString('en')} readings: p50 ${series.p50.toFixed(1)} ms, p99 ${series.p99.toFixed(1)} ms, max ${series.max.toFixed(1)} ms (${series.runs} runs; target p99 <= 20 ms: ${series.p99 <= 20 ? 'met' : 'NOT met'})`,
+      `30-day hourly Sensor.series over ${series.total.toLocaleString('en')} readings: p50 ${series.p50.toFixed(1)} ms, p99 ${series.p99.toFixed(1)} ms, max ${series.max.toFixed(1)} ms (${series.runs} runs; target p99 <= 20 ms: ${series.p99 <= 20 ? 'met' : 'NOT met'}); the sensor without its series: p50 ${series.bare.p50.toFixed(1)} ms, p99 ${series.bare.p99.toFixed(1)} ms`,
     );
   } finally {
     await sql.end();
@@ -154,19 +154,21 @@ async function seriesLatency(sql: pg.Client, platform: GraphQLClient, admin: Gra
   console.log(
     `  stored ${missing.toLocaleString('en')} more readings for the series in ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
-  await sql.query('analyze sensors.readings');
+  // The steady state autovacuum brings after a load (statistics, the visibility map that lets a
+  // series be read from the index alone), now rather than while the reads are timed.
+  await sql.query('vacuum (analyze) sensors.readings, sensors.rollups');
   const to = new Date(end);
   const from = new Date(end - 30 * DAY);
   const SERIES =
     'query($id: ID!, $f: DateTimeISO!, $t: DateTimeISO!) { sensor(id: $id) { series(from: $f, to: $t, bucket: "1h") { start count avg min max } } }';
   const id = sensors[Math.floor(sensors.length / 2)]!.id;
   const { sensor } = await admin.data(SERIES, { id, f: from.toISOString(), t: to.toISOString() });
-  if (missing && sensor.series.length !== 720)
+  if (perSensor * 30_000 >= 30 * DAY && sensor.series.length !== 720)
     throw new Error(`the series has ${sensor.series.length} points, not 720`);
-  return {
-    total,
-    ...(await latency(() => admin.data(SERIES, { id, f: from.toISOString(), t: to.toISOString() }), RUNS)),
-  };
+  const series = await latency(() => admin.data(SERIES, { id, f: from.toISOString(), t: to.toISOString() }), RUNS);
+  // For scale: the same sensor without its series, through the same gateway.
+  const bare = await latency(() => admin.data('query($id: ID!) { sensor(id: $id) { code } }', { id }), RUNS);
+  return { total, ...series, bare };
 }
 
 main().then(
