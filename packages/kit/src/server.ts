@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
@@ -123,6 +124,9 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
       : ApolloServerPluginLandingPageDisabled(),
     observabilityPlugin<C>(metrics),
     inputStringsPlugin(options.maxStringLength) as ApolloServerPlugin<C>,
+    // No response here is cached by its hints, and the plugin that computes them wraps every
+    // field of every answer (a series is thousands): off.
+    ApolloServerPluginCacheControlDisabled(),
     // A subgraph adds an inline trace (ftv1) to a response when the gateway asks for one
     // (`apollo-federation-include-trace: ftv1`), with masked errors; never when turned off.
     ...('schema' in options.graphql
