@@ -134,8 +134,9 @@ async function ingestionMetric(port: string, name: string): Promise<number | und
     (r) => (r.ok ? r.text() : ''),
     () => '',
   );
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : undefined;
+  // Unlabelled but for the service's own default label: `name{service="ingestion"} 0`.
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line ? Number(line.split(' ').at(-1)) : undefined;
 }
 
 /**

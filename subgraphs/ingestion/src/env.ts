@@ -89,6 +89,8 @@ export const ingestionEnv = {
    * client acknowledges in order), so more connections make larger micro-batches.
    */
   MQTT_SUBSCRIBERS: z.coerce.number().int().min(1).max(256).default(16),
+  /** Seconds between keep-alive pings on a quiet connection to MQTT_URL's broker. */
+  MQTT_KEEPALIVE_SEC: z.coerce.number().int().min(1).max(3600).default(60),
   /** MQTT messages are stored in micro-batches of up to this many, in one transaction each. */
   MQTT_BATCH_MESSAGES: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** How long a micro-batch waits for more messages after its first, in ms. */

@@ -126,6 +126,7 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
                   shareGroup: env.MQTT_SHARE_GROUP,
                   sessionExpirySec: env.MQTT_SESSION_EXPIRY_SEC,
                   subscribers: env.MQTT_SUBSCRIBERS,
+                  keepaliveSec: env.MQTT_KEEPALIVE_SEC,
                   batchMessages: env.MQTT_BATCH_MESSAGES,
                   batchWaitMs: env.MQTT_BATCH_WAIT_MS,
                 },

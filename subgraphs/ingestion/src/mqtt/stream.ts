@@ -23,6 +23,7 @@ export interface StreamOptions {
   sessionExpirySec: number;
   /** Connections to an external broker, each taking one message at a time into the shared batches. */
   subscribers: number;
+  keepaliveSec: number;
   /** A batch is stored once it holds this many messages, or `batchWaitMs` after its first one. */
   batchMessages: number;
   batchWaitMs: number;
@@ -81,6 +82,11 @@ export class ReadingStream {
         registers,
       }),
       batches: new Counter({ name: 'mqtt_batches_total', help: 'Micro-batches of MQTT messages stored.', registers }),
+      lost: new Counter({
+        name: 'mqtt_connections_lost_total',
+        help: 'Connections to the MQTT broker lost (a keep-alive that lapsed, the broker gone...).',
+        registers,
+      }),
     };
     this.batcher = new MicroBatcher((messages) => this.store(messages), {
       maxItems: options.batchMessages,
@@ -145,6 +151,7 @@ export class ReadingStream {
         protocolVersion: 5,
         properties: { sessionExpiryInterval: this.options.sessionExpirySec, receiveMaximum: 4 },
         reconnectPeriod: 1000,
+        keepalive: this.options.keepaliveSec,
       });
       // MQTT.js hands over one message at a time and sends its PUBACK when this calls back:
       // after the batch holding it committed. A failure leaves it unacknowledged, and
@@ -164,6 +171,7 @@ export class ReadingStream {
       };
       client.on('error', (error) => this.logger.warn({ err: error }, 'MQTT client error'));
       client.on('offline', () => this.counted.subscribed.set(0));
+      client.on('close', () => this.counted.lost.inc());
       // Subscribed on every (re)connect; a broker down at start does not hold the service up.
       client.on('connect', () => {
         client.subscribe(topic, { qos: 1 }, (error) => {
