@@ -88,7 +88,7 @@ export const ingestionEnv = {
    * Connections of this replica to MQTT_URL's broker. Each takes one message at a time (the MQTT
    * client acknowledges in order), so more connections make larger micro-batches.
    */
-  MQTT_SUBSCRIBERS: z.coerce.number().int().min(1).max(256).default(16),
+  MQTT_SUBSCRIBERS: z.coerce.number().int().min(1).max(256).default(64),
   /** Seconds between keep-alive pings on a quiet connection to MQTT_URL's broker. */
   MQTT_KEEPALIVE_SEC: z.coerce.number().int().min(1).max(3600).default(60),
   /** MQTT messages are stored in micro-batches of up to this many, in one transaction each. */

@@ -89,7 +89,9 @@ export class ReadingStream {
       }),
     };
     this.batcher = new MicroBatcher((messages) => this.store(messages), {
-      maxItems: options.batchMessages,
+      // From an external broker each connection hands over one message at a time: once every
+      // connection has, the batch can grow no more and goes at once.
+      maxItems: options.url ? Math.min(options.batchMessages, options.subscribers) : options.batchMessages,
       waitMs: options.batchWaitMs,
       concurrency: 2,
     });
