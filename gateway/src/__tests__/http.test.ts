@@ -1,4 +1,4 @@
-import { Stack } from '@switchyard/testing';
+import { Stack, viewerHeader } from '@switchyard/testing';
 import { type Running, startStack } from './stack.js';
 
 const stack = new Stack();
@@ -28,6 +28,15 @@ describe('the gateway over HTTP', () => {
       body: '{"query":"{ __typename }"}',
     });
     expect(await json.json()).toEqual({ data: { __typename: 'Query' } });
+    // No answer is for a cache to keep, the gateway's nor a subgraph's.
+    expect(json.headers.get('cache-control')).toBe('no-store');
+    const subgraph = await fetch(run.sensors.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await viewerHeader(run.gatewayKey, 'sensors')) },
+      body: '{"query":"{ __typename }"}',
+    });
+    expect(subgraph.status).toBe(200);
+    expect(subgraph.headers.get('cache-control')).toBe('no-store');
   });
 
   it('serves Apollo Sandbox with CORS for it in development', async () => {

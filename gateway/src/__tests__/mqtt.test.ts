@@ -167,6 +167,26 @@ describe('readings over MQTT, through the broker in the ingestion process', () =
     expect(batches).toBeLessThan(500);
   });
 
+  it('does not let a refused reading take a valid one of the same instant with it', async () => {
+    const { code, id } = await sensorIn(run);
+    const platform = await connectAsync(`mqtt://127.0.0.1:${port}`, {
+      username: 'platform',
+      password: await platformToken(run),
+      reconnectPeriod: 0,
+    });
+    try {
+      const topic = `sensors/${code}/readings`;
+      // Both in flight at once: most likely one micro-batch, the bad one first.
+      await Promise.all([
+        platform.publishAsync(topic, JSON.stringify({ at: at(7), value: null }), { qos: 1 }),
+        platform.publishAsync(topic, JSON.stringify({ at: at(7), value: 5 }), { qos: 1 }),
+      ]);
+    } finally {
+      await platform.endAsync();
+    }
+    expect(await storedOf(run, id)).toBe(1);
+  });
+
   it('lets in only publishers with a token that may write readings, and lets none of them listen', async () => {
     const url = `mqtt://127.0.0.1:${port}`;
     const options = { reconnectPeriod: 0, connectTimeout: 5000 };

@@ -25,7 +25,8 @@ export async function eventStream<T, I = T>(
     buffer = 1000,
   }: EventStreamOptions<T, I> = {},
 ): Promise<AsyncIterableIterator<I>> {
-  const stream = pushIterator<I>({
+  // Events, not their items, count against the buffer: one event may carry thousands.
+  const stream = pushIterator<I[]>({
     buffer,
     name: `subscriber to ${topic.name}`,
     onEnd: () => unsubscribe(),
@@ -33,13 +34,44 @@ export async function eventStream<T, I = T>(
   // Filters run one after another, so events keep their order even when a filter awaits.
   let filtering = Promise.resolve();
   const unsubscribe = await bus.subscribe(topic, (payload) => {
-    for (const item of spread(payload)) {
-      filtering = filtering
-        .then(() => !stream.ended && filter(item))
-        .then((keep) => {
-          if (keep) stream.push(item);
-        }, stream.fail);
-    }
+    filtering = filtering
+      .then(async () => {
+        const kept: I[] = [];
+        for (const item of spread(payload)) if (!stream.ended && (await filter(item))) kept.push(item);
+        if (kept.length) stream.push(kept);
+      })
+      .catch(stream.fail);
   });
-  return stream.iterator;
+  return itemsOf(stream.iterator);
+}
+
+/** The items of an iterator of lists, one by one; `return()` ends the lists' iterator at once. */
+function itemsOf<I>(lists: AsyncIterableIterator<I[]>): AsyncIterableIterator<I> {
+  let pending: I[] = [];
+  let at = 0;
+  const items: AsyncIterableIterator<I> = {
+    async next() {
+      while (at >= pending.length) {
+        const result = await lists.next();
+        if (result.done) return { value: undefined, done: true };
+        pending = result.value;
+        at = 0;
+      }
+      return { value: pending[at++]!, done: false };
+    },
+    async return() {
+      pending = [];
+      await lists.return?.();
+      return { value: undefined, done: true };
+    },
+    async throw(error?: unknown) {
+      pending = [];
+      await lists.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return items;
+    },
+  };
+  return items;
 }

@@ -125,8 +125,17 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
     observabilityPlugin<C>(metrics),
     inputStringsPlugin(options.maxStringLength) as ApolloServerPlugin<C>,
     // No response here is cached by its hints, and the plugin that computes them wraps every
-    // field of every answer (a series is thousands): off.
+    // field of every answer (a series is thousands): off, and every answer says so itself.
     ApolloServerPluginCacheControlDisabled(),
+    {
+      async requestDidStart() {
+        return {
+          async willSendResponse({ response }) {
+            response.http.headers.set('cache-control', 'no-store');
+          },
+        };
+      },
+    },
     // A subgraph adds an inline trace (ftv1) to a response when the gateway asks for one
     // (`apollo-federation-include-trace: ftv1`), with masked errors; never when turned off.
     ...('schema' in options.graphql

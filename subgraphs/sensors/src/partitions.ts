@@ -82,23 +82,41 @@ export async function prepareReadingPartitions(em: EntityManager, instants: Iter
   }
 }
 
+/** How long making or dropping a partition waits for the table's lock before it gives up. */
+export const PARTITION_LOCK_TIMEOUT = '5s';
+
 async function createWeek(em: EntityManager, week: number): Promise<void> {
   const from = new Date(week).toISOString();
   const to = new Date(week + WEEK_MS).toISOString();
   const name = `readings_${from.slice(0, 10).replaceAll('-', '')}`;
+  // Made on its own and then attached: attaching takes a lock that lets readers and writers of
+  // the other weeks go on, where CREATE ... PARTITION OF would stop them all for a moment.
+  // Names and bounds are made here from a number, never from input.
   try {
-    // Names and bounds are made here from a number, never from input.
-    await em
-      .getConnection()
-      .execute(
-        `/* createReadingPartition */ create table if not exists sensors.${name} partition of sensors.readings for values from ('${from}') to ('${to}')`,
+    await em.transactional(async (tx) => {
+      const run = (sql: string) => tx.getConnection().execute(sql, [], 'run', tx.getTransactionContext());
+      await run(`set local lock_timeout = '${PARTITION_LOCK_TIMEOUT}'`);
+      await run(
+        `/* createReadingWeek */ create table if not exists sensors.${name} (like sensors.readings including defaults including constraints)`,
       );
+      await run(
+        `/* attachReadingWeek */ alter table sensors.readings attach partition sensors.${name} for values from ('${from}') to ('${to}')`,
+      );
+    });
   } catch (error) {
-    // Another process made it at the same moment.
-    const code = (error as { code?: string }).code;
-    if (code !== '42P07' && code !== '23505') throw error;
+    // Made (or attached) by another process at the same moment: checked below.
+    if (!['42P07', '42710', '23505', '42P17', '42809'].includes((error as { code?: string }).code ?? '')) throw error;
+  }
+  if (!(await readingPartitions(em)).some((p) => covers(p, week))) {
+    throw new Error(`sensors.readings has no partition for the week of ${from} (is ${name} a table of its own?)`);
   }
 }
+
+/** Whether `error` is PostgreSQL finding no partition for a row. */
+export const isMissingPartition = (error: unknown) => {
+  const { code, routine } = error as { code?: string; routine?: string };
+  return code === '23514' && (routine === 'ExecFindPartition' || /partition/.test(String(error)));
+};
 
 /**
  * `store` (a transaction storing readings at `instants`) with its weeks' partitions made first;
@@ -114,7 +132,7 @@ export async function withReadingPartitions<T>(
   try {
     return await store();
   } catch (error) {
-    if ((error as { code?: string }).code !== '23514' || !/no partition/.test(String(error))) throw error;
+    if (!isMissingPartition(error)) throw error;
     knownWeeks.delete(em.getConnection());
     await prepareReadingPartitions(em, instants);
     return store();

@@ -4,7 +4,7 @@ import { statement } from '@switchyard/kit';
 
 import { keptSince } from './partitions.js';
 
-export { prepareReadingPartitions, withReadingPartitions } from './partitions.js';
+export { isMissingPartition, prepareReadingPartitions, withReadingPartitions } from './partitions.js';
 
 export interface SensorTarget {
   id: string;

@@ -2,6 +2,7 @@ import { freshDatabase } from '@switchyard/testing';
 import { createEventBus, type EventBus, eventStream, topic, z } from '../index.js';
 
 const prices = topic('prices', z.object({ n: z.number() }));
+const batches = topic('price-batches', z.object({ ns: z.array(z.number()) }));
 
 describe('eventStream', () => {
   let bus: EventBus;
@@ -75,5 +76,21 @@ describe('eventStream', () => {
     await expect(refusing.next()).resolves.toEqual({ value: { n: 1 }, done: false });
     await expect(refusing.next()).rejects.toThrow('token expired');
     await expect(refusing.next()).resolves.toMatchObject({ done: true });
+  });
+
+  it('gives the items of an event that carries many one by one, counting events (not items) against its buffer', async () => {
+    const stream = await eventStream(bus, batches, {
+      spread: ({ ns }) => ns.map((n) => ({ n })),
+      filter: ({ n }) => n % 2 === 0,
+      buffer: 2,
+    });
+    await bus.publish(batches, { ns: Array.from({ length: 50 }, (_, n) => n) });
+    await bus.publish(batches, { ns: [100, 101] });
+    const got: number[] = [];
+    for await (const { n } of stream) {
+      got.push(n);
+      if (n === 100) break;
+    }
+    expect(got).toEqual([...Array.from({ length: 25 }, (_, i) => i * 2), 100]);
   });
 });

@@ -1,24 +1,46 @@
 /**
- * Gathers items for at most `waitMs`, or until `maxItems` are waiting, and hands them to `flush`
+ * Gathers items for at most `waitMs`, or until `maxItems` are waiting (or their `size`s add up
+ * to `maxSize`), and hands them to `flush`
  * together; each item's promise settles when its batch has (so a message is acknowledged only once
  * its batch committed). At most `concurrency` batches are in flight; items keep gathering meanwhile.
  */
 export class MicroBatcher<T> {
-  private waiting: Array<{ item: T; done: (error?: unknown) => void }> = [];
+  private waiting: Array<{ item: T; size: number; done: (error?: unknown) => void }> = [];
+  private waitingSize = 0;
   private timer?: NodeJS.Timeout;
-  private running = 0;
+  private running = new Set<Promise<void>>();
 
   constructor(
     private readonly flush: (items: T[]) => Promise<void>,
-    private readonly options: { maxItems: number; waitMs: number; concurrency: number },
+    private readonly options: {
+      maxItems: number;
+      waitMs: number;
+      concurrency: number;
+      size?: (item: T) => number;
+      maxSize?: number;
+    },
   ) {}
 
   add(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ item, done: (error) => (error === undefined ? resolve() : reject(error)) });
-      if (this.waiting.length >= this.options.maxItems) this.next();
+      const size = this.options.size?.(item) ?? 1;
+      this.waiting.push({ item, size, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      this.waitingSize += size;
+      if (this.full()) this.next();
       else this.timer ??= setTimeout(() => this.next(), this.options.waitMs);
     });
+  }
+
+  /** Stores what is waiting now and resolves once nothing is waiting or being stored. */
+  async drain(): Promise<void> {
+    while (this.waiting.length || this.running.size) {
+      this.next();
+      await Promise.allSettled([...this.running]);
+    }
+  }
+
+  private full(): boolean {
+    return this.waiting.length >= this.options.maxItems || this.waitingSize >= (this.options.maxSize ?? Infinity);
   }
 
   /** Items waiting or being stored. */
@@ -29,19 +51,30 @@ export class MicroBatcher<T> {
   private next(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.waiting.length || this.running >= this.options.concurrency) return;
-    const batch = this.waiting.splice(0, this.options.maxItems);
-    this.running++;
-    this.flush(batch.map((b) => b.item))
+    if (!this.waiting.length || this.running.size >= this.options.concurrency) return;
+    // Up to maxItems, and up to maxSize (but at least one item, however large).
+    let count = 0;
+    let size = 0;
+    const maxSize = this.options.maxSize ?? Infinity;
+    while (count < this.waiting.length && count < this.options.maxItems) {
+      const next = this.waiting[count]!.size;
+      if (count > 0 && size + next > maxSize) break;
+      size += next;
+      count++;
+    }
+    const batch = this.waiting.splice(0, count);
+    this.waitingSize -= size;
+    const running: Promise<void> = this.flush(batch.map((b) => b.item))
       .then(
         () => batch.forEach((b) => b.done()),
         (error: unknown) => batch.forEach((b) => b.done(error ?? new Error('batch failed'))),
       )
       .finally(() => {
-        this.running--;
+        this.running.delete(running);
         // What gathered while this batch was stored goes next, at once if it is a full batch.
-        if (this.waiting.length >= this.options.maxItems) this.next();
+        if (this.full()) this.next();
         else if (this.waiting.length) this.timer ??= setTimeout(() => this.next(), this.options.waitMs);
       });
+    this.running.add(running);
   }
 }

@@ -6,6 +6,7 @@ import { connect, type MqttClient } from 'mqtt';
 import { Counter, Gauge } from 'prom-client';
 import type { IncomingReading } from '../readings/check.js';
 import { storeReadings } from '../readings/store.js';
+import { isMissingPartition } from '@switchyard/sensors/readings';
 import { MicroBatcher } from './batcher.js';
 
 export interface StreamOptions {
@@ -35,6 +36,8 @@ interface Message {
 }
 
 const TOPIC = /^sensors\/([^/]+)\/readings$/;
+/** Readings in one message, and in one micro-batch, at most (as in one ingestReadings batch). */
+const MAX_READINGS = 10_000;
 
 /**
  * Readings over MQTT: the topic `sensors/<code>/readings` carries `{ "at": ISO time, "value":
@@ -54,6 +57,7 @@ export class ReadingStream {
   private broker?: ReturnType<typeof createBroker>;
   private readonly counted;
   private readonly batcher: MicroBatcher<Message>;
+  private stopping = false;
 
   constructor(
     private readonly orm: Orm,
@@ -89,6 +93,8 @@ export class ReadingStream {
       }),
     };
     this.batcher = new MicroBatcher((messages) => this.store(messages), {
+      size: (message) => message.readings.length,
+      maxSize: MAX_READINGS,
       // From an external broker each connection hands over one message at a time: once every
       // connection has, the batch can grow no more and goes at once.
       maxItems: options.url ? Math.min(options.batchMessages, options.subscribers) : options.batchMessages,
@@ -102,8 +108,6 @@ export class ReadingStream {
     // Our own broker: a publisher signs in with a token that may write sensor readings (as its
     // password); its messages are stored as they are published, and nobody subscribes.
     this.broker = createBroker({
-      // Messages of one connection are handled together up to this many (a micro-batch's worth).
-      concurrency: Math.max(100, this.options.batchMessages * 2),
       authenticate: (_client, _username, secret, done) => {
         const refuse = () => done(Object.assign(new Error('not authorized'), { returnCode: 5 }), false);
         const token = secret?.toString();
@@ -113,6 +117,7 @@ export class ReadingStream {
       authorizeSubscribe: (_client, _subscription, done) => done(new Error('not allowed'), null),
       // The broker acknowledges a QoS 1 publish once this calls back: after the commit.
       authorizePublish: (_client, packet, done) => {
+        if (this.stopping) return done(new Error('stopping'));
         const message = this.parse(packet.topic, packet.payload as Buffer);
         if (!message) return done(null);
         this.batcher.add(message).then(
@@ -160,6 +165,8 @@ export class ReadingStream {
       // reconnecting makes the broker send it again.
       client.handleMessage = (packet, callback) => {
         const { topic: name, payload } = packet as { topic: string; payload: Buffer };
+        // Left unacknowledged while stopping: the broker sends it again (to another replica).
+        if (this.stopping) return callback(new Error('stopping'));
         const message = this.parse(name, payload);
         if (!message) return callback();
         this.batcher.add(message).then(
@@ -188,13 +195,19 @@ export class ReadingStream {
   /** A message's readings; undefined (counted, logged) when it has none to store. */
   private parse(topic: string, payload: Buffer): Message | undefined {
     const code = TOPIC.exec(topic)?.[1];
-    if (!code) {
+    // A code the database could not take (a NUL, a lone surrogate) is no sensor's.
+    if (!code || code.includes('\0') || !code.isWellFormed()) {
       this.counted.refused.inc({ reason: 'not a readings topic' });
       return undefined;
     }
     try {
       const body = JSON.parse(payload.toString('utf8')) as unknown;
       const items = (Array.isArray(body) ? body : [body]) as Array<Partial<IncomingReading>>;
+      if (items.length > MAX_READINGS) {
+        this.counted.refused.inc({ reason: `more than ${MAX_READINGS} readings in one message` });
+        this.logger.warn({ topic, readings: items.length }, 'MQTT message refused: too many readings');
+        return undefined;
+      }
       return {
         topic,
         readings: items.map((item) => ({ sensorCode: code, at: String(item?.at), value: item?.value as number })),
@@ -207,33 +220,18 @@ export class ReadingStream {
   }
 
   /**
-   * One micro-batch in one transaction. If the database refuses it as data, each message is
-   * stored alone, so only the one at fault is refused (and acknowledged: it would fail forever).
+   * One micro-batch in one transaction. If the database refuses it as data, it is stored again
+   * in halves, down to single messages, so only the one at fault is refused (and acknowledged:
+   * it would fail forever).
    */
   private async store(messages: Message[]): Promise<void> {
-    // A reading an earlier message of the batch holds (a redelivery, or sent twice) is a
-    // duplicate, as it would be in a later batch; twins inside one message are refused.
-    const seen = new Set<string>();
-    const readings: IncomingReading[] = [];
-    let twins = 0;
-    for (const message of messages) {
-      const keys: string[] = [];
-      for (const reading of message.readings) {
-        const key = `${reading.sensorCode}@${Date.parse(String(reading.at))}`;
-        if (seen.has(key) && !key.endsWith('@NaN')) {
-          twins++;
-          continue;
-        }
-        keys.push(key);
-        readings.push(reading);
-      }
-      for (const key of keys) seen.add(key);
-    }
+    const readings = messages.flatMap((m) => m.readings);
+    const messageOf = messages.flatMap((m, n) => m.readings.map(() => n));
     try {
-      const stored = await storeReadings(this.orm.em.fork(), this.events, this.logger, readings);
+      const stored = await storeReadings(this.orm.em.fork(), this.events, this.logger, readings, messageOf);
       this.counted.batches.inc();
       this.counted.stored.inc(stored.accepted);
-      this.counted.duplicate.inc(stored.duplicates + twins);
+      this.counted.duplicate.inc(stored.duplicates);
       for (const r of stored.rejected) this.counted.refused.inc({ reason: `${r.field} ${r.reason}` });
       if (stored.rejected.length) {
         this.logger.warn(
@@ -242,9 +240,14 @@ export class ReadingStream {
         );
       }
     } catch (error) {
-      if (!/^2[23]/.test(String((error as { code?: string }).code ?? ''))) throw error;
+      // Data the database refuses; but a week without its partition is ours to fix, not the data's.
+      const code = String((error as { code?: string }).code ?? '');
+      if (!/^2[23]/.test(code) || isMissingPartition(error)) throw error;
       if (messages.length > 1) {
-        for (const message of messages) await this.store([message]);
+        // Halves, so a single bad message costs a few transactions, not one per message.
+        const half = Math.ceil(messages.length / 2);
+        await this.store(messages.slice(0, half));
+        await this.store(messages.slice(half));
         return;
       }
       this.counted.refused.inc({ reason: 'not storable' });
@@ -253,6 +256,9 @@ export class ReadingStream {
   }
 
   async stop(): Promise<void> {
+    // What was taken is stored and acknowledged before the connections close.
+    this.stopping = true;
+    await this.batcher.drain();
     await Promise.all(
       this.clients.map((client) => new Promise<void>((resolve) => client.end(false, {}, () => resolve()))),
     );

@@ -21,10 +21,13 @@ export interface Rejection {
 
 /** The instants of the readings that may be stored as far as time goes (to make their partitions). */
 export function storableInstants(readings: IncomingReading[]): number[] {
-  const latest = Date.now() + FUTURE_SLACK_MS;
+  // A minute more than the check allows: the clock moves on between the two.
+  const latest = Date.now() + FUTURE_SLACK_MS + 60_000;
   const instants: number[] = [];
   for (const reading of readings) {
     const at = reading.at instanceof Date ? reading.at.getTime() : Date.parse(reading.at);
+    const value = reading.value as unknown;
+    if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > MAX_ABS_VALUE) continue;
     if (at >= EARLIEST && at <= latest) instants.push(at);
   }
   return instants;
@@ -34,16 +37,23 @@ export function storableInstants(readings: IncomingReading[]): number[] {
  * Sorts readings into those to store and those refused, with why: an unknown sensor, one on
  * deactivated equipment, a value that is not a finite number, a time not a time or in the
  * future, a twin earlier in the same list. Used by ingestReadings and the MQTT stream alike.
+ * With `messageOf` (the MQTT message each reading came in), a twin of a valid reading of an
+ * earlier message is no fault but a duplicate (a redelivery, or sent twice): counted in `twins`.
  */
 export async function checkReadings(
   em: EntityManager,
   readings: IncomingReading[],
-): Promise<{ valid: NewReading[]; rejected: Rejection[]; targets: Map<string, SensorTarget> }> {
-  const sensors = await sensorsByCode(em, [...new Set(readings.map((r) => r.sensorCode))]);
+  messageOf?: readonly number[],
+): Promise<{ valid: NewReading[]; rejected: Rejection[]; twins: number; targets: Map<string, SensorTarget> }> {
+  // A code PostgreSQL cannot take (a NUL, a lone surrogate) names no sensor: refused as unknown.
+  const codes = new Set(readings.map((r) => r.sensorCode).filter((c) => !c.includes('\0') && c.isWellFormed()));
+  const sensors = await sensorsByCode(em, [...codes]);
   const keptSince = (await readingsKeptSince(em))?.getTime() ?? EARLIEST;
   const rejected: Rejection[] = [];
   const valid: NewReading[] = [];
-  const seen = new Set<string>();
+  /** Valid readings so far, by sensor and instant, with the message each came in. */
+  const seen = new Map<string, number>();
+  let twins = 0;
   const latest = Date.now() + FUTURE_SLACK_MS;
   readings.forEach((reading, index) => {
     const sensor = sensors.get(reading.sensorCode);
@@ -61,9 +71,12 @@ export async function checkReadings(
     if (Number.isNaN(at.getTime()) || at.getTime() > latest) return reject('at', 'must be a time, not in the future');
     if (at.getTime() < Math.max(keptSince, EARLIEST)) return reject('at', 'is older than the readings kept');
     const key = `${sensor.id}@${at.getTime()}`;
-    if (seen.has(key)) return reject('at', 'repeats an earlier reading of this batch');
-    seen.add(key);
+    const message = messageOf?.[index] ?? 0;
+    const earlier = seen.get(key);
+    if (earlier !== undefined && earlier !== message) return void twins++;
+    if (earlier !== undefined) return reject('at', 'repeats an earlier reading of this batch');
+    seen.set(key, message);
     valid.push({ sensorId: sensor.id, at, value: reading.value });
   });
-  return { valid, rejected, targets: new Map([...sensors.values()].map((t) => [t.id, t])) };
+  return { valid, rejected, twins, targets: new Map([...sensors.values()].map((t) => [t.id, t])) };
 }

@@ -38,7 +38,7 @@ export async function ingestReadings(
   const hash = createHash('sha256')
     .update(JSON.stringify(readings.map((r) => [r.sensorCode, new Date(r.at).toISOString(), r.value])))
     .digest('hex');
-  return storeReadings(ctx.em, ctx.events, ctx.log, readings, async (em, store) => {
+  return storeReadings(ctx.em, ctx.events, ctx.log, readings, undefined, async (em, store) => {
     const claimed = await claimBatch(em, { batchId: claim, payloadHash: hash });
     if (!claimed.length) {
       const [earlier] = await earlierBatch(em, { batchId: claim });

@@ -14,7 +14,7 @@ export interface Stored {
 
 /**
  * Stores readings as one unit: their weeks' partitions made first, then in one transaction each
- * reading checked and the valid ones stored through the sensors domain, with `within` (a batch's
+ * reading checked (`messageOf`: see checkReadings) and the valid ones stored through the sensors domain, with `within` (a batch's
  * own bookkeeping) in that transaction; after the commit they are announced. `within` may
  * return a result instead, and nothing is stored (a batch sent again).
  */
@@ -23,16 +23,17 @@ export async function storeReadings<R = Stored>(
   events: EventBus,
   logger: Logger,
   readings: IncomingReading[],
+  messageOf: readonly number[] | undefined,
   within: (tx: EntityManager, store: () => Promise<Stored>) => Promise<R> = (_tx, store) => store() as Promise<R>,
 ): Promise<R> {
   let announce = async () => {};
   const result = await withReadingPartitions(em, storableInstants(readings), () =>
     em.fork().transactional((tx) =>
       within(tx, async () => {
-        const { valid, rejected, targets } = await checkReadings(tx, readings);
+        const { valid, rejected, twins, targets } = await checkReadings(tx, readings, messageOf);
         const stored = await insertReadings(tx, valid);
         announce = () => announceReadings(events, stored, targets, logger);
-        return { accepted: stored.stored.length, duplicates: valid.length - stored.stored.length, rejected };
+        return { accepted: stored.stored.length, duplicates: valid.length - stored.stored.length + twins, rejected };
       }),
     ),
   );

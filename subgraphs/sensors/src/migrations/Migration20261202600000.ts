@@ -18,12 +18,12 @@ export class Migration20261202600000 extends Migration {
     ) partition by range (at)`);
     // Rows stored before stay where they are: the old table becomes the partition of everything up
     // to the end of this week (or of its newest reading's), dropped whole once all of it is past
-    // retention.
+    // retention. (168 hours, not 7 days: days follow the session's time zone across a clock change.)
     this.addSql(`do $$
       declare upto timestamptz;
       begin
         if exists (select 1 from readings_legacy) then
-          select date_bin('7 days', greatest(max(at), now()), timestamptz '1970-01-05 00:00:00+00') + interval '7 days'
+          select date_bin('7 days', greatest(max(at), now()), timestamptz '1970-01-05 00:00:00+00') + interval '168 hours'
             into upto from readings_legacy;
           execute format('alter table readings attach partition readings_legacy for values from (minvalue) to (%L)', upto);
         else

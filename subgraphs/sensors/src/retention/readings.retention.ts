@@ -1,10 +1,28 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { daysAgo, defineRetention, statement, z } from '@switchyard/kit';
-import { prepareReadingPartitions, readingPartitions, WEEK_MS } from '../partitions.js';
+import { PARTITION_LOCK_TIMEOUT, prepareReadingPartitions, readingPartitions, WEEK_MS } from '../partitions.js';
 
 const keepSince = statement<{ before: Date }, never>(
   `/* keptSince */ insert into sensors.kept_since (only_row, readings_from) values (true, :before)
    on conflict (only_row) do update set readings_from = greatest(sensors.kept_since.readings_from, excluded.readings_from)`,
 );
+
+const rowsEstimate = statement<{ name: string }, { n: string }>(
+  `/* readingWeekRowsEstimate */ select c.reltuples::bigint as n from pg_class c
+   where c.oid = to_regclass('sensors.' || quote_ident(:name))`,
+);
+
+/** A week's rows: counted when there are few (under a million by the statistics), else estimated. */
+async function rowsOf(em: EntityManager, name: string): Promise<number> {
+  const [estimate] = await rowsEstimate(em, { name });
+  if (!estimate) return 0; // dropped meanwhile, by a run of its own
+  const n = Number(estimate.n);
+  if (n >= 1_000_000) return n;
+  const [row] = await em
+    .getConnection()
+    .execute<Array<{ n: string }>>(`/* readingWeekRows */ select count(*) as n from sensors."${name}"`);
+  return Number(row?.n ?? 0);
+}
 
 /** Weeks made ahead of time, so a week's first readings never wait for its partition. */
 const WEEKS_AHEAD = 4;
@@ -13,7 +31,8 @@ const WEEKS_AHEAD = 4;
  * Raw readings past retention, a week's partition at a time (dropped whole once all of it is older
  * than the cut-off, so up to a week more is kept); their minute and hour rollups, and so series,
  * stay. From then on readings before the end of the dropped weeks are refused (see
- * `readingsKeptSince`). Each run also makes the partitions of the coming weeks.
+ * `readingsKeptSince`). Each run also makes the partitions of the coming weeks. The rows counted
+ * for a dropped week of a million or more are PostgreSQL's estimate (autovacuum's statistics).
  */
 export const readingsRetention = defineRetention({
   name: 'READINGS',
@@ -33,24 +52,17 @@ export const readingsRetention = defineRetention({
     let deleted = 0;
     for (const partition of await readingPartitions(em)) {
       if (!partition.to || partition.to.getTime() > before || !/^readings_\w+$/.test(partition.name)) continue;
-      deleted += await em.transactional(async (tx) => {
+      // A week of raw readings can hold billions: not counted one by one then.
+      const rows = await rowsOf(em, partition.name);
+      await em.transactional(async (tx) => {
+        const run = (sql: string) => tx.getConnection().execute(sql, [], 'run', tx.getTransactionContext());
+        // Dropping locks the whole table: given up (and tried on the next run) rather than left
+        // to queue every reader and writer behind a long one, a backup say.
+        await run(`set local lock_timeout = '${PARTITION_LOCK_TIMEOUT}'`);
         await keepSince(tx, { before: partition.to! });
-        const connection = tx.getConnection();
-        const context = tx.getTransactionContext();
-        const [row] = await connection.execute<Array<{ n: string }>>(
-          `/* countExpiredReadings */ select count(*) as n from sensors."${partition.name}"`,
-          [],
-          'all',
-          context,
-        );
-        await connection.execute(
-          `/* dropExpiredReadings */ drop table sensors."${partition.name}"`,
-          [],
-          'run',
-          context,
-        );
-        return Number(row?.n ?? 0);
+        await run(`/* dropExpiredReadings */ drop table if exists sensors."${partition.name}"`);
       });
+      deleted += rows;
     }
     return deleted;
   },
