@@ -38,9 +38,19 @@ export async function readingPartitions(em: EntityManager): Promise<Partition[]>
   }));
 }
 
-export const keptSince = statement<Record<string, never>, { readings_from: string }>(
+const keptSince = statement<Record<string, never>, { readings_from: string }>(
   '/* readingsKeptSince */ select readings_from from sensors.kept_since',
 );
+
+/** Readings before this instant are no longer kept raw; older ones are refused (null: all kept). */
+export async function readingsKeptSince(em: EntityManager): Promise<Date | null> {
+  const [row] = await keptSince(em, {});
+  return row ? new Date(row.readings_from) : null;
+}
+
+/** Runs DDL (statements without parameters or rows) in the transaction `tx`. */
+export const runIn = (tx: EntityManager) => (sql: string) =>
+  tx.getConnection().execute(sql, [], 'run', tx.getTransactionContext());
 
 const covers = (p: Partition, week: number) =>
   (p.from === null || p.from.getTime() <= week) && (p.to === null || p.to.getTime() >= week + WEEK_MS);
@@ -73,8 +83,7 @@ export async function prepareReadingPartitions(em: EntityManager, instants: Iter
   if (!weeks.size) return;
   const partitions = await readingPartitions(em);
   // Weeks whose readings are no longer kept get none: such readings are refused anyway.
-  const [kept] = await keptSince(em, {});
-  const keptFrom = kept ? new Date(kept.readings_from).getTime() : -Infinity;
+  const keptFrom = (await readingsKeptSince(em))?.getTime() ?? -Infinity;
   for (const week of [...weeks].sort((a, b) => a - b)) {
     if (week + WEEK_MS <= keptFrom) continue;
     if (!partitions.some((p) => covers(p, week))) await createWeek(em, week);
@@ -94,7 +103,7 @@ async function createWeek(em: EntityManager, week: number): Promise<void> {
   // Names and bounds are made here from a number, never from input.
   try {
     await em.transactional(async (tx) => {
-      const run = (sql: string) => tx.getConnection().execute(sql, [], 'run', tx.getTransactionContext());
+      const run = runIn(tx);
       await run(`set local lock_timeout = '${PARTITION_LOCK_TIMEOUT}'`);
       await run(
         `/* createReadingWeek */ create table if not exists sensors.${name} (like sensors.readings including defaults including constraints)`,

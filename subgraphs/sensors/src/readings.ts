@@ -2,9 +2,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { statement } from '@switchyard/kit';
 
-import { keptSince } from './partitions.js';
-
-export { isMissingPartition, prepareReadingPartitions, withReadingPartitions } from './partitions.js';
+export {
+  isMissingPartition,
+  prepareReadingPartitions,
+  readingsKeptSince,
+  withReadingPartitions,
+} from './partitions.js';
 
 export interface SensorTarget {
   id: string;
@@ -25,12 +28,6 @@ export async function sensorsByCode(em: EntityManager, codes: string[]): Promise
   if (!codes.length) return new Map();
   const rows = await sensorTargets(em, { codes });
   return new Map(rows.map(({ code, ...target }) => [code, target]));
-}
-
-/** Readings before this instant are no longer kept raw; older ones are refused (null: all kept). */
-export async function readingsKeptSince(em: EntityManager): Promise<Date | null> {
-  const [row] = await keptSince(em, {});
-  return row ? new Date(row.readings_from) : null;
 }
 
 export interface NewReading {

@@ -1,8 +1,8 @@
 /**
- * Gathers items for at most `waitMs`, or until `maxItems` are waiting (or their `size`s add up
- * to `maxSize`), and hands them to `flush`
- * together; each item's promise settles when its batch has (so a message is acknowledged only once
- * its batch committed). At most `concurrency` batches are in flight; items keep gathering meanwhile.
+ * Gathers items for at most `waitMs`, or until `maxItems` are waiting (or their `size`s add up to
+ * `maxSize`), and hands them to `flush` together; each item's promise settles when its batch has
+ * (so a message is acknowledged only once its batch committed). At most `concurrency` batches are
+ * in flight; items keep gathering meanwhile.
  */
 export class MicroBatcher<T> {
   private waiting: Array<{ item: T; size: number; done: (error?: unknown) => void }> = [];
@@ -43,7 +43,7 @@ export class MicroBatcher<T> {
     return this.waiting.length >= this.options.maxItems || this.waitingSize >= (this.options.maxSize ?? Infinity);
   }
 
-  /** Items waiting or being stored. */
+  /** Items waiting for a batch. */
   get pending(): number {
     return this.waiting.length;
   }

@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:net';
 import { hostname } from 'node:os';
 import type { EventBus, Logger, Metrics, Orm } from '@switchyard/kit';
+import { isMissingPartition } from '@switchyard/sensors/readings';
 import { createBroker } from 'aedes';
 import { connect, type MqttClient } from 'mqtt';
 import { Counter, Gauge } from 'prom-client';
 import type { IncomingReading } from '../readings/check.js';
 import { storeReadings } from '../readings/store.js';
-import { isMissingPartition } from '@switchyard/sensors/readings';
 import { MicroBatcher } from './batcher.js';
 
 export interface StreamOptions {

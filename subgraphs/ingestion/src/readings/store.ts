@@ -14,9 +14,9 @@ export interface Stored {
 
 /**
  * Stores readings as one unit: their weeks' partitions made first, then in one transaction each
- * reading checked (`messageOf`: see checkReadings) and the valid ones stored through the sensors domain, with `within` (a batch's
- * own bookkeeping) in that transaction; after the commit they are announced. `within` may
- * return a result instead, and nothing is stored (a batch sent again).
+ * reading checked (`messageOf`: see checkReadings) and the valid ones stored through the sensors
+ * domain, with `within` (a batch's own bookkeeping) in that transaction; after the commit they
+ * are announced. `within` may return a result instead, and nothing is stored (a batch sent again).
  */
 export async function storeReadings<R = Stored>(
   em: EntityManager,

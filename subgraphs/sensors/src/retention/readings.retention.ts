@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { daysAgo, defineRetention, statement, z } from '@switchyard/kit';
-import { PARTITION_LOCK_TIMEOUT, prepareReadingPartitions, readingPartitions, WEEK_MS } from '../partitions.js';
+import { PARTITION_LOCK_TIMEOUT, prepareReadingPartitions, readingPartitions, runIn, WEEK_MS } from '../partitions.js';
 
 const keepSince = statement<{ before: Date }, never>(
   `/* keptSince */ insert into sensors.kept_since (only_row, readings_from) values (true, :before)
@@ -55,7 +55,7 @@ export const readingsRetention = defineRetention({
       // A week of raw readings can hold billions: not counted one by one then.
       const rows = await rowsOf(em, partition.name);
       await em.transactional(async (tx) => {
-        const run = (sql: string) => tx.getConnection().execute(sql, [], 'run', tx.getTransactionContext());
+        const run = runIn(tx);
         // Dropping locks the whole table: given up (and tried on the next run) rather than left
         // to queue every reader and writer behind a long one, a backup say.
         await run(`set local lock_timeout = '${PARTITION_LOCK_TIMEOUT}'`);
