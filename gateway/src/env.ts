@@ -73,6 +73,10 @@ export const gatewayEnv = {
   AUTH_CACHE_SEC: confirmerEnv.AUTH_CACHE_SEC,
   /** Seconds between confirmations of a subscriber's token (a change to their session ends it at once). */
   SUBSCRIPTION_RECHECK_SEC: z.coerce.number().min(0.1).default(60),
+  /** How long a subscription waits, subscribing again, for a subgraph that went away before it ends with UNAVAILABLE. */
+  SUBSCRIPTION_RESUME_SEC: z.coerce.number().min(0).default(120),
+  /** Operations (subscriptions, mostly) one WebSocket connection may have running at once; more are refused with RATE_LIMITED. */
+  WS_OPERATIONS_PER_CONNECTION: count.default(100),
   DATA_DIR: commonEnv.DATA_DIR,
   /** Idempotency keys live here (schema `gateway`); unset: embedded PostgreSQL under DATA_DIR. */
   DATABASE_URL: commonEnv.DATABASE_URL,

@@ -1,17 +1,14 @@
 import { operationFromDocument, type Schema, Supergraph } from '@apollo/federation-internals';
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
-import { type FetchNode, type QueryPlan, QueryPlanner } from '@apollo/query-planner';
+import { type FetchNode, type QueryPlan, QueryPlanner, type SubscriptionNode } from '@apollo/query-planner';
 import type { IncomingHttpHeaders } from 'node:http';
 import {
+  AppError,
   type AssertionSigner,
   type CallerVerifier,
   checkInputStrings,
   type Logger,
-  pushIterator,
   socketCaller,
-  UnauthenticatedError,
-  VIEWER_HEADER,
-  type Viewer,
 } from '@switchyard/kit';
 import {
   type DocumentNode,
@@ -27,11 +24,13 @@ import {
   validate,
   type ValidationRule,
 } from 'graphql';
-import { createClient, type ServerOptions as WsOptions } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { SubscribePayload, ServerOptions as WsOptions } from 'graphql-ws';
+import type { Registry } from 'prom-client';
 import type { GatewayContext } from './context.js';
 import type { SubgraphDataSource } from './datasource.js';
+import { LiveSubscription, type SubscriptionPlan } from './live-subscription.js';
 import { resolveOperation, withoutSuggestions } from './operation.js';
+import { UpstreamSockets } from './upstream.js';
 
 interface Loaded {
   schema: GraphQLSchema;
@@ -67,24 +66,14 @@ export interface WebSocketLimits {
   /** Confirms a subscriber's token again: on every change to their session, and every `recheckMs`. */
   verifier: CallerVerifier;
   recheckMs: number;
+  /** How long a subscription waits for its subgraph to come back before it ends (ms). */
+  resubscribeForMs: number;
+  /** Operations one client connection may have running at once (its subscriptions, mostly). */
+  operationsPerConnection: number;
 }
-
-const sameViewer = (a: Viewer, b: Viewer | null) =>
-  a.id === b?.id && a.kind === b.kind && a.role === b.role && a.scopes.join() === b.scopes.join();
 
 /** The plan's stand-in for the subgraph that produced an event: it answers with the event. */
 const EVENT_SOURCE = '__event';
-/** Results held, and events waiting to be completed, for one subscriber. */
-const BUFFER = 100;
-/** How long a subgraph has to accept a subscription's socket. */
-const CONNECT_TIMEOUT_MS = 10_000;
-
-/** `ws` with a handshake deadline, so a subgraph that never answers cannot hold a socket open. */
-class TimedWebSocket extends WebSocket {
-  constructor(url: string, protocols?: string | string[]) {
-    super(url, protocols, { handshakeTimeout: CONNECT_TIMEOUT_MS });
-  }
-}
 
 const unavailable = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAVAILABLE' } });
 
@@ -92,10 +81,11 @@ const unavailable = (message: string) => new GraphQLError(message, { extensions:
  * GraphQL over WebSocket at the gateway, executed federated: an operation is checked like one
  * over HTTP (the same validation rules and limits) and planned over the supergraph. For a
  * subscription, the plan's first fetch is subscribed to on the subgraph that owns the root field
- * (over graphql-ws, with the caller's credentials), and each event it sends is completed by the
- * rest of the plan, so fields of other subgraphs resolve as in a query; a subgraph that fails
- * costs its fields, not the event. Queries and mutations sent over the socket run their plan
- * once. Nothing an operation does closes the caller's socket: failures are GraphQL errors.
+ * (over the gateway's one graphql-ws socket to it, with the caller's assertion), and each event it
+ * sends is completed by the rest of the plan, so fields of other subgraphs resolve as in a query;
+ * a subgraph that fails costs its fields, not the event (see LiveSubscription). Queries and
+ * mutations sent over the socket run their plan once. Nothing an operation does closes the
+ * caller's socket: failures are GraphQL errors.
  */
 export class FederatedWebSocket {
   /** The served supergraph, and what is built from it on the first WebSocket operation after a load. */
@@ -103,17 +93,34 @@ export class FederatedWebSocket {
   private built?: Loaded;
   /** The supergraph each prepared document was checked against, so a reload cannot split them. */
   private readonly checkedAgainst = new WeakMap<DocumentNode, Loaded>();
+  /** What each operation was sent as, to check it again against a reloaded supergraph. */
+  private readonly payloads = new WeakMap<ExecutionArgs, SubscribePayload>();
+  /** Live subscriptions, with the arguments they were planned with. */
+  private readonly live = new Map<LiveSubscription, Args>();
+  private readonly upstream: UpstreamSockets;
 
   constructor(
     private readonly sources: ReadonlyMap<string, SubgraphDataSource>,
     private readonly limits: WebSocketLimits,
     private readonly logger: Logger,
-  ) {}
+    registry: Registry,
+  ) {
+    this.upstream = new UpstreamSockets(limits.assertions, registry);
+  }
 
-  /** For `gateway.onSchemaLoadOrUpdate`: new operations are planned over the served supergraph. */
+  /**
+   * For `gateway.onSchemaLoadOrUpdate`: new operations are planned over the served supergraph,
+   * and live subscriptions planned again.
+   */
   load(coreSupergraphSdl: string): void {
     this.sdl = coreSupergraphSdl;
     this.built = undefined;
+    if (this.live.size) this.replanLive();
+  }
+
+  /** Closes the sockets to subgraphs (the gateway stops). */
+  close(): Promise<void> {
+    return this.upstream.close();
   }
 
   /**
@@ -140,8 +147,22 @@ export class FederatedWebSocket {
       // Every operation spends a point of its caller's rate before any work, as over HTTP.
       onSubscribe: async (ctx, _id, payload) => {
         try {
-          await this.limits.spend(socketCaller(ctx));
-          return this.prepare(payload);
+          // graphql-ws holds this operation among the connection's already.
+          const running = Object.keys(ctx.subscriptions).length;
+          if (running > this.limits.operationsPerConnection) {
+            const max = this.limits.operationsPerConnection;
+            return [
+              new AppError(
+                'RATE_LIMITED',
+                `at most ${max} operations at once on one connection: end one, or open another connection`,
+                { limit: max },
+              ),
+            ];
+          }
+          await this.limits.spend(socketCaller(ctx, payload.extensions));
+          const prepared = this.prepare(payload);
+          if (!Array.isArray(prepared)) this.payloads.set(prepared, payload);
+          return prepared;
         } catch (error) {
           return this.failure(error).errors;
         }
@@ -159,11 +180,7 @@ export class FederatedWebSocket {
   }
 
   /** Parses, validates and coerces variables against the API schema, as HTTP requests are. */
-  private prepare(payload: {
-    query: string;
-    operationName?: string | null;
-    variables?: Record<string, unknown> | null;
-  }): ExecutionArgs | GraphQLError[] {
+  private prepare(payload: SubscribePayload): ExecutionArgs | GraphQLError[] {
     const loaded = this.loaded;
     if (!loaded) return [unavailable('the gateway has no supergraph yet')];
     let document;
@@ -246,13 +263,26 @@ export class FederatedWebSocket {
 
   private async subscribe(args: Args): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
     const { plan, loaded } = this.plan(args);
-    const node = plan.node;
-    if (node?.kind !== 'Subscription') return this.run(plan, loaded, args);
-    const service = node.primary.serviceName;
-    const source = this.sources.get(service);
-    if (!source) throw unavailable(`the ${service} subgraph is not known here`);
+    if (plan.node?.kind !== 'Subscription') return this.run(plan, loaded, args);
+    const ctx = args.contextValue;
+    const live = new LiveSubscription(this.subscriptionPlan(plan.node, loaded, args), ctx, {
+      socketTo: (service) => {
+        const source = this.sources.get(service);
+        return source && this.upstream.client(service, source.url);
+      },
+      assertion: (service) => this.limits.assertions.sign(ctx.auth, service),
+      confirm: () => this.limits.verifier.verify(ctx.authorization),
+      onSessionChange: (listener) => this.limits.verifier.onChange(listener),
+      recheckMs: this.limits.recheckMs,
+      giveUpMs: this.limits.resubscribeForMs,
+      onEnd: () => this.live.delete(live),
+    });
+    this.live.set(live, args);
+    return live.iterator;
+  }
 
-    // The rest of the plan, run per event, starts from the event as if fetched.
+  /** The plan's first fetch is the subscription; the rest, run per event, starts from the event as if fetched. */
+  private subscriptionPlan(node: SubscriptionNode, loaded: Loaded, args: Args): SubscriptionPlan {
     const perEvent: QueryPlan = {
       kind: 'QueryPlan',
       node: {
@@ -260,112 +290,34 @@ export class FederatedWebSocket {
         nodes: [{ ...node.primary, serviceName: EVENT_SOURCE } as FetchNode, ...(node.rest ? [node.rest] : [])],
       },
     };
-    const ctx = args.contextValue;
-    const client = createClient({
-      url: source.url.replace(/^http/, 'ws'),
-      webSocketImpl: TimedWebSocket,
-      connectionParams: async () => ({
-        [VIEWER_HEADER]: await this.limits.assertions.sign(ctx.auth, service),
-        'x-request-id': ctx.requestId,
-      }),
-      connectionAckWaitTimeout: CONNECT_TIMEOUT_MS,
-      retryAttempts: 0,
-    });
-    const stream = pushIterator<ExecutionResult>({
-      buffer: BUFFER,
-      name: 'subscription',
-      // Closed at once, even while it is still connecting (dispose would wait for the handshake).
-      onEnd: () => {
-        stopConfirming();
-        stopUpstream();
-        client.terminate();
-      },
-    });
-    // Events are completed one after another, so they reach the caller in order.
-    let completing = Promise.resolve();
-    let waiting = 0;
-    const enqueue = (work: () => void | Promise<void>) => {
-      waiting++;
-      completing = completing
-        .then(() => (stream.ended ? undefined : work()))
-        .catch((error: unknown) => {
-          ctx.log.error({ err: error }, 'could not complete a subscription event');
-          stream.push({ errors: [new GraphQLError('could not complete this event')] });
-        })
-        .finally(() => waiting--);
+    return {
+      node,
+      variables: args.variableValues ?? {},
+      complete: (event) => this.run(perEvent, loaded, args, event),
     };
-    const stopConfirming = this.keepConfirming(ctx, (work) => enqueue(work), stream);
-    const stopUpstream = client.subscribe(
-      {
-        query: node.primary.operation,
-        operationName: node.primary.operationName,
-        variables: Object.fromEntries((node.primary.variableUsages ?? []).map((v) => [v, args.variableValues?.[v]])),
-      },
-      {
-        next: (event) => {
-          if (waiting >= BUFFER) {
-            stream.fail(
-              new GraphQLError(`subscriber fell ${BUFFER} events behind`, { extensions: { code: 'UNAVAILABLE' } }),
-            );
-            return;
-          }
-          enqueue(async () => {
-            if (!event.data) return stream.push({ errors: event.errors as GraphQLError[] });
-            stream.push(await this.run(perEvent, loaded, args, event as ExecutionResult));
-          });
-        },
-        // The subgraph refused or went away: the caller gets why, then the end.
-        error: (error) =>
-          enqueue(() => {
-            stream.push({ errors: upstreamErrors(error, service) });
-            stream.end();
-          }),
-        complete: () => enqueue(() => stream.end()),
-      },
-    );
-    return stream.iterator;
   }
 
   /**
-   * A subscriber's session is confirmed again when it changes (an event from the issuer) and every
-   * `recheckMs` (expiry), in line with the events, so none is delivered after it ended; a token that
-   * no longer holds, or now stands for another role or scopes, ends the subscription.
+   * After a supergraph reload, each live subscription is checked and planned again over the new
+   * one: it goes on with the new plan, or ends with why when its operation no longer fits.
    */
-  private keepConfirming(
-    ctx: GatewayContext,
-    enqueue: (work: () => Promise<void>) => void,
-    stream: { push(result: ExecutionResult): void; end(): void },
-  ): () => void {
-    const subscriber = ctx.auth.viewer;
-    if (!subscriber) return () => undefined;
-    const confirm = () =>
-      enqueue(async () => {
-        const { viewer, authError } = await this.limits.verifier.verify(ctx.authorization);
-        if (viewer && sameViewer(viewer, subscriber)) return;
-        stream.push({ errors: [authError ?? new UnauthenticatedError('your session changed: subscribe again')] });
-        stream.end();
-      });
-    const timer = setInterval(confirm, this.limits.recheckMs);
-    const stopWatching = this.limits.verifier.onChange((owner) => {
-      if (owner === subscriber.id) confirm();
-    });
-    return () => {
-      clearInterval(timer);
-      stopWatching();
-    };
+  private replanLive(): void {
+    const loaded = this.loaded;
+    if (!loaded) return;
+    for (const [live, args] of this.live) {
+      const prepared = this.prepare(this.payloads.get(args)!);
+      if (Array.isArray(prepared)) {
+        live.fail(prepared);
+        continue;
+      }
+      const replanned = { ...args, ...prepared } as Args;
+      const { plan } = this.plan(replanned);
+      if (plan.node?.kind !== 'Subscription') live.fail([unavailable('this subscription is no longer served')]);
+      else live.replan(this.subscriptionPlan(plan.node, loaded, replanned));
+    }
   }
 }
 
 function withCode(error: GraphQLError, code: string): GraphQLError {
   return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code } });
-}
-
-/** What the subgraph's socket said: its own GraphQL errors as they came, or that it went away. */
-function upstreamErrors(error: unknown, service: string): GraphQLError[] {
-  if (Array.isArray(error)) {
-    return (error as Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>).map(
-      (e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions }),
-    );
-  }
-  return [unavailable(`the ${service} subgraph ended this subscription; subscribe again`)];
 }

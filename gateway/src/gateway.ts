@@ -87,11 +87,14 @@ export async function startGateway(
       assertions,
       verifier,
       recheckMs: env.SUBSCRIPTION_RECHECK_SEC * 1000,
+      resubscribeForMs: env.SUBSCRIPTION_RESUME_SEC * 1000,
+      operationsPerConnection: env.WS_OPERATIONS_PER_CONNECTION,
       introspection: env.INTROSPECTION ?? dev,
       suggestions: dev,
       maxStringLength: env.MAX_STRING_LENGTH,
     },
     logger,
+    metrics.registry,
   );
   const gateway = new ApolloGateway({
     supergraphSdl:
@@ -151,6 +154,7 @@ export async function startGateway(
     ],
     onClose: async () => {
       rate.close();
+      await websocket.close();
       await events.close();
       await Promise.all([...sources.values()].map((source) => source.close()));
       await orm.close();

@@ -17,10 +17,26 @@ export function topic<T>(name: string, schema: z.ZodType<T>): Topic<T> {
 
 export type Unsubscribe = () => Promise<void>;
 
+/** Where an event stands in its topic's stream, when the back end keeps one (NATS): resume after it. */
+export interface EventMeta {
+  cursor?: string;
+}
+
 /** Publish/subscribe between processes; the same interface on PostgreSQL and on Redis. */
 export interface EventBus {
   publish<T>(topic: Topic<T>, payload: T): Promise<void>;
-  subscribe<T>(topic: Topic<T>, handler: (payload: T) => void | Promise<void>): Promise<Unsubscribe>;
+  subscribe<T>(topic: Topic<T>, handler: (payload: T, meta: EventMeta) => void | Promise<void>): Promise<Unsubscribe>;
+  /**
+   * The events of `topic` published after `cursor`, oldest first, up to those published by now
+   * (at most `limit`, default 10,000); `complete` is false when some after the cursor are no
+   * longer kept (retention) or past the limit. `undefined` when this back end keeps no events
+   * (PostgreSQL, Redis, local).
+   */
+  since<T>(
+    topic: Topic<T>,
+    cursor: string,
+    limit?: number,
+  ): Promise<{ events: Array<{ payload: T; cursor: string }>; complete: boolean } | undefined>;
   close(): Promise<void>;
 }
 
@@ -44,7 +60,7 @@ export async function createEventBus(options: EventBusOptions): Promise<EventBus
   return bus;
 }
 
-type Handler = (payload: unknown) => void | Promise<void>;
+type Handler = (payload: unknown, meta: EventMeta) => void | Promise<void>;
 
 /** Shared by both back ends: handler bookkeeping, validation, isolation of failing handlers. */
 abstract class BaseBus implements EventBus {
@@ -63,7 +79,10 @@ abstract class BaseBus implements EventBus {
     await this.send(topic.name, JSON.stringify(topic.schema.parse(payload)));
   }
 
-  async subscribe<T>(topic: Topic<T>, handler: (payload: T) => void | Promise<void>): Promise<Unsubscribe> {
+  async subscribe<T>(
+    topic: Topic<T>,
+    handler: (payload: T, meta: EventMeta) => void | Promise<void>,
+  ): Promise<Unsubscribe> {
     let set = this.handlers.get(topic.name);
     if (!set) {
       set = new Set();
@@ -79,6 +98,11 @@ abstract class BaseBus implements EventBus {
         await this.unlisten(topic.name);
       }
     };
+  }
+
+  /** These back ends keep no events. */
+  async since(): Promise<undefined> {
+    return undefined;
   }
 
   protected topics(): string[] {
@@ -100,7 +124,7 @@ abstract class BaseBus implements EventBus {
     }
     for (const handler of this.handlers.get(topic) ?? []) {
       Promise.resolve()
-        .then(() => handler(parsed.data))
+        .then(() => handler(parsed.data, {}))
         .catch((error: unknown) => this.logger?.error({ err: error, topic }, 'event handler failed'));
     }
   }

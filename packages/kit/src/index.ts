@@ -25,3 +25,4 @@ export * from './sql.js';
 export * from './subgraph.js';
 export * from './validation.js';
 export * from './event-stream.js';
+export * from './fanout.js';

@@ -37,6 +37,8 @@ export interface RequestInfo {
   remoteAddress?: string;
   requestId: string;
   log: Logger;
+  /** A WebSocket operation's extensions (the gateway's assertion, where to resume an event stream). */
+  extensions?: Readonly<Record<string, unknown>>;
 }
 
 export interface ServiceOptions<C extends RequestContext> {
@@ -51,7 +53,10 @@ export interface ServiceOptions<C extends RequestContext> {
   /** A subgraph passes its schema (also served over graphql-ws); the gateway passes its gateway. */
   graphql: { schema: GraphQLSchema } | { gateway: NonNullable<ApolloServerOptions<C>['gateway']> };
   /** GraphQL over WebSocket (graphql-ws): a subgraph serves its schema; the gateway brings its own execution. */
-  websocket?: Pick<WsOptions, 'schema' | 'onSubscribe' | 'execute' | 'subscribe' | 'onConnect'>;
+  websocket?: Pick<WsOptions, 'schema' | 'onSubscribe' | 'execute' | 'subscribe' | 'onConnect'> & {
+    /** Extensions for each result of a subscription (a subgraph's stream cursor), from its context. */
+    extensions?: (context: C) => Record<string, unknown> | undefined;
+  };
   context: (info: RequestInfo) => Promise<C>;
   /** Readiness probe: resolves when the service can serve, throws why it cannot (`NotReady`, see `checkDependencies`). */
   ready: () => Promise<void>;
@@ -181,12 +186,25 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
         onOperation: (_ctx, _id, _payload, _args, result) =>
           isAsyncIterable(result) ? counted(result, metrics.subscriptions) : result,
         // The same error shapes (and production masking) as over HTTP.
-        onNext: (_ctx, _id, _payload, _args, result) =>
-          result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined,
+        onNext: (_ctx, _id, _payload, args, result) => {
+          const extensions = websocket.extensions?.(args.contextValue as C);
+          if (!result.errors && !extensions) return undefined;
+          return {
+            ...result,
+            ...(result.errors && { errors: formatErrors(result.errors) }),
+            ...(extensions && { extensions: { ...result.extensions, ...extensions } }),
+          };
+        },
         onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
-        context: async (ctx) => {
-          const requestId = randomUUID();
-          return options.context({ ...socketCaller(ctx), requestId, log: logger.child({ requestId }) });
+        // Per operation: one socket (the gateway's, to a subgraph) carries many callers' operations.
+        context: async (ctx, _id, payload) => {
+          const requestId = requestIdOf(payload.extensions?.['x-request-id']);
+          return options.context({
+            ...socketCaller(ctx, payload.extensions),
+            requestId,
+            log: logger.child({ requestId }),
+            extensions: payload.extensions ?? undefined,
+          });
         },
       },
       wsServer,
@@ -209,8 +227,7 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
   await apollo.start();
 
   app.use((req, res, next) => {
-    const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdOf(req.headers['x-request-id']);
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
     next();
@@ -344,18 +361,28 @@ function metricsHandler(metrics: Metrics, token: string | undefined): express.Re
   };
 }
 
+/** The caller's request id when it looks like one, else a new one. */
+function requestIdOf(incoming: unknown): string {
+  return typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+}
+
 /**
  * Who is on a graphql-ws socket: the upgrade request's headers, with the `authorization` (and the
  * gateway's viewer assertion) of the connection's parameters (any case) in place of the header's.
+ * An operation's own extensions win over the connection's: the gateway multiplexes many callers'
+ * subscriptions over one socket to a subgraph, each with its caller's assertion.
  */
-export function socketCaller(ctx: { connectionParams?: Readonly<Record<string, unknown>>; extra: unknown }): {
+export function socketCaller(
+  ctx: { connectionParams?: Readonly<Record<string, unknown>>; extra: unknown },
+  operation?: Readonly<Record<string, unknown>> | null,
+): {
   headers: IncomingHttpHeaders;
   remoteAddress?: string;
 } {
   const request = (ctx.extra as { request: IncomingMessage }).request;
-  const params = Object.fromEntries(
-    Object.entries(ctx.connectionParams ?? {}).map(([key, value]) => [key.toLowerCase(), value]),
-  );
+  const lowerCased = (record?: Readonly<Record<string, unknown>> | null) =>
+    Object.entries(record ?? {}).map(([key, value]) => [key.toLowerCase(), value] as const);
+  const params = Object.fromEntries([...lowerCased(ctx.connectionParams), ...lowerCased(operation)]);
   const param = (name: string) => {
     const value = typeof params[name] === 'string' ? params[name] : request.headers[name];
     return typeof value === 'string' ? value : undefined;

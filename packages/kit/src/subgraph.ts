@@ -7,6 +7,7 @@ import { AssertionVerifier, VIEWER_HEADER } from './assertion.js';
 import type { AuthContext } from './auth.js';
 import { type Migrations, openDatabase, type Orm, pingDatabase } from './db.js';
 import { createEventBus, type EventBus } from './events.js';
+import type { StreamPosition } from './event-stream.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { commonEnv, debugErrors, loadEnv, type z } from './env.js';
 import { createLogger, type Logger } from './logger.js';
@@ -36,6 +37,8 @@ export interface SubgraphContext extends RequestContext, AuthContext {
   em: EntityManager;
   headers: IncomingHttpHeaders;
   events: EventBus;
+  /** A subscription's place in its event stream (pass it to `eventStream`); over WebSocket only. */
+  position?: StreamPosition;
   /**
    * After a user's role, password or existence changed (`{ userId }`) or an API token was revoked
    * (`{ tokenId }`): announces it to every confirmer and subgraph, stops trusting older assertions
@@ -157,8 +160,15 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
             return false;
           }
         },
+        // Each event's cursor (for the gateway to resume from), and whether some were missed.
+        extensions: ({ position }) => {
+          if (!position?.cursor && !position?.missed) return undefined;
+          const missedEvents = position.missed || undefined;
+          position.missed = false;
+          return { cursor: position.cursor, missedEvents };
+        },
       },
-      context: async ({ headers, requestId, log }: RequestInfo) => {
+      context: async ({ headers, requestId, log, extensions }: RequestInfo) => {
         const changed: string[] = [];
         return withIdentityChanges(
           definition.context({
@@ -166,6 +176,7 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
             log,
             headers,
             events: events!,
+            ...(extensions && { position: streamPosition(extensions) }),
             em: definition.database === false ? noDatabase : orm.em.fork(),
             ...(await callerOf(headers)),
             identityChanged: announceIdentityChange(verifier, events!, log, changed),
@@ -193,6 +204,13 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
     await closeOrm();
     throw error;
   }
+}
+
+/** Where the gateway asks a subscription to resume (`extensions.resume.after`), if it does. */
+function streamPosition(extensions: Readonly<Record<string, unknown>>): StreamPosition {
+  const resume = extensions.resume as { after?: unknown } | undefined;
+  if (typeof resume !== 'object' || resume === null) return {};
+  return { resume: typeof resume.after === 'string' ? { after: resume.after } : {} };
 }
 
 function requireDatabaseUrl(url: string | undefined): string {

@@ -5,9 +5,32 @@ import { waitFor } from './services.js';
 
 type Result = ExecutionResult<Record<string, any>, Record<string, unknown>>;
 
+/** One real graphql-ws connection, as a caller (with their token) holds it, for many subscriptions. */
+export class TestConnection {
+  readonly client: Client;
+
+  constructor(httpUrl: string, token?: string) {
+    this.client = createClient({
+      url: httpUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+      retryAttempts: 0,
+    });
+  }
+
+  subscribe(query: string, variables: Record<string, unknown> = {}): TestSubscription {
+    return new TestSubscription(this, query, variables);
+  }
+
+  close(): Promise<void> {
+    return this.client.dispose() as Promise<void>;
+  }
+}
+
 /**
- * One GraphQL subscription over a real graphql-ws connection (its own socket), keeping what
- * arrives: results, then how it ended (completed, or the error the server sent).
+ * One GraphQL subscription over a real graphql-ws connection (its own socket, or a shared
+ * TestConnection), keeping what arrives: results, then how it ended (completed, or the error the
+ * server sent).
  */
 export class TestSubscription {
   readonly results: Result[] = [];
@@ -15,16 +38,14 @@ export class TestSubscription {
   readonly receivedAt: number[] = [];
   ended = false;
   error?: unknown;
-  private readonly client: Client;
+  private readonly connection: TestConnection;
+  private readonly ownConnection: boolean;
+  private readonly stop: () => void;
 
-  constructor(httpUrl: string, query: string, variables: Record<string, unknown> = {}, token?: string) {
-    this.client = createClient({
-      url: httpUrl.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-      retryAttempts: 0,
-    });
-    this.client.subscribe(
+  constructor(target: string | TestConnection, query: string, variables: Record<string, unknown> = {}, token?: string) {
+    this.ownConnection = typeof target === 'string';
+    this.connection = typeof target === 'string' ? new TestConnection(target, token) : target;
+    this.stop = this.connection.client.subscribe(
       { query, variables },
       {
         next: (result) => {
@@ -55,7 +76,9 @@ export class TestSubscription {
     await waitFor(async () => this.ended, timeoutMs, 'the subscription to end');
   }
 
-  close(): Promise<void> {
-    return this.client.dispose() as Promise<void>;
+  /** Ends the subscription (and its socket, when it has its own). */
+  async close(): Promise<void> {
+    if (this.ownConnection) return this.connection.close();
+    this.stop();
   }
 }

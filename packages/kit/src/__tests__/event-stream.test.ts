@@ -1,5 +1,5 @@
 import { freshDatabase } from '@switchyard/testing';
-import { createEventBus, type EventBus, eventStream, topic, z } from '../index.js';
+import { createEventBus, type EventBus, eventStream, type StreamPosition, topic, z } from '../index.js';
 
 const prices = topic('prices', z.object({ n: z.number() }));
 const batches = topic('price-batches', z.object({ ns: z.array(z.number()) }));
@@ -92,5 +92,38 @@ describe('eventStream', () => {
       if (n === 100) break;
     }
     expect(got).toEqual([...Array.from({ length: 25 }, (_, i) => i * 2), 100]);
+  });
+
+  it("routes events by key: a subscriber's filter never sees another key's, and one under two keys gets it once", async () => {
+    const byUser = topic('user-notes', z.object({ users: z.array(z.string()), n: z.number() }));
+    const usersOf = (note: { users: string[] }) => note.users;
+    const asked: number[] = [];
+    const amy = await eventStream(bus, byUser, {
+      route: { keysOf: usersOf, keys: ['amy', 'amos'] },
+      filter: ({ n }) => {
+        asked.push(n);
+        return true;
+      },
+    });
+    const everyone = await eventStream(bus, byUser);
+    await bus.publish(byUser, { users: ['bo'], n: 1 });
+    await bus.publish(byUser, { users: ['amy', 'amos'], n: 2 });
+    await bus.publish(byUser, { users: ['cy'], n: 3 });
+    await bus.publish(byUser, { users: ['amos'], n: 4 });
+    for (const n of [1, 2, 3, 4]) await expect(everyone.next()).resolves.toMatchObject({ value: { n } });
+    for (const n of [2, 4]) await expect(amy.next()).resolves.toMatchObject({ value: { n } });
+    expect(asked).toEqual([2, 4]);
+    await Promise.all([amy.return!(), everyone.return!()]);
+  });
+
+  it('says a resumed subscription may have missed events where the back end keeps none, and notes cursors it is given', async () => {
+    const position: StreamPosition = { resume: { after: '41' } };
+    const stream = await eventStream(bus, prices, { position });
+    expect(position.missed).toBe(true);
+    await publish(7);
+    await expect(stream.next()).resolves.toEqual({ value: { n: 7 }, done: false });
+    // PostgreSQL NOTIFY has no cursors to note.
+    expect(position.cursor).toBeUndefined();
+    await stream.return!();
   });
 });

@@ -48,19 +48,34 @@ export class SensorAlert {
   @Field(() => Float, { nullable: true }) normalMax!: number | null;
 }
 
-/** A live stream for a signed-in caller (whose session the gateway keeps confirming). */
-function live<T, I = T>(ctx: SensorsContext, topic: Topic<T>, keep: (item: I) => boolean, spread?: (event: T) => I[]) {
+/**
+ * A live stream for a signed-in caller (whose session the gateway keeps confirming): the events
+ * under `keys` (all, without), then the items `keep` keeps.
+ */
+function live<T, I = T>(
+  ctx: SensorsContext,
+  topic: Topic<T>,
+  keys: { keysOf: (event: T) => string[]; keys: readonly string[] } | undefined,
+  keep: (item: I) => boolean,
+  spread?: (event: T) => I[],
+) {
   requireReader(requireViewer(ctx));
-  return eventStream<T, I>(ctx.events, topic, { filter: keep, spread });
+  return eventStream<T, I>(ctx.events, topic, { route: keys, filter: keep, spread, position: ctx.position });
 }
+
+const sensorsOf = (event: Stored) => event.sensors.map((s) => s.sensorId);
+const sitesOf = (event: z.infer<typeof sensorAlertsRaised.schema>) => event.alerts.map((a) => a.siteId);
 
 @Resolver(() => LiveReading)
 export class LiveReadingResolver {
   @Subscription(() => [LiveReading], {
     description: 'Readings of these sensors as they are stored, a stored batch at a time (a live tail).',
     subscribe: ({ args, context }) =>
-      live(context as SensorsContext, readingsStored, (e: Stored) =>
-        e.sensors.some((s) => (args.sensorIds as string[]).includes(s.sensorId)),
+      live(
+        context as SensorsContext,
+        readingsStored,
+        { keysOf: sensorsOf, keys: args.sensorIds as string[] },
+        () => true,
       ),
   })
   readings(
@@ -105,6 +120,7 @@ export class SensorAlertResolver {
       live(
         context as SensorsContext,
         sensorAlertsRaised,
+        args.siteId ? { keysOf: sitesOf, keys: [args.siteId as string] } : undefined,
         (alert: Raised) => !args.siteId || alert.siteId === args.siteId,
         (event) => event.alerts,
       ),

@@ -51,6 +51,8 @@ export async function listAlerts(
   return toPage(rows, size, (a) => [a.triggeredAt.toISOString(), a.id]);
 }
 
+const ownerOf = (alert: AlertEvent) => [alert.userId];
+
 /**
  * Alerts as the collector raises them (topic `alerts`), for the caller as `listAlerts` scopes
  * them, optionally for one symbol. The gateway confirms the caller again on every change to
@@ -63,7 +65,11 @@ export async function alertFeed(
 ): Promise<AsyncIterableIterator<AlertEvent>> {
   const viewer = requireUser(ctx);
   const owner = alertOwner(viewer, args.userId ?? undefined);
+  // Found by its owner's id; an admin asking for everyone's takes them all.
+  const only = owner ?? (isAdmin(viewer) ? undefined : viewer.id);
   return eventStream(ctx.events, alertRaised, {
+    route: only ? { keysOf: ownerOf, keys: [only] } : undefined,
+    position: ctx.position,
     filter: async (alert) => {
       if ((owner && alert.userId !== owner) || (args.symbol && alert.symbol !== args.symbol)) return false;
       return alert.userId === viewer.id || isAdmin(viewer);

@@ -1,0 +1,72 @@
+import { type AssertionSigner, VIEWER_HEADER } from '@switchyard/kit';
+import { type Client, createClient } from 'graphql-ws';
+import { Gauge, type Registry } from 'prom-client';
+import WebSocket from 'ws';
+
+/** How long a subgraph has to accept a subscription's socket. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** `ws` with a handshake deadline, so a subgraph that never answers cannot hold a socket open. */
+class TimedWebSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols, { handshakeTimeout: CONNECT_TIMEOUT_MS });
+  }
+}
+
+/**
+ * The gateway's graphql-ws sockets to subgraphs: one per subgraph, shared by every caller's
+ * subscriptions to it (each operation carries its own caller's viewer assertion in its
+ * extensions), opened by the first subscription and closed as soon as the last one ends. The
+ * socket itself carries an assertion of no one, so the subgraph knows it comes from the gateway.
+ * A socket that drops fails its subscriptions' sinks; each subscription subscribes again itself.
+ */
+export class UpstreamSockets {
+  private readonly clients = new Map<string, { url: string; client: Client }>();
+  private readonly open: Gauge;
+
+  constructor(
+    private readonly assertions: AssertionSigner,
+    registry: Registry,
+  ) {
+    this.open = new Gauge({
+      name: 'gateway_upstream_sockets',
+      help: 'WebSockets open from the gateway to subgraphs, carrying subscriptions.',
+      labelNames: ['subgraph'],
+      registers: [registry],
+    });
+  }
+
+  /** The socket to `service` at `url` (a new one when its URL changed; the old closes with its last subscription). */
+  client(service: string, url: string): Client {
+    const known = this.clients.get(service);
+    if (known?.url === url) return known.client;
+    let opened = false;
+    const client = createClient({
+      url: url.replace(/^http/, 'ws'),
+      webSocketImpl: TimedWebSocket,
+      lazy: true,
+      lazyCloseTimeout: 0,
+      retryAttempts: 0,
+      connectionAckWaitTimeout: CONNECT_TIMEOUT_MS,
+      connectionParams: async () => ({ [VIEWER_HEADER]: await this.assertions.sign({ viewer: null }, service) }),
+      on: {
+        opened: () => {
+          opened = true;
+          this.open.inc({ subgraph: service });
+        },
+        closed: () => {
+          if (opened) this.open.dec({ subgraph: service });
+          opened = false;
+        },
+      },
+    });
+    this.clients.set(service, { url, client });
+    return client;
+  }
+
+  /** Closes every socket (the gateway stops). */
+  async close(): Promise<void> {
+    await Promise.all([...this.clients.values()].map(({ client }) => client.dispose()));
+    this.clients.clear();
+  }
+}
