@@ -37,7 +37,13 @@ interface Loaded {
   apiSchema: Schema;
   supergraphSchema: GraphQLSchema;
   planner: QueryPlanner;
+  /** Query text → its document, or why it was refused. */
+  checked: Map<string, DocumentNode | GraphQLError[]>;
+  plans: WeakMap<DocumentNode, Map<string, QueryPlan>>;
 }
+
+/** Distinct query texts kept checked per supergraph. */
+const DOCUMENTS_KEPT = 1000;
 
 type Args = ExecutionArgs & { contextValue: GatewayContext };
 
@@ -136,6 +142,8 @@ export class FederatedWebSocket {
         apiSchema,
         supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
         planner: new QueryPlanner(supergraph),
+        checked: new Map(),
+        plans: new WeakMap(),
       };
     }
     return this.built;
@@ -183,28 +191,8 @@ export class FederatedWebSocket {
   private prepare(payload: SubscribePayload): ExecutionArgs | GraphQLError[] {
     const loaded = this.loaded;
     if (!loaded) return [unavailable('the gateway has no supergraph yet')];
-    let document;
-    try {
-      document = parse(payload.query, this.limits.parseOptions);
-    } catch (error) {
-      return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
-    }
-    const rules = [
-      ...specifiedRules,
-      ...this.limits.rules,
-      ...(this.limits.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
-    ];
-    let invalid: readonly GraphQLError[];
-    try {
-      invalid = validate(loaded.schema, document, rules);
-    } catch (error) {
-      // graphql-js throws on some documents (a subscription root under @include) instead of reporting.
-      invalid = [new GraphQLError((error as Error).message)];
-    }
-    if (invalid.length) {
-      if (!this.limits.suggestions) withoutSuggestions(invalid);
-      return invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
-    }
+    const document = this.checked(loaded, payload.query);
+    if (Array.isArray(document)) return document;
     let operation;
     try {
       checkInputStrings(document, payload.variables, this.limits.maxStringLength, loaded.schema);
@@ -224,12 +212,50 @@ export class FederatedWebSocket {
     return { schema: loaded.schema, document, operationName: payload.operationName, variableValues: variables.coerced };
   }
 
+  /**
+   * The document parsed and validated (or why not), once per query text and supergraph: ten
+   * thousand subscribers of one operation cost one parse and one validation.
+   */
+  private checked(loaded: Loaded, query: string): DocumentNode | GraphQLError[] {
+    let checked = loaded.checked.get(query);
+    if (checked) return checked;
+    try {
+      const document = parse(query, this.limits.parseOptions);
+      const rules = [
+        ...specifiedRules,
+        ...this.limits.rules,
+        ...(this.limits.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+      ];
+      let invalid: readonly GraphQLError[];
+      try {
+        invalid = validate(loaded.schema, document, rules);
+      } catch (error) {
+        // graphql-js throws on some documents (a subscription root under @include) instead of reporting.
+        invalid = [new GraphQLError((error as Error).message)];
+      }
+      if (!this.limits.suggestions) withoutSuggestions(invalid);
+      checked = invalid.length ? invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) : document;
+    } catch (error) {
+      checked = [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+    }
+    if (loaded.checked.size >= DOCUMENTS_KEPT) loaded.checked.clear();
+    loaded.checked.set(query, checked);
+    return checked;
+  }
+
+  /** The operation's plan, built once per document and operation name. */
   private plan(args: ExecutionArgs): { plan: QueryPlan; loaded: Loaded } {
     const loaded = this.checkedAgainst.get(args.document)!;
-    const operation = operationFromDocument(loaded.apiSchema, args.document, {
-      operationName: args.operationName ?? undefined,
-    });
-    return { plan: loaded.planner.buildQueryPlan(operation), loaded };
+    let plans = loaded.plans.get(args.document);
+    if (!plans) loaded.plans.set(args.document, (plans = new Map()));
+    const name = args.operationName ?? '';
+    let plan = plans.get(name);
+    if (!plan) {
+      const operation = operationFromDocument(loaded.apiSchema, args.document, { operationName: name || undefined });
+      plan = loaded.planner.buildQueryPlan(operation);
+      plans.set(name, plan);
+    }
+    return { plan, loaded };
   }
 
   private async execute(args: Args): Promise<ExecutionResult> {
