@@ -20,16 +20,18 @@ const STREAM = 'SWITCHYARD_EVENTS';
 const subject = (topic: string) => `sy.${topic}`;
 const nanos = (ms: number) => ms * 1_000_000;
 
-/** A process's place in a durable group: it takes one event at a time. */
-interface Member {
+/** One topic followed (broadcast) or served (a group's member), until unsubscribed. */
+interface Listener {
   topic: string;
-  group: string;
+  group?: string;
   stopped: boolean;
-  /** The pull under way, closed to stop at once. */
-  pull?: ConsumerMessages;
-  /** Cuts a pause between attempts short. */
+  /** Failures in a row, for the pause before starting over. */
+  failures: number;
+  /** The consumer's messages being read now, closed to stop at once. */
+  reading?: ConsumerMessages;
+  /** Cuts a pause before starting over short. */
   wake?: () => void;
-  served: Promise<void>;
+  done: Promise<void>;
 }
 
 /**
@@ -40,8 +42,7 @@ export class NatsBus extends BaseBus {
   protected override readonly keepsGroups = true;
   private connection?: NatsConnection;
   private manager?: JetStreamManager;
-  private readonly broadcasts = new Map<string, { consumer: Consumer; messages: ConsumerMessages }>();
-  private readonly members = new Map<string, Member>();
+  private readonly listeners = new Map<string, Listener>();
 
   constructor(
     private readonly url: string,
@@ -95,76 +96,84 @@ export class NatsBus extends BaseBus {
   }
 
   protected async listen(topic: string, group?: string): Promise<void> {
-    if (group === undefined) await this.follow(topic);
-    else await this.join(topic, group);
+    const listener: Listener = { topic, group, stopped: false, failures: 0, done: Promise.resolve() };
+    let read: () => Promise<void>;
+    if (group === undefined) {
+      // Fixed now: what is published from here on is this subscriber's, however late its consumer.
+      let next = (await this.jsm.streams.info(STREAM)).state.last_seq + 1;
+      read = () => this.follow(listener, next, (seq) => (next = seq + 1));
+    } else {
+      if (!group) throw new Error('an event group needs a name');
+      // The group's consumer exists from here on, so what is published from now is the group's.
+      await this.durable(topic, group);
+      read = () => this.serve(listener, group);
+    }
+    listener.done = this.keepReading(listener, read);
+    this.listeners.set(listenerKey(topic, group), listener);
   }
 
-  /**
-   * Broadcast: an ordered consumer from the event after the stream's last. (Deliver policy "new"
-   * would do the same, except that the client restarts a consumer that lost its connection before
-   * its first event from the stream's beginning.)
-   */
-  private async follow(topic: string): Promise<void> {
-    const { state } = await this.jsm.streams.info(STREAM);
-    const consumer = await this.js.consumers.get(STREAM, {
-      filter_subjects: subject(topic),
-      opt_start_seq: state.last_seq + 1,
-    });
-    const messages = await consumer.consume();
-    this.broadcasts.set(topic, { consumer, messages });
-    void (async () => {
-      for await (const message of messages) void this.deliver(topic, message.string(), { cursor: String(message.seq) });
-    })().catch((error: unknown) => this.logger?.error({ err: error, topic }, 'stopped listening to events'));
-  }
-
-  /**
-   * Durable group: this process becomes a member and takes the group's events one by one. The
-   * group's consumer exists when this resolves, so what is published from then on is the group's.
-   */
-  private async join(topic: string, group: string): Promise<void> {
-    if (!group) throw new Error('an event group needs a name');
-    const consumer = await this.durable(topic, group);
-    const member: Member = { topic, group, stopped: false, served: Promise.resolve() };
-    member.served = this.serve(member, consumer);
-    this.members.set(memberKey(topic, group), member);
-  }
-
-  private async serve(member: Member, first: Consumer): Promise<void> {
-    let consumer: Consumer | undefined = first;
-    for (let failures = 0; !member.stopped;) {
+  /** Runs `read` until the listener stops, starting it over after a failure (later each time in a row). */
+  private async keepReading(listener: Listener, read: () => Promise<void>): Promise<void> {
+    while (!listener.stopped) {
       try {
-        consumer ??= await this.durable(member.topic, member.group);
-        // One event per pull: none waits here while a handler runs, so none is handed to another
-        // member (its acknowledgement overdue) while this one still holds it.
-        member.pull = await consumer.fetch({ max_messages: 1, expires: 30_000 });
-        if (member.stopped) await member.pull.close();
-        for await (const message of member.pull) {
-          failures = 0;
-          // At most once: the handlers run only after the server has taken the acknowledgement;
-          // should it not arrive, the event may go to a member again, never to these handlers.
-          if (!(await message.ackAck().catch(() => false))) {
-            this.logger?.warn(
-              { topic: member.topic, group: member.group },
-              'event not acknowledged; left for redelivery',
-            );
-            continue;
-          }
-          await this.deliver(member.topic, message.string(), { cursor: String(message.seq) }, member.group);
-        }
+        await read();
       } catch (error) {
-        if (member.stopped) break;
-        this.logger?.warn(
-          { err: error, topic: member.topic, group: member.group },
-          'event group pull failed; retrying',
-        );
-        consumer = undefined;
+        if (listener.stopped) return;
+        const { topic, group } = listener;
+        this.logger?.warn({ err: error, topic, group }, 'reading events failed; starting over');
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(5000, 100 * 2 ** failures++));
-          member.wake = () => {
+          const timer = setTimeout(resolve, Math.min(5000, 100 * 2 ** listener.failures++));
+          listener.wake = () => {
             clearTimeout(timer);
             resolve();
           };
         });
+      }
+    }
+  }
+
+  /**
+   * Broadcast: an ordered consumer of the topic from `from`, which the client makes again by itself
+   * after a lost connection; should it give up, `keepReading` starts over after the last event.
+   * (Deliver policy "new" would not do: the client restarts a consumer that has had no event yet
+   * from the stream's beginning.)
+   */
+  private async follow(listener: Listener, from: number, delivered: (seq: number) => void): Promise<void> {
+    const consumer = await this.js.consumers.get(STREAM, {
+      filter_subjects: subject(listener.topic),
+      opt_start_seq: from,
+    });
+    try {
+      listener.reading = await consumer.consume();
+      if (listener.stopped) await listener.reading.close();
+      for await (const message of listener.reading) {
+        listener.failures = 0;
+        delivered(message.seq);
+        void this.deliver(listener.topic, message.string(), { cursor: String(message.seq) });
+      }
+      if (!listener.stopped) throw new Error('the NATS client stopped following the topic');
+    } finally {
+      await consumer.delete().catch(() => undefined);
+    }
+  }
+
+  /** A member of a durable group: takes the group's events one by one. */
+  private async serve(listener: Listener, group: string): Promise<void> {
+    const consumer = await this.durable(listener.topic, group);
+    while (!listener.stopped) {
+      // One event per pull: none waits here while a handler runs, so none is handed to another
+      // member (its acknowledgement overdue) while this one still holds it.
+      listener.reading = await consumer.fetch({ max_messages: 1, expires: 30_000 });
+      if (listener.stopped) await listener.reading.close();
+      for await (const message of listener.reading) {
+        listener.failures = 0;
+        // At most once: the handlers run only after the server has taken the acknowledgement;
+        // should it not arrive, the event may go to a member again, never to these handlers.
+        if (!(await message.ackAck().catch(() => false))) {
+          this.logger?.warn({ topic: listener.topic, group }, 'event not acknowledged; left for redelivery');
+          continue;
+        }
+        await this.deliver(listener.topic, message.string(), { cursor: String(message.seq) }, group);
       }
     }
   }
@@ -188,21 +197,14 @@ export class NatsBus extends BaseBus {
   }
 
   protected async unlisten(topic: string, group?: string): Promise<void> {
-    if (group === undefined) {
-      const broadcast = this.broadcasts.get(topic);
-      this.broadcasts.delete(topic);
-      await broadcast?.messages.close();
-      await broadcast?.consumer.delete().catch(() => undefined);
-      return;
-    }
-    const member = this.members.get(memberKey(topic, group));
-    this.members.delete(memberKey(topic, group));
-    if (!member) return;
-    member.stopped = true;
-    member.wake?.();
-    await member.pull?.close();
-    // The event in hand (already acknowledged) is finished, not dropped.
-    await member.served;
+    const listener = this.listeners.get(listenerKey(topic, group));
+    this.listeners.delete(listenerKey(topic, group));
+    if (!listener) return;
+    listener.stopped = true;
+    listener.wake?.();
+    await listener.reading?.close();
+    // A group's event in hand (already acknowledged) is finished, not dropped.
+    await listener.done;
   }
 
   override async since<T>(
@@ -247,15 +249,12 @@ export class NatsBus extends BaseBus {
   }
 
   async close(): Promise<void> {
-    await Promise.all([
-      ...[...this.broadcasts.keys()].map((topic) => this.unlisten(topic)),
-      ...[...this.members.values()].map((member) => this.unlisten(member.topic, member.group)),
-    ]);
+    await Promise.all([...this.listeners.values()].map(({ topic, group }) => this.unlisten(topic, group)));
     await this.connection?.close();
   }
 }
 
-const memberKey = (topic: string, group: string) => `${topic}\n${group}`;
+const listenerKey = (topic: string, group?: string) => `${topic}\n${group ?? ''}`;
 
 /**
  * The durable consumer of `group` on `topic`: readable where NATS allows (letters, digits, `_`,

@@ -3,7 +3,7 @@
 // its stream, so every test has a topic and groups of its own.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { waitFor } from '@switchyard/testing';
+import { tcpProxy, throughProxy, waitFor } from '@switchyard/testing';
 import { durableName } from '../events-nats.js';
 import type { EventBus } from '../index.js';
 import { natsOptions } from '../nats-connection.js';
@@ -15,7 +15,7 @@ const withNats = url ? describe : describe.skip;
 withNats('the event bus on NATS', () => {
   const buses: EventBus[] = [];
   const groups: Array<[string, string]> = [];
-  const open = async () => buses[buses.push(await busFor('nats', url!)) - 1]!;
+  const open = async (at = url!) => buses[buses.push(await busFor('nats', at)) - 1]!;
   const newGroup = (topic: string) => {
     const group = runName('group');
     groups.push([group, topic]);
@@ -106,6 +106,30 @@ withNats('the event bus on NATS', () => {
     expect(cut?.complete).toBe(false);
     await expect(bus.since(alerts, 'yesterday')).rejects.toThrow('cursor');
     await live.unsubscribe();
+  });
+
+  it('keeps its subscriptions through a lost connection, and gets what was published meanwhile', async () => {
+    const alerts = alertsTopic();
+    const group = newGroup(alerts.name);
+    const server = new URL(url!);
+    const proxy = await tcpProxy({ host: server.hostname, port: Number(server.port || 4222) });
+    try {
+      const cut = await open(throughProxy(url!, proxy));
+      const live = await collect(cut, alerts);
+      const member = await collect(cut, alerts, { group });
+      await bus.publish(alerts, { id: 'before' });
+      await waitFor(async () => live.received.length === 1 && member.received.length === 1, 30_000, 'the first event');
+      await proxy.cut();
+      await bus.publish(alerts, { id: 'while-cut' });
+      await proxy.restore();
+      await bus.publish(alerts, { id: 'after' });
+      const all = ['before', 'while-cut', 'after'];
+      await waitFor(async () => live.received.length === 3 && member.received.length === 3, 50_000, 'all three');
+      expect(live.ids()).toEqual(all);
+      expect(member.ids()).toEqual(all);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('refuses an event larger than the server takes, saying so', async () => {
