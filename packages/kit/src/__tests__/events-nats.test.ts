@@ -113,8 +113,8 @@ withNats('the event bus on NATS', () => {
     const group = newGroup(alerts.name);
     const server = new URL(url!);
     const proxy = await tcpProxy({ host: server.hostname, port: Number(server.port || 4222) });
+    const cut = await open(throughProxy(url!, proxy));
     try {
-      const cut = await open(throughProxy(url!, proxy));
       const live = await collect(cut, alerts);
       const member = await collect(cut, alerts, { group });
       await bus.publish(alerts, { id: 'before' });
@@ -128,6 +128,8 @@ withNats('the event bus on NATS', () => {
       expect(live.ids()).toEqual(all);
       expect(member.ids()).toEqual(all);
     } finally {
+      // While it can still reach the server, to delete its consumers.
+      await cut.close();
       await proxy.close();
     }
   });
