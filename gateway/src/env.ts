@@ -87,8 +87,10 @@ export const gatewayEnv = {
   IDEMPOTENCY_TTL_HOURS: count.default(24),
   /** How long a duplicate of a running keyed mutation waits for its answer. */
   IDEMPOTENCY_WAIT_SEC: count.default(30),
-  /** Rate limits shared by every gateway replica when set, else counted per process. */
+  /** Rate limits shared by every gateway replica when set, else counted per process (and events, without NATS_URL). */
   REDIS_URL: commonEnv.REDIS_URL,
+  NATS_URL: commonEnv.NATS_URL,
+  EVENTS_RETENTION_SEC: commonEnv.EVENTS_RETENTION_SEC,
   /** Operation limits: nesting depth, aliases, directives, estimated cost (about the objects it can return), tokens. */
   MAX_DEPTH: count.default(12),
   /** Aliases in one operation. */

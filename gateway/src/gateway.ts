@@ -66,6 +66,8 @@ export async function startGateway(
   const events = await createEventBus({
     databaseUrl: env.EVENTS_DATABASE_URL ?? env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    natsUrl: env.NATS_URL,
+    retentionSec: env.EVENTS_RETENTION_SEC,
     logger,
   });
   await verifier.watch(events);

@@ -28,8 +28,16 @@ export const commonEnv = {
   EVENTS_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /** Connections this service may hold to its database at most (its job queue, if any, half of them, 2 to 4, on top). */
   DB_POOL_SIZE: z.coerce.number().int().min(2).default(10),
-  /** Events go through Redis pub/sub when set, else PostgreSQL LISTEN/NOTIFY. */
+  /** Events go through Redis pub/sub when set (and NATS_URL is not), else PostgreSQL LISTEN/NOTIFY. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /**
+   * Events go through NATS JetStream when set (before Redis and PostgreSQL): kept for
+   * EVENTS_RETENTION_SEC, so a durable group (sessions) gets what was published while it was down.
+   * `nats://user:password@host:4222`, `nats://token@host`, `tls://host` for TLS.
+   */
+  NATS_URL: z.url({ protocol: /^(nats|tls)$/ }).optional(),
+  /** With NATS_URL: how long events are kept for groups that were away and for readers by cursor (seconds). */
+  EVENTS_RETENTION_SEC: z.coerce.number().int().min(1).default(86_400),
   /** Embedded PostgreSQL's data, and the development gateway key. */
   DATA_DIR: z.string().default('./.data'),
   /** Port of the embedded PostgreSQL. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
 import type { z } from 'zod';
+import { BaseBus, LocalBus } from './events-base.js';
 import type { Logger } from './logger.js';
 
 /** A named stream of events whose payloads a zod schema describes. */
@@ -22,10 +23,23 @@ export interface EventMeta {
   cursor?: string;
 }
 
-/** Publish/subscribe between processes; the same interface on PostgreSQL and on Redis. */
+export interface SubscribeOptions {
+  /**
+   * A durable group (a service's name): each event goes to one member of the group, and what is
+   * published while every member is away waits for them (NATS, within EVENTS_RETENTION_SEC).
+   * Without NATS every subscriber gets every event live, so a group's handler must be idempotent.
+   */
+  group?: string;
+}
+
+/** Publish/subscribe between processes; the same interface on every back end. */
 export interface EventBus {
   publish<T>(topic: Topic<T>, payload: T): Promise<void>;
-  subscribe<T>(topic: Topic<T>, handler: (payload: T, meta: EventMeta) => void | Promise<void>): Promise<Unsubscribe>;
+  subscribe<T>(
+    topic: Topic<T>,
+    handler: (payload: T, meta: EventMeta) => void | Promise<void>,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe>;
   /**
    * The events of `topic` published after `cursor`, oldest first, up to those published by now
    * (at most `limit`, default 10,000); `complete` is false when some after the cursor are no
@@ -41,104 +55,29 @@ export interface EventBus {
 }
 
 export interface EventBusOptions {
-  /** PostgreSQL LISTEN/NOTIFY on this database (the default back end); neither: this process only. */
+  /** PostgreSQL LISTEN/NOTIFY on this database (the default back end); none set: this process only. */
   databaseUrl?: string;
   /** Redis pub/sub instead, for many replicas. */
   redisUrl?: string;
+  /** NATS JetStream instead of either: events kept for a while, durable groups, resume by cursor. */
+  natsUrl?: string;
+  /** How long NATS keeps events (seconds; default a day). */
+  retentionSec?: number;
   logger?: Logger;
 }
 
-/** Redis when REDIS_URL is set, else PostgreSQL LISTEN/NOTIFY on the service's own database. */
+/** NATS when NATS_URL is set, else Redis when REDIS_URL is, else PostgreSQL LISTEN/NOTIFY on the service's database. */
 export async function createEventBus(options: EventBusOptions): Promise<EventBus> {
-  // ioredis is loaded only when it is used: a restart is faster without it.
-  const bus = options.redisUrl
-    ? new RedisBus((await import('ioredis')).Redis, options.redisUrl, options.logger)
-    : options.databaseUrl
-      ? new PostgresBus(options.databaseUrl, options.logger)
-      : new LocalBus(options.logger);
+  // The NATS and Redis clients are loaded only when used: a restart is faster without them.
+  const bus = options.natsUrl
+    ? new (await import('./events-nats.js')).NatsBus(options.natsUrl, options.retentionSec ?? 86_400, options.logger)
+    : options.redisUrl
+      ? new RedisBus((await import('ioredis')).Redis, options.redisUrl, options.logger)
+      : options.databaseUrl
+        ? new PostgresBus(options.databaseUrl, options.logger)
+        : new LocalBus(options.logger);
   await bus.start();
   return bus;
-}
-
-type Handler = (payload: unknown, meta: EventMeta) => void | Promise<void>;
-
-/** Shared by both back ends: handler bookkeeping, validation, isolation of failing handlers. */
-abstract class BaseBus implements EventBus {
-  private readonly handlers = new Map<string, Set<Handler>>();
-  private readonly schemas = new Map<string, z.ZodType>();
-
-  constructor(protected readonly logger?: Logger) {}
-
-  abstract start(): Promise<void>;
-  abstract close(): Promise<void>;
-  protected abstract send(topic: string, body: string): Promise<void>;
-  protected abstract listen(topic: string): Promise<void>;
-  protected abstract unlisten(topic: string): Promise<void>;
-
-  async publish<T>(topic: Topic<T>, payload: T): Promise<void> {
-    await this.send(topic.name, JSON.stringify(topic.schema.parse(payload)));
-  }
-
-  async subscribe<T>(
-    topic: Topic<T>,
-    handler: (payload: T, meta: EventMeta) => void | Promise<void>,
-  ): Promise<Unsubscribe> {
-    let set = this.handlers.get(topic.name);
-    if (!set) {
-      set = new Set();
-      this.handlers.set(topic.name, set);
-      this.schemas.set(topic.name, topic.schema);
-      await this.listen(topic.name);
-    }
-    set.add(handler as Handler);
-    return async () => {
-      set.delete(handler as Handler);
-      if (set.size === 0 && this.handlers.get(topic.name) === set) {
-        this.handlers.delete(topic.name);
-        await this.unlisten(topic.name);
-      }
-    };
-  }
-
-  /** These back ends keep no events. */
-  async since(): Promise<undefined> {
-    return undefined;
-  }
-
-  protected topics(): string[] {
-    return [...this.handlers.keys()];
-  }
-
-  /** Delivers a received body to the topic's handlers; bad payloads and failing handlers are logged. */
-  protected deliver(topic: string, body: string): void {
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      json = undefined;
-    }
-    const parsed = this.schemas.get(topic)?.safeParse(json);
-    if (!parsed?.success) {
-      this.logger?.warn({ topic }, 'event dropped: payload does not match its topic');
-      return;
-    }
-    for (const handler of this.handlers.get(topic) ?? []) {
-      Promise.resolve()
-        .then(() => handler(parsed.data, {}))
-        .catch((error: unknown) => this.logger?.error({ err: error, topic }, 'event handler failed'));
-    }
-  }
-}
-
-/** Events within this process only: for a subgraph without a database (nothing to listen on). */
-class LocalBus extends BaseBus {
-  async start(): Promise<void> {}
-  async close(): Promise<void> {}
-  protected async send(topic: string, body: string): Promise<void> {
-    this.deliver(topic, body);
-  }
-  protected async listen(): Promise<void> {}
-  protected async unlisten(): Promise<void> {}
 }
 
 // NOTIFY payloads must stay under 8000 bytes; larger ones are stored and sent by reference.
@@ -225,8 +164,8 @@ class PostgresBus extends BaseBus {
         const { rows } = await this.pool.query('/* eventPayload */ select body from sy_events.payloads where id = $1', [
           envelope.ref,
         ]);
-        if (rows[0]) this.deliver(topic, rows[0].body as string);
-      } else if (typeof envelope.body === 'string') this.deliver(topic, envelope.body);
+        if (rows[0]) void this.deliver(topic, rows[0].body as string);
+      } else if (typeof envelope.body === 'string') void this.deliver(topic, envelope.body);
     } catch (error) {
       this.logger?.error({ err: error, topic }, 'event could not be read');
     }
@@ -273,7 +212,7 @@ class RedisBus extends BaseBus {
     // ioredis reconnects by itself and subscribes again to every channel.
     this.publisher = new RedisClient(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
     this.subscriber = new RedisClient(url, { lazyConnect: true });
-    this.subscriber.on('message', (name: string, body: string) => this.deliver(name.replace(/^sy:/, ''), body));
+    this.subscriber.on('message', (name: string, body: string) => void this.deliver(name.replace(/^sy:/, ''), body));
     for (const connection of [this.publisher, this.subscriber]) {
       connection.on('error', (error) => this.logger?.warn({ err: error }, 'redis connection failed'));
     }

@@ -130,6 +130,8 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
     events = await createEventBus({
       databaseUrl: env.EVENTS_DATABASE_URL ?? env.DATABASE_URL,
       redisUrl: env.REDIS_URL,
+      natsUrl: env.NATS_URL,
+      retentionSec: env.EVENTS_RETENTION_SEC,
       logger,
     });
     stopPrepared = await definition.prepare?.({ orm, logger, events, metrics });

@@ -13,12 +13,17 @@ export function startSessions(env: SessionsEnv & { DATABASE_URL: string }, logge
       migrations,
       schema: buildSessionsSchema,
       context: sessionsContext,
-      // A deleted user's sessions go with them.
+      // A deleted user's sessions go with them. One replica is enough, and on NATS the group also
+      // gets the deletions made while every replica was down (the delete is idempotent elsewhere).
       prepare: async ({ orm, logger: log, events }) => {
-        await events.subscribe(userDeleted, async ({ userId }) => {
-          const removed = await orm.em.fork().nativeDelete(Session, { userId });
-          log.info({ userId, removed }, "deleted a removed user's sessions");
-        });
+        await events.subscribe(
+          userDeleted,
+          async ({ userId }) => {
+            const removed = await orm.em.fork().nativeDelete(Session, { userId });
+            log.info({ userId, removed }, "deleted a removed user's sessions");
+          },
+          { group: 'sessions' },
+        );
       },
     },
     env,

@@ -1,48 +1,33 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { freshDatabase, sqlClient, waitFor } from '@switchyard/testing';
-import { createEventBus, type EventBus, topic, z } from '../index.js';
+import { createEventBus, type EventBus } from '../index.js';
+import { alertsTopic, type Backend, busFor, collect, publishFromAnotherProcess } from './events-helpers.js';
 
-const FIXTURE = join(__dirname, 'fixtures', 'publish-event.cjs');
-const publishFromAnotherProcess = (backend: string, url: string, name: string, payload: unknown) =>
-  promisify(execFile)(process.execPath, [FIXTURE, backend, url, name, JSON.stringify(payload)]);
-
-const alerts = topic('alerts', z.object({ id: z.string(), note: z.string().optional() }));
-
-/** Collects what a subscription receives. */
-async function collect(bus: EventBus) {
-  const received: Array<{ id: string; note?: string }> = [];
-  const unsubscribe = await bus.subscribe(alerts, (event) => {
-    received.push(event);
-  });
-  return { received, unsubscribe };
-}
-
-const backends: Array<[string, () => Promise<string | undefined>]> = [
+const backends: Array<[Backend, () => Promise<string | undefined>]> = [
   ['postgres', () => freshDatabase('events')],
   ['redis', async () => process.env.REDIS_URL],
+  ['nats', async () => process.env.NATS_URL],
 ];
 
 describe.each(backends)('the event bus on %s', (backend, target) => {
   let url: string | undefined;
   let bus: EventBus;
+  const alerts = alertsTopic();
 
   beforeAll(async () => {
     url = await target();
-    if (!url) return;
-    bus = await createEventBus(backend === 'redis' ? { databaseUrl: '', redisUrl: url } : { databaseUrl: url });
+    if (url) bus = await busFor(backend, url);
   });
   afterAll(() => bus?.close());
 
-  // Redis runs where REDIS_URL is set (.ci/run sets it); PostgreSQL always.
-  const maybe = backend === 'redis' && !process.env.REDIS_URL ? it.skip : it;
+  // Redis and NATS run where REDIS_URL and NATS_URL are set (.ci/run sets them); PostgreSQL always.
+  const maybe = backend === 'postgres' || process.env[`${backend.toUpperCase()}_URL`] ? it : it.skip;
+  const keeping = backend === 'nats';
 
   maybe('delivers events published by another process, large ones whole', async () => {
-    const { received, unsubscribe } = await collect(bus);
-    await publishFromAnotherProcess(backend, url!, 'alerts', { id: 'from-child' });
+    const { received, unsubscribe } = await collect(bus, alerts);
+    await publishFromAnotherProcess(backend, url!, alerts.name, { id: 'from-child' });
     const big = 'x'.repeat(20_000);
-    await publishFromAnotherProcess(backend, url!, 'alerts', { id: 'big', note: big });
+    await publishFromAnotherProcess(backend, url!, alerts.name, { id: 'big', note: big });
     await waitFor(async () => received.length >= 2, 30_000, 'both events');
     expect(received).toEqual([{ id: 'from-child' }, { id: 'big', note: big }]);
     await unsubscribe();
@@ -50,16 +35,27 @@ describe.each(backends)('the event bus on %s', (backend, target) => {
 
   maybe('checks payloads against the topic and stops delivering after unsubscribe', async () => {
     await expect(bus.publish(alerts, { id: 42 } as never)).rejects.toThrow();
-    const { received, unsubscribe } = await collect(bus);
+    const { received, unsubscribe } = await collect(bus, alerts);
     await bus.publish(alerts, { id: 'one' });
     await waitFor(async () => received.length === 1, 30_000, 'the event');
     await unsubscribe();
     // A subscriber still listening: once it has 'two', the other would have had it too.
-    const witness = await collect(bus);
+    const witness = await collect(bus, alerts);
     await bus.publish(alerts, { id: 'two' });
     await waitFor(async () => witness.received.some((e) => e.id === 'two'), 30_000, 'the witness');
     await witness.unsubscribe();
     expect(received).toEqual([{ id: 'one' }]);
+  });
+
+  (keeping ? it.skip : maybe)('keeps no events, and a group subscription gets every event live', async () => {
+    // Without NATS a group is a broadcast: both subscribers of one group hear the event.
+    const first = await collect(bus, alerts, { group: 'sessions' });
+    const second = await collect(bus, alerts, { group: 'sessions' });
+    await bus.publish(alerts, { id: 'to-the-group' });
+    await waitFor(async () => first.received.length === 1 && second.received.length === 1, 30_000, 'both members');
+    expect(first.metas).toEqual([{}]);
+    await Promise.all([first.unsubscribe(), second.unsubscribe()]);
+    await expect(bus.since(alerts, '0')).resolves.toBeUndefined();
   });
 });
 
@@ -68,8 +64,9 @@ describe('the PostgreSQL event bus', () => {
     const url = await freshDatabase('events_reconnect');
     const bus = await createEventBus({ databaseUrl: url });
     const sql = await sqlClient(url);
+    const alerts = alertsTopic();
     try {
-      const { received } = await collect(bus);
+      const { received } = await collect(bus, alerts);
       await sql.query(
         "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'switchyard-events' and datname = current_database()",
       );

@@ -18,7 +18,7 @@ const deleteOrphanSessions = statement<{ userIds: string[] }, { deleted: number 
 
 /**
  * Sessions of users who no longer exist: those the `user.deleted` event missed (this subgraph was
- * down when it was published). Walks the owners in chunks (a loose index scan over
+ * down when it was published, without NATS or for longer than its retention). Walks the owners in chunks (a loose index scan over
  * sessions_user_started_idx, one short statement per owner) and deletes the sessions of those
  * users' table no longer holds. The one read of another domain's table, for what an event missed;
  * it needs users' tables in the same database.
