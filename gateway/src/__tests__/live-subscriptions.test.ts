@@ -13,6 +13,37 @@ import { extraGateway, metricOf, newUser, ROOT, type Running, startStack, subgra
 
 const ALERTS = 'subscription($s: String) { alertTriggered(symbol: $s) { id kind user { email } } }';
 
+const alert = (userId: string, symbol = 'ACME') => ({
+  id: randomUUID(),
+  userId,
+  symbol,
+  kind: 'HIGH' as const,
+  price: 2,
+  threshold: 1,
+  triggeredAt: new Date().toISOString(),
+});
+const live = (service: Service, count: number) =>
+  waitFor(
+    async () => (await metricOf(service, 'graphql_subscriptions_active')) === count,
+    30_000,
+    `${count} live on ${service.url}`,
+  );
+const ids = (subscription: TestSubscription) => subscription.results.map((r) => r.data?.alertTriggered?.id);
+
+/** Another users replica, on `port` (the same one again after a restart). */
+const usersReplica = (run: Running, port: number, settings: Record<string, string> = {}) =>
+  startUsers(
+    parseEnv(usersEnv, {
+      NODE_ENV: 'test',
+      DATABASE_URL: run.db,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      GATEWAY_PUBLIC_KEYS: JSON.stringify(run.gatewayKey.publicJwk),
+      DB_POOL_SIZE: '2',
+      ...settings,
+    }) as Parameters<typeof startUsers>[0],
+  );
+
 describe('live subscriptions', () => {
   const stack = new Stack();
   let run: Running;
@@ -23,23 +54,7 @@ describe('live subscriptions', () => {
     connections.push(connection);
     return connection;
   };
-  const alert = (userId: string, symbol = 'ACME') => ({
-    id: randomUUID(),
-    userId,
-    symbol,
-    kind: 'HIGH' as const,
-    price: 2,
-    threshold: 1,
-    triggeredAt: new Date().toISOString(),
-  });
-  const live = (service: Service, count: number) =>
-    waitFor(
-      async () => (await metricOf(service, 'graphql_subscriptions_active')) === count,
-      30_000,
-      `${count} live on ${service.url}`,
-    );
   const sockets = (gateway: Service) => metricOf(gateway, 'gateway_upstream_sockets', { subgraph: 'users' });
-  const ids = (subscription: TestSubscription) => subscription.results.map((r) => r.data?.alertTriggered?.id);
 
   beforeAll(async () => {
     run = await startStack(stack, { gateway: { WS_OPERATIONS_PER_CONNECTION: '3' } });
@@ -50,19 +65,6 @@ describe('live subscriptions', () => {
     await bus.close();
     await stack.close();
   });
-
-  /** Another users replica, on `port` (the same one again after a restart). */
-  const usersReplica = (port: number) =>
-    startUsers(
-      parseEnv(usersEnv, {
-        NODE_ENV: 'test',
-        DATABASE_URL: run.db,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        GATEWAY_PUBLIC_KEYS: JSON.stringify(run.gatewayKey.publicJwk),
-        DB_POOL_SIZE: '2',
-      }) as Parameters<typeof startUsers>[0],
-    );
 
   it("carries every caller's subscriptions on one socket per subgraph, closed with the last, and caps each connection", async () => {
     const alice = await newUser(run.client, 'alice');
@@ -102,7 +104,7 @@ describe('live subscriptions', () => {
 
   it('goes on through a restart of its subgraph, saying that events may have been missed, never erring', async () => {
     const port = await freePort();
-    let replica = await usersReplica(port);
+    let replica = await usersReplica(run, port);
     const gateway = await extraGateway(stack, run, {
       SUBGRAPH_URLS: subgraphUrls(run, { users: replica.url }),
     });
@@ -115,7 +117,7 @@ describe('live subscriptions', () => {
       await carolSees.take(1);
 
       await replica.close();
-      replica = await usersReplica(port);
+      replica = await usersReplica(run, port);
       await live(replica, 1);
       const after = alert(carol.id);
       await bus.publish(alertRaised, after);
@@ -133,7 +135,7 @@ describe('live subscriptions', () => {
   });
 
   it('moves to the subgraph a reloaded supergraph routes to, and reaches subscribers on every gateway once', async () => {
-    const replica = await usersReplica(0);
+    const replica = await usersReplica(run, 0);
     // A gateway that routes users as its supergraph file says: first to the replica.
     const file = join(await mkdtemp(join(tmpdir(), 'supergraph-')), 'supergraph.graphql');
     const served = await readFile(join(ROOT, 'supergraph.graphql'), 'utf8');
@@ -170,6 +172,59 @@ describe('live subscriptions', () => {
         expect(subscription.results.every((r) => !r.errors)).toBe(true);
       }
     } finally {
+      await replica.close();
+    }
+  });
+});
+
+// NATS JetStream where NATS_URL is set (.ci/run sets it to the local server).
+(process.env.NATS_URL ? describe : describe.skip)('live subscriptions over NATS', () => {
+  const natsUrl = process.env.NATS_URL!;
+  const stack = new Stack();
+  let run: Running;
+  let bus: EventBus;
+
+  beforeAll(async () => {
+    run = await startStack(stack, { natsUrl });
+    bus = await createEventBus({ natsUrl });
+  });
+  afterAll(async () => {
+    await bus.close();
+    await stack.close();
+  });
+
+  it('gets, after its subgraph restarts, the events published while it was away, in order, none flagged missed', async () => {
+    const port = await freePort();
+    let replica = await usersReplica(run, port, { NATS_URL: natsUrl });
+    const gateway = await extraGateway(stack, run, {
+      SUBGRAPH_URLS: subgraphUrls(run, { users: replica.url }),
+      NATS_URL: natsUrl,
+    });
+    const erin = await newUser(run.client, 'erin');
+    const connection = new TestConnection(gateway.url, erin.token);
+    try {
+      const erinSees = connection.subscribe(ALERTS);
+      await live(replica, 1);
+      const events = [alert(erin.id)];
+      await bus.publish(alertRaised, events[0]!);
+      await erinSees.take(1);
+
+      await replica.close();
+      // Published while no replica serves the subscription: one for someone else among them.
+      for (let i = 0; i < 3; i++) events.push(alert(erin.id, `S${i}`));
+      for (const event of events.slice(1)) await bus.publish(alertRaised, event);
+      await bus.publish(alertRaised, alert(randomUUID()));
+      replica = await usersReplica(run, port, { NATS_URL: natsUrl });
+      await live(replica, 1);
+      events.push(alert(erin.id));
+      await bus.publish(alertRaised, events.at(-1)!);
+
+      await erinSees.take(events.length);
+      expect(ids(erinSees)).toEqual(events.map((e) => e.id));
+      expect(erinSees.results.every((r) => !r.errors && !r.extensions)).toBe(true);
+      expect(erinSees.ended).toBe(false);
+    } finally {
+      await connection.close();
       await replica.close();
     }
   });

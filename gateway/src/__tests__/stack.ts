@@ -20,7 +20,10 @@ export interface Running extends RunningStack {
 /** Every subgraph and the real gateway on free ports, over a fresh database. */
 export async function startStack(
   stack: Stack,
-  overrides: Pick<StackOptions, 'gateway' | 'users' | 'benchmarks' | 'ingestion' | 'cleanup' | 'ownDatabases'> = {},
+  overrides: Pick<
+    StackOptions,
+    'gateway' | 'users' | 'benchmarks' | 'ingestion' | 'cleanup' | 'ownDatabases' | 'natsUrl'
+  > = {},
 ): Promise<Running> {
   const db = await freshDatabase();
   const gatewayKey = await generateSigningKey();

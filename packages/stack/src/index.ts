@@ -30,6 +30,8 @@ export interface StackOptions {
   /** Extra settings of any subgraph, by name. */
   settings?: Record<string, Record<string, string>>;
   nodeEnv?: 'test' | 'development' | 'production';
+  /** Events over this NATS server (JetStream) instead of PostgreSQL NOTIFY, for every service. */
+  natsUrl?: string;
   /** Subgraphs that keep their data in a database of their own (events still use `databaseUrl`). */
   ownDatabases?: Partial<Record<string, string>>;
   /**
@@ -90,6 +92,7 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
     GATEWAY_PUBLIC_KEYS: JSON.stringify(options.gatewayKey.publicJwk),
     // Seven services share one server with the other test files: a few connections each.
     DB_POOL_SIZE: '4',
+    ...(options.natsUrl && { NATS_URL: options.natsUrl }),
   };
   const started: Service[] = [];
   const close = async () => {
@@ -119,6 +122,7 @@ export async function startAll(options: StackOptions): Promise<RunningStack> {
         GATEWAY_SIGNING_KEY: JSON.stringify(options.gatewayKey.privateJwk),
         DATABASE_URL: options.databaseUrl,
         DB_POOL_SIZE: common.DB_POOL_SIZE,
+        NATS_URL: common.NATS_URL,
         HOST: '127.0.0.1',
         PORT: '0',
         SUPERGRAPH_FILE: supergraphFile,
