@@ -3,6 +3,7 @@ import { pushIterator, UnauthenticatedError, VIEWER_HEADER, type Viewer } from '
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import type { Client } from 'graphql-ws';
 import type { GatewayContext } from './context.js';
+import { CONNECT_TIMEOUT_MS } from './upstream.js';
 
 /** Results held, and events waiting to be completed, for one subscriber. */
 const BUFFER = 100;
@@ -65,6 +66,7 @@ export class LiveSubscription {
   private cursor?: string;
   private missed = false;
   private lostAt?: number;
+  private attachedAt = 0;
   private retry?: NodeJS.Timeout;
   private failures = 0;
   private readonly stopConfirming: () => void;
@@ -109,14 +111,17 @@ export class LiveSubscription {
       this.cursor = undefined;
       this.missed = true;
     }
-    this.detach?.();
     void this.attach(true);
   }
 
   /** Subscribes on the subgraph, after `cursor` when resuming. */
   private async attach(resuming: boolean): Promise<void> {
-    const attachment = ++this.attachment;
+    // Whatever was subscribed or waiting to be goes first: one upstream subscription at a time.
+    clearTimeout(this.retry);
+    this.detach?.();
     this.detach = undefined;
+    const attachment = ++this.attachment;
+    this.attachedAt = Date.now();
     const { node, variables } = this.plan;
     const { primary } = node;
     const service = primary.serviceName;
@@ -166,6 +171,11 @@ export class LiveSubscription {
   private lost(error: unknown): void {
     if (this.stream.ended) return;
     this.detach = undefined;
+    // One that held longer than a connection may take was established: this is a new loss.
+    if (Date.now() - this.attachedAt > CONNECT_TIMEOUT_MS) {
+      this.lostAt = undefined;
+      this.failures = 0;
+    }
     this.lostAt ??= Date.now();
     if (Date.now() - this.lostAt >= this.deps.giveUpMs) {
       const service = this.plan.node.primary.serviceName;

@@ -128,6 +128,20 @@ describe('live subscriptions', () => {
         extensions: { missedEvents: true },
       });
       expect(carolSees.ended).toBe(false);
+
+      // A gateway that waits half a second for a subgraph tells its subscriber when it is gone longer.
+      const impatient = await extraGateway(stack, run, {
+        SUBGRAPH_URLS: subgraphUrls(run, { users: replica.url }),
+        SUBSCRIPTION_RESUME_SEC: '0.5',
+      });
+      const frankSees = connect(impatient, (await newUser(run.client, 'frank')).token).subscribe(ALERTS);
+      await live(replica, 2);
+      await replica.close();
+      await frankSees.untilEnded(30_000);
+      expect(frankSees.results.map((r) => r.errors?.[0]?.extensions?.code)).toEqual(['UNAVAILABLE']);
+      expect(carolSees.ended).toBe(false);
+      replica = await usersReplica(run, port);
+      await live(replica, 1);
       await carolSees.close();
     } finally {
       await replica.close();
