@@ -26,6 +26,8 @@ const BUS = process.env.BENCH_EVENTS ?? 'postgres';
 /** How long events may still arrive after the last publish, and memory may settle after all left. */
 const DRAIN_MS = 30_000;
 const SETTLE_MS = 30_000;
+/** Progress, as it happens: a run at scale takes minutes. */
+const say = (line: string) => console.log(`· ${line}`);
 
 async function main() {
   if (BUS !== 'postgres') {
@@ -51,9 +53,11 @@ async function main() {
       return pid === undefined ? undefined : tcpConnectionsTo(pid, usersPort);
     };
 
+    say(`stack up; registering ${USERS} callers`);
     const callers = await registerCallers(stack.gatewayUrl, USERS);
     await warmUp(stack.gatewayUrl, callers[0]!, bus, gateway, users);
     const baseline = await lowestRss(gateway, 5_000);
+    say(`warm (one event through), baseline taken; ${SUBSCRIBERS} subscribers subscribe`);
 
     const plan = { subscribers: SUBSCRIBERS, connections: CONNECTIONS, callers };
     const alerts = new Alerts(plan);
@@ -74,8 +78,10 @@ async function main() {
     const socketsSubscribed = await upstreamSockets(gateway);
     const tcpSubscribed = await tcpToUsers();
 
+    say(`${liveCount} live after ${subscribeSeconds.toFixed(1)} s; publishing ${total} events`);
     const published = await publishAtRate(bus, alerts, total, RATE);
     await waitFor(async () => fleet.distinct >= published.published, DRAIN_MS, 'every event').catch(() => undefined);
+    say('published and drained; everyone leaves');
     const { lost, latencies } = fleet.outcome(published.sentAt);
     const afterEvents = await gatewayRss(gateway);
 

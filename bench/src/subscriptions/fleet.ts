@@ -62,6 +62,9 @@ export class Fleet {
         url: this.url.replace(/^http/, 'ws'),
         webSocketImpl: WebSocket,
         connectionParams: { authorization: `Bearer ${token}` },
+        // The socket is the connection, open until the bench leaves: a lazy one would close by
+        // itself once its last subscription ended, and hide whether the gateway closed it.
+        lazy: false,
         retryAttempts: 0,
       });
       client.on('closed', () => {

@@ -71,7 +71,7 @@ export async function publishAtRate(bus: EventBus, alerts: Alerts, total: number
   while (i < total) {
     const now = performance.now();
     while (i < total && start + i * interval <= now) send(i++);
-    if (i < total) await new Promise((r) => setTimeout(r, start + i * interval - performance.now()));
+    if (i < total) await new Promise((r) => setTimeout(r, Math.max(0, start + i * interval - performance.now())));
   }
   await Promise.all(settled);
   return { sentAt, published: total - failed, failed, seconds: (performance.now() - start) / 1000, firstError };
