@@ -12,7 +12,15 @@ import { waitFor } from '@switchyard/testing';
 import { benchDatabase, percentiles, scrapeMetric } from './measure.js';
 import { npmStartStack } from './npm-start.js';
 import { Fleet } from './subscriptions/fleet.js';
-import { gatewayPid, gatewayRss, lowestRss, tcpConnectionsTo, upstreamSockets } from './subscriptions/gateway.js';
+import {
+  cpuNow,
+  cpuSpent,
+  gatewayRss,
+  lowestRss,
+  servicePid,
+  tcpConnectionsTo,
+  upstreamSockets,
+} from './subscriptions/observe.js';
 import { Alerts, publishAtRate } from './subscriptions/publisher.js';
 import { report } from './subscriptions/report.js';
 import { activeIs, registerCallers, warmUp } from './subscriptions/setup.js';
@@ -49,7 +57,7 @@ async function main() {
     const gateway = (name: string) => scrapeMetric(stack.gatewayUrl, name, token);
     const users = (name: string) => scrapeMetric(`http://127.0.0.1:${usersPort}`, name, token);
     const tcpToUsers = async () => {
-      const pid = gatewayPid(stack.stamps);
+      const pid = servicePid(stack.stamps, 'gateway');
       return pid === undefined ? undefined : tcpConnectionsTo(pid, usersPort);
     };
 
@@ -79,8 +87,10 @@ async function main() {
     const tcpSubscribed = await tcpToUsers();
 
     say(`${liveCount} live after ${subscribeSeconds.toFixed(1)} s; publishing ${total} events`);
+    const cpuBefore = await cpuNow(stack.stamps);
     const published = await publishAtRate(bus, alerts, total, RATE);
     await waitFor(async () => fleet.distinct >= published.published, DRAIN_MS, 'every event').catch(() => undefined);
+    const cpuAfter = await cpuNow(stack.stamps);
     say('published and drained; everyone leaves');
     const { lost, latencies } = fleet.outcome(published.sentAt);
     const afterEvents = await gatewayRss(gateway);
@@ -109,6 +119,7 @@ async function main() {
       socketsClosed: fleet.socketsClosed,
       firstError: fleet.firstError,
       latency: percentiles(latencies),
+      cpu: cpuSpent(cpuBefore, cpuAfter),
       rss: { baseline, subscribed, afterEvents, after },
       settledSeconds: settled,
       sockets: {

@@ -18,6 +18,8 @@ export interface Figures {
   socketsClosed: number;
   firstError?: string;
   latency: { p50: number; p99: number; max: number };
+  /** CPU seconds each process used from the first publish until drained (`seconds` of wall time). */
+  cpu: { seconds: number; gateway?: number; users?: number; bench: number };
   /** Gateway RSS in bytes; `after` the lowest while settling, `settledSeconds` until both gauges read 0. */
   rss: { baseline: number; subscribed: number; afterEvents: number; after: number };
   settledSeconds?: number;
@@ -52,6 +54,10 @@ export function report(f: Figures): void {
   );
   if (f.firstError) console.log(`  first error: ${f.firstError.slice(0, 300)}`);
   console.log(`publish → delivery: p50 ${ms(f.latency.p50)}, p99 ${ms(f.latency.p99)}, max ${ms(f.latency.max)}`);
+  const cpu = (x: number | undefined) => (x === undefined ? 'n/a' : `${x.toFixed(1)} s`);
+  console.log(
+    `CPU from the first publish until drained (${f.cpu.seconds.toFixed(1)} s): gateway ${cpu(f.cpu.gateway)}, users ${cpu(f.cpu.users)}, this bench ${cpu(f.cpu.bench)}`,
+  );
   const perSubscriber = (rss.subscribed - rss.baseline) / 1024 / f.subscribers;
   const ratio = rss.after / rss.baseline;
   console.log(

@@ -2,7 +2,7 @@ import type { EventBus } from '@switchyard/kit';
 import { pool } from '@switchyard/simulator';
 import { GraphQLClient, waitFor } from '@switchyard/testing';
 import { type Caller, Fleet } from './fleet.js';
-import type { Scrape } from './gateway.js';
+import type { Scrape } from './observe.js';
 import { Alerts, publishAtRate } from './publisher.js';
 
 /** `count` distinct callers, registered through the gateway four at a time (argon2 is slow). */
