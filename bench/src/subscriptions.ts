@@ -6,7 +6,9 @@
 // (1,000/s) for BENCH_SECONDS (10). Prints the time to subscribe all, delivered / lost /
 // duplicated events, publish → `next` latency, the gateway's RSS (before, subscribed, after all
 // left) and its upstream sockets against the callers, then the targets, met or NOT met.
+// BENCH_STACK_LOG=<file> keeps what the stack printed.
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { createEventBus } from '@switchyard/kit';
 import { waitFor } from '@switchyard/testing';
 import { benchDatabase, percentiles, scrapeMetric } from './measure.js';
@@ -121,6 +123,7 @@ async function main() {
       latency: percentiles(latencies),
       cpu: cpuSpent(cpuBefore, cpuAfter),
       rss: { baseline, subscribed, afterEvents, after },
+      exits: stack.stamps.map(([, line]) => line).filter((line) => / exited \(/.test(line)),
       settledSeconds: settled,
       sockets: {
         subscribed: socketsSubscribed,
@@ -133,6 +136,7 @@ async function main() {
     await leave().catch(() => undefined);
     await bus.close();
     await stack.stop();
+    if (process.env.BENCH_STACK_LOG) await writeFile(process.env.BENCH_STACK_LOG, stack.output());
     await db.drop();
   }
 }

@@ -44,27 +44,33 @@ async function cpuSeconds(pid: number | undefined): Promise<number | undefined> 
   return fields.length > 13 ? (Number(fields[11]) + Number(fields[12])) / 100 : undefined;
 }
 
+/** A process's CPU seconds so far, with its pid: a restarted service's count starts again. */
+type Used = { pid?: number; seconds?: number };
+
 export interface CpuNow {
   at: number;
-  gateway?: number;
-  users?: number;
+  gateway: Used;
+  users: Used;
   bench: number;
 }
+
+const used = async (pid: number | undefined): Promise<Used> => ({ pid, seconds: await cpuSeconds(pid) });
 
 /** CPU seconds used so far by the gateway, users and this process, and when they were read. */
 export async function cpuNow(stamps: Array<[number, string]>): Promise<CpuNow> {
   const usage = process.cpuUsage();
   return {
     at: performance.now(),
-    gateway: await cpuSeconds(servicePid(stamps, 'gateway')),
-    users: await cpuSeconds(servicePid(stamps, 'users')),
+    gateway: await used(servicePid(stamps, 'gateway')),
+    users: await used(servicePid(stamps, 'users')),
     bench: (usage.user + usage.system) / 1e6,
   };
 }
 
-/** What each used between two readings, with the wall time between them as `seconds`. */
+/** What each used between two readings (undefined for one restarted between), and the wall time. */
 export function cpuSpent(before: CpuNow, after: CpuNow) {
-  const spent = (a?: number, b?: number) => (a === undefined || b === undefined ? undefined : b - a);
+  const spent = (a: Used, b: Used) =>
+    a.seconds === undefined || b.seconds === undefined || a.pid !== b.pid ? undefined : b.seconds - a.seconds;
   return {
     seconds: (after.at - before.at) / 1000,
     gateway: spent(before.gateway, after.gateway),
