@@ -11,7 +11,7 @@ import { GraphQLClient } from '@switchyard/testing';
 import pg from 'pg';
 import { benchCatalogue, type BenchSensor, readings } from './ingest/catalogue.js';
 import { type Run, viaCopy, viaIngestReadings, viaMqtt } from './ingest/contenders.js';
-import { benchDatabase, latency } from './measure.js';
+import { benchDatabase, latency, scrapeMetric } from './measure.js';
 import { npmStartStack } from './npm-start.js';
 
 const SENSORS = Number(process.env.BENCH_SENSORS ?? 100);
@@ -97,7 +97,10 @@ async function main() {
       console.log(`  ${run.label}: ${rate(run)} readings/s, ${run.rows - run.stored} lost`);
       mqtt.push(run);
     }
-    const doubled = await ingestionMetric(stack.ports.INGESTION_PORT!, 'mqtt_readings_duplicate_total');
+    const doubled = await scrapeMetric(
+      `http://127.0.0.1:${stack.ports.INGESTION_PORT}`,
+      'mqtt_readings_duplicate_total',
+    );
 
     const series = await seriesLatency(sql, platform, admin, sensors);
 
@@ -128,16 +131,6 @@ async function main() {
 
 const perSecond = (run: Run) => run.rows / run.seconds;
 const rate = (run: Run) => Math.round(perSecond(run)).toLocaleString('en');
-
-async function ingestionMetric(port: string, name: string): Promise<number | undefined> {
-  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then(
-    (r) => (r.ok ? r.text() : ''),
-    () => '',
-  );
-  // Unlabelled but for the service's own default label: `name{service="ingestion"} 0`.
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return line ? Number(line.split(' ').at(-1)) : undefined;
-}
 
 /**
  * Fills the store up to SERIES_READINGS (every sensor, one reading every 30 s, ending a day ago,

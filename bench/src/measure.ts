@@ -52,9 +52,29 @@ export async function latency(call: () => Promise<unknown>, runs: number, warmup
     await call();
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
-  times.sort((a, b) => a - b);
-  const at = (p: number) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)]!;
-  return { runs, p50: at(50), p99: at(99), max: times.at(-1)! };
+  return { runs, ...percentiles(times) };
+}
+
+/** p50, p99 and max (nearest rank) of `values`, which it sorts; zeros when there are none. */
+export function percentiles(values: number[]): { p50: number; p99: number; max: number } {
+  values.sort((a, b) => a - b);
+  const at = (p: number) => values[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)] ?? 0;
+  return { p50: at(50), p99: at(99), max: values.at(-1) ?? 0 };
+}
+
+/**
+ * A metric from a service's /metrics (`url`'s origin, with METRICS_TOKEN's `token` if it has one),
+ * summed over its series (labels), or undefined when the service does not have it: a gauge
+ * another build adds can be told from zero.
+ */
+export async function scrapeMetric(url: string, name: string, token?: string): Promise<number | undefined> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const text = await fetch(`${new URL(url).origin}/metrics`, { headers }).then(
+    (r) => (r.ok ? r.text() : ''),
+    () => '',
+  );
+  const lines = text.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return lines.length ? lines.reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0) : undefined;
 }
 
 /**

@@ -1,92 +1,150 @@
-// npm run bench:subscriptions — BENCH_SUBSCRIBERS users (default 200) each hold an
-// `alertTriggered` subscription through the gateway (one upstream socket each), selecting fields
-// of users (user.email) and of ingestion (ticker.feed); BENCH_ROUNDS rounds (default 10) publish
-// one alert per user on the event bus. Prints the time to subscribe everyone, and the p50/p99 of
-// publish-to-delivery latency and the delivered events per second.
-import { randomUUID } from 'node:crypto';
+// npm run bench:subscriptions — BENCH_SUBSCRIBERS (10,000) `alertTriggered` subscriptions over
+// BENCH_CONNECTIONS (500) graphql-ws sockets to the gateway of `npm start`'s stack (each service its
+// own process), for BENCH_USERS (100) distinct callers, each connection one caller's. Every
+// subscriber has its own symbol, so each event on the bus is for exactly one of them (fanned out by
+// the subgraph's filters). Events are published from this process on the stack's bus at BENCH_RATE
+// (1,000/s) for BENCH_SECONDS (10). Prints the time to subscribe all, delivered / lost /
+// duplicated events, publish → `next` latency, the gateway's RSS (before, subscribed, after all
+// left) and its upstream sockets against the callers, then the targets, met or NOT met.
+// BENCH_STACK_LOG=<file> keeps what the stack printed.
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { createEventBus } from '@switchyard/kit';
-import { pool } from '@switchyard/simulator';
-import { GraphQLClient, metricOf, TestSubscription, waitFor } from '@switchyard/testing';
-import { alertRaised } from '@switchyard/users/events';
-import { benchStack } from './measure.js';
+import { waitFor } from '@switchyard/testing';
+import { benchDatabase, percentiles, scrapeMetric } from './measure.js';
+import { npmStartStack } from './npm-start.js';
+import { Fleet } from './subscriptions/fleet.js';
+import {
+  cpuNow,
+  cpuSpent,
+  gatewayRss,
+  lowestRss,
+  servicePid,
+  tcpConnectionsTo,
+  upstreamSockets,
+} from './subscriptions/observe.js';
+import { Alerts, publishAtRate } from './subscriptions/publisher.js';
+import { report } from './subscriptions/report.js';
+import { activeIs, registerCallers, warmUp } from './subscriptions/setup.js';
 
-const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 200);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
-const QUERY = `subscription { alertTriggered {
-  id kind price threshold user { email } ticker { symbol feed { provider } } } }`;
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 500);
+const USERS = Number(process.env.BENCH_USERS ?? 100);
+const RATE = Number(process.env.BENCH_RATE ?? 1000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const BUS = process.env.BENCH_EVENTS ?? 'postgres';
+/** How long events may still arrive after the last publish, and memory may settle after all left. */
+const DRAIN_MS = 30_000;
+const SETTLE_MS = 30_000;
+/** Progress, as it happens: a run at scale takes minutes. */
+const say = (line: string) => console.log(`· ${line}`);
 
 async function main() {
-  const { stack, db, close } = await benchStack('switchyard_bench_subscriptions');
-  const bus = await createEventBus({ databaseUrl: db });
-  const client = new GraphQLClient(stack.gateway.url);
-  const subscriptions: TestSubscription[] = [];
+  if (BUS !== 'postgres') {
+    throw new Error(`BENCH_EVENTS=${BUS}: this build's event bus has no such back end (PostgreSQL only here)`);
+  }
+  if (!(USERS >= 1 && USERS <= CONNECTIONS && CONNECTIONS <= SUBSCRIBERS)) {
+    throw new Error('want 1 ≤ BENCH_USERS ≤ BENCH_CONNECTIONS ≤ BENCH_SUBSCRIBERS');
+  }
+  const db = await benchDatabase('switchyard_bench_subscriptions');
+  // The stack's bus is this process's (PostgreSQL on db), never a Redis or broker the shell names.
+  delete process.env.REDIS_URL;
+  delete process.env.MQTT_URL;
+  const token = randomBytes(16).toString('hex');
+  const stack = await npmStartStack(db.url, { WARM_SPARES: 'false', DB_POOL_SIZE: '4', METRICS_TOKEN: token });
+  const bus = await createEventBus({ databaseUrl: db.url });
+  let leave = async () => {};
   try {
-    const users: Array<{ id: string; token: string }> = [];
-    await pool([...Array(SUBSCRIBERS).keys()], 8, async (i) => {
-      const { register } = await client.data(
-        'mutation($e: String!) { register(email: $e, password: "bench-password") { token user { id } } }',
-        { e: `sub-${i}@switchyard.local` },
-      );
-      users[i] = { id: register.user.id, token: register.token };
-    });
+    const usersPort = Number(stack.ports.USERS_PORT);
+    const gateway = (name: string) => scrapeMetric(stack.gatewayUrl, name, token);
+    const users = (name: string) => scrapeMetric(`http://127.0.0.1:${usersPort}`, name, token);
+    const tcpToUsers = async () => {
+      const pid = servicePid(stack.stamps, 'gateway');
+      return pid === undefined ? undefined : tcpConnectionsTo(pid, usersPort);
+    };
 
-    let started = performance.now();
-    for (const user of users) subscriptions.push(new TestSubscription(stack.gateway.url, QUERY, {}, user.token));
+    say(`stack up; registering ${USERS} callers`);
+    const callers = await registerCallers(stack.gatewayUrl, USERS);
+    await warmUp(stack.gatewayUrl, callers[0]!, bus, gateway, users);
+    const baseline = await lowestRss(gateway, 5_000);
+    say(`warm (one event through), baseline taken; ${SUBSCRIBERS} subscribers subscribe`);
+
+    const plan = { subscribers: SUBSCRIBERS, connections: CONNECTIONS, callers };
+    const alerts = new Alerts(plan);
+    const total = Math.round(RATE * SECONDS);
+    const fleet = new Fleet(stack.gatewayUrl, plan, alerts.index, total);
+    leave = () => fleet.leave();
+    const started = performance.now();
+    fleet.subscribeAll();
+    // All live, or every one that is not has failed (counted), or five minutes: a measurement either way.
     await waitFor(
-      async () => (await metricOf(stack.users.url, 'graphql_subscriptions_active')) === SUBSCRIBERS,
-      120_000,
+      async () => ((await users('graphql_subscriptions_active')) ?? 0) + fleet.ended >= SUBSCRIBERS,
+      300_000,
       'subscriptions',
-    );
-    const subscribeMs = performance.now() - started;
+    ).catch(() => undefined);
+    const subscribeSeconds = (performance.now() - started) / 1000;
+    const liveCount = (await users('graphql_subscriptions_active')) ?? 0;
+    const subscribed = await gatewayRss(gateway);
+    const socketsSubscribed = await upstreamSockets(gateway);
+    const tcpSubscribed = await tcpToUsers();
 
-    const publishedAt = new Map<string, number>();
-    started = performance.now();
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const user of users) {
-        const id = randomUUID();
-        publishedAt.set(id, performance.now());
-        await bus.publish(alertRaised, {
-          id,
-          userId: user.id,
-          symbol: 'BENCH',
-          kind: round % 2 ? 'LOW' : 'HIGH',
-          price: 100 + round,
-          threshold: 100,
-          triggeredAt: new Date().toISOString(),
-        });
-      }
-    }
-    const total = SUBSCRIBERS * ROUNDS;
-    const delivered = () => subscriptions.reduce((n, s) => n + s.results.length, 0);
-    await waitFor(async () => delivered() >= total, 300_000, 'every event');
-    const elapsedSec = (performance.now() - started) / 1000;
+    say(`${liveCount} live after ${subscribeSeconds.toFixed(1)} s; publishing ${total} events`);
+    const cpuBefore = await cpuNow(stack.stamps);
+    const published = await publishAtRate(bus, alerts, total, RATE);
+    await waitFor(async () => fleet.distinct >= published.published, DRAIN_MS, 'every event').catch(() => undefined);
+    const cpuAfter = await cpuNow(stack.stamps);
+    say('published and drained; everyone leaves');
+    const { lost, latencies } = fleet.outcome(published.sentAt);
+    const afterEvents = await gatewayRss(gateway);
 
-    const latencies: number[] = [];
-    let failed = 0;
-    for (const s of subscriptions) {
-      s.results.forEach((result, i) => {
-        if (result.errors?.length || !result.data) failed++;
-        const id = result.data?.alertTriggered?.id as string | undefined;
-        if (id && publishedAt.has(id)) latencies.push(s.receivedAt[i]! - publishedAt.get(id)!);
-      });
-    }
-    latencies.sort((a, b) => a - b);
-    const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]!;
-    console.log(`subscribers: ${SUBSCRIBERS}, subscribed in ${(subscribeMs / 1000).toFixed(2)} s`);
-    console.log(
-      `events: ${total} delivered in ${elapsedSec.toFixed(2)} s (${Math.round(total / elapsedSec)}/s), ${failed} with errors`,
+    const leaving = performance.now();
+    await fleet.leave();
+    const settled = await activeIs([gateway, users], 0, 60_000, 'everyone to leave').then(
+      () => (performance.now() - leaving) / 1000,
+      () => undefined,
     );
-    console.log(
-      `publish → delivery (ms): p50 ${at(50).toFixed(1)}, p99 ${at(99).toFixed(1)}, max ${latencies.at(-1)!.toFixed(1)}`,
-    );
+    const after = await lowestRss(gateway, SETTLE_MS);
+    report({
+      subscribers: SUBSCRIBERS,
+      connections: CONNECTIONS,
+      callers: USERS,
+      bus: 'PostgreSQL NOTIFY',
+      live: liveCount,
+      subscribeSeconds,
+      rate: RATE,
+      published,
+      lost,
+      duplicates: fleet.duplicates(),
+      misrouted: fleet.misrouted,
+      withErrors: fleet.withErrors,
+      ended: fleet.ended,
+      socketsClosed: fleet.socketsClosed,
+      firstError: fleet.firstError,
+      latency: percentiles(latencies),
+      cpu: cpuSpent(cpuBefore, cpuAfter),
+      rss: { baseline, subscribed, afterEvents, after },
+      exits: stack.stamps.map(([, line]) => line).filter((line) => / exited \(/.test(line)),
+      settledSeconds: settled,
+      sockets: {
+        subscribed: socketsSubscribed,
+        after: await upstreamSockets(gateway),
+        tcpSubscribed,
+        tcpAfter: await tcpToUsers(),
+      },
+    });
   } finally {
-    await Promise.all(subscriptions.map((s) => s.close()));
+    await leave().catch(() => undefined);
     await bus.close();
-    await close();
+    await stack.stop();
+    if (process.env.BENCH_STACK_LOG) await writeFile(process.env.BENCH_STACK_LOG, stack.output());
+    await db.drop();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
