@@ -3,7 +3,8 @@
 // own process), for BENCH_USERS (100) distinct callers, each connection one caller's. Every
 // subscriber has its own symbol, so each event on the bus is for exactly one of them (fanned out by
 // the subgraph's filters). Events are published from this process on the stack's bus at BENCH_RATE
-// (1,000/s) for BENCH_SECONDS (10). Prints the time to subscribe all, delivered / lost /
+// (1,000/s) for BENCH_SECONDS (10), on PostgreSQL NOTIFY, or NATS JetStream with BENCH_EVENTS=nats
+// (and NATS_URL). Prints the time to subscribe all, delivered / lost /
 // duplicated events, publish → `next` latency, the gateway's RSS (before, subscribed, after all
 // left) and its upstream sockets against the callers, then the targets, met or NOT met.
 // BENCH_STACK_LOG=<file> keeps what the stack printed.
@@ -40,19 +41,27 @@ const SETTLE_MS = 30_000;
 const say = (line: string) => console.log(`· ${line}`);
 
 async function main() {
-  if (BUS !== 'postgres') {
-    throw new Error(`BENCH_EVENTS=${BUS}: this build's event bus has no such back end (PostgreSQL only here)`);
+  const natsUrl = process.env.NATS_URL;
+  if (BUS !== 'postgres' && !(BUS === 'nats' && natsUrl)) {
+    throw new Error(`BENCH_EVENTS=${BUS}: want postgres (the default), or nats with NATS_URL set`);
   }
   if (!(USERS >= 1 && USERS <= CONNECTIONS && CONNECTIONS <= SUBSCRIBERS)) {
     throw new Error('want 1 ≤ BENCH_USERS ≤ BENCH_CONNECTIONS ≤ BENCH_SUBSCRIBERS');
   }
   const db = await benchDatabase('switchyard_bench_subscriptions');
-  // The stack's bus is this process's (PostgreSQL on db), never a Redis or broker the shell names.
+  // The stack's bus is this process's (PostgreSQL on db, or NATS when asked), never one the shell names.
   delete process.env.REDIS_URL;
   delete process.env.MQTT_URL;
+  delete process.env.NATS_URL;
   const token = randomBytes(16).toString('hex');
-  const stack = await npmStartStack(db.url, { WARM_SPARES: 'false', DB_POOL_SIZE: '4', METRICS_TOKEN: token });
-  const bus = await createEventBus({ databaseUrl: db.url });
+  const events: Record<string, string> = BUS === 'nats' ? { NATS_URL: natsUrl! } : {};
+  const stack = await npmStartStack(db.url, {
+    WARM_SPARES: 'false',
+    DB_POOL_SIZE: '4',
+    METRICS_TOKEN: token,
+    ...events,
+  });
+  const bus = await createEventBus({ databaseUrl: db.url, natsUrl: events.NATS_URL });
   let leave = async () => {};
   try {
     const usersPort = Number(stack.ports.USERS_PORT);

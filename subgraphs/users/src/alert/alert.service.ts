@@ -51,7 +51,8 @@ export async function listAlerts(
   return toPage(rows, size, (a) => [a.triggeredAt.toISOString(), a.id]);
 }
 
-const ownerOf = (alert: AlertEvent) => [alert.userId];
+/** The keys an alert is found by: its owner, its owner and symbol, and its symbol for anyone's. */
+const alertKeys = (alert: AlertEvent) => [alert.userId, `${alert.userId}/${alert.symbol}`, `*/${alert.symbol}`];
 
 /**
  * Alerts as the collector raises them (topic `alerts`), for the caller as `listAlerts` scopes
@@ -65,10 +66,11 @@ export async function alertFeed(
 ): Promise<AsyncIterableIterator<AlertEvent>> {
   const viewer = requireUser(ctx);
   const owner = alertOwner(viewer, args.userId ?? undefined);
-  // Found by its owner's id; an admin asking for everyone's takes them all.
-  const only = owner ?? (isAdmin(viewer) ? undefined : viewer.id);
+  // Found by owner and symbol (`*` for an admin asking for everyone's); everyone's of every symbol: all.
+  const only = owner ?? (isAdmin(viewer) ? '*' : viewer.id);
+  const key = args.symbol ? `${only}/${args.symbol}` : only;
   return eventStream(ctx.events, alertRaised, {
-    route: only ? { keysOf: ownerOf, keys: [only] } : undefined,
+    route: key === '*' ? undefined : { keysOf: alertKeys, keys: [key] },
     position: ctx.position,
     filter: async (alert) => {
       if ((owner && alert.userId !== owner) || (args.symbol && alert.symbol !== args.symbol)) return false;
