@@ -76,6 +76,7 @@ async function main() {
     const callers = await registerCallers(stack.gatewayUrl, USERS);
     await warmUp(stack.gatewayUrl, callers[0]!, bus, gateway, users);
     const baseline = await lowestRss(gateway, 5_000);
+    const usersHeapBefore = (await users('nodejs_heap_size_used_bytes')) ?? 0;
     say(`warm (one event through), baseline taken; ${SUBSCRIBERS} subscribers subscribe`);
 
     const plan = { subscribers: SUBSCRIBERS, connections: CONNECTIONS, callers };
@@ -94,6 +95,8 @@ async function main() {
     const subscribeSeconds = (performance.now() - started) / 1000;
     const liveCount = (await users('graphql_subscriptions_active')) ?? 0;
     const subscribed = await gatewayRss(gateway);
+    const usersHeap = (await users('nodejs_heap_size_used_bytes')) ?? 0;
+    say(`users heap ${(usersHeapBefore / 2 ** 20).toFixed(0)} → ${(usersHeap / 2 ** 20).toFixed(0)} MB`);
     const socketsSubscribed = await upstreamSockets(gateway);
     const tcpSubscribed = await tcpToUsers();
 
@@ -117,7 +120,7 @@ async function main() {
       subscribers: SUBSCRIBERS,
       connections: CONNECTIONS,
       callers: USERS,
-      bus: 'PostgreSQL NOTIFY',
+      bus: BUS === 'nats' ? 'NATS JetStream' : 'PostgreSQL NOTIFY',
       live: liveCount,
       subscribeSeconds,
       rate: RATE,

@@ -1,6 +1,23 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import type { SubgraphContext } from './subgraph.js';
 import { isUuid } from './validation.js';
+
+/**
+ * Gives a request's context its DataLoaders (`ctx.loaders`), made on first use over the context's
+ * entity manager, and made again once `fresh()` gave it a new one: one set per request, or per
+ * event of a subscription, and none for a subscription that only waits.
+ */
+export function withLoaders<C extends SubgraphContext, L>(ctx: C, make: (em: EntityManager) => L): C & { loaders: L } {
+  let made: { for: EntityManager; loaders: L } | undefined;
+  return Object.defineProperty(ctx, 'loaders', {
+    get: () => {
+      if (made?.for !== ctx.em) made = { for: ctx.em, loaders: make(ctx.em) };
+      return made.loaders;
+    },
+    enumerable: true,
+  }) as C & { loaders: L };
+}
 
 /**
  * Loads entities by uuid primary key, one statement per batch. Ids that are not uuids load as

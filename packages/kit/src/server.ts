@@ -13,7 +13,14 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  parse,
+  validate,
+} from 'graphql';
 import type { ServerOptions as WsOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -182,6 +189,8 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
     wsServer.on('connection', (socket) => quietProtocolErrors(socket, logger));
     wsCleanup = useServer(
       {
+        ...(websocket.schema &&
+          !websocket.onSubscribe && { onSubscribe: checkedOnce(websocket.schema as GraphQLSchema) }),
         ...websocket,
         onOperation: (_ctx, _id, _payload, _args, result) =>
           isAsyncIterable(result) ? counted(result, metrics.subscriptions) : result,
@@ -360,6 +369,37 @@ function metricsHandler(metrics: Metrics, token: string | undefined): express.Re
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   };
 }
+
+/** Distinct query texts a WebSocket server keeps parsed and validated. */
+const DOCUMENTS_KEPT = 1000;
+
+/**
+ * graphql-ws's `onSubscribe` for a schema: each query text parsed and validated once, its
+ * document shared by every operation that sends it (ten thousand subscriptions through the
+ * gateway are one text), instead of a parse, a validation and a syntax tree each.
+ */
+function checkedOnce(schema: GraphQLSchema): NonNullable<WsOptions['onSubscribe']> {
+  const checked = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  return (_ctx, _id, payload) => {
+    let document = checked.get(payload.query);
+    if (!document) {
+      try {
+        const parsed = parse(payload.query);
+        const errors = validate(schema, parsed);
+        document = errors.length ? errors : parsed;
+      } catch (error) {
+        document = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+      }
+      if (checked.size >= DOCUMENTS_KEPT) checked.clear();
+      checked.set(payload.query, document);
+    }
+    if (isErrors(document)) return [...document];
+    return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+  };
+}
+
+const isErrors = (value: DocumentNode | readonly GraphQLError[]): value is readonly GraphQLError[] =>
+  Array.isArray(value);
 
 /** The caller's request id when it looks like one, else a new one. */
 function requestIdOf(incoming: unknown): string {

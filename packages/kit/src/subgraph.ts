@@ -34,7 +34,13 @@ export type CommonEnv = z.infer<z.ZodObject<typeof commonEnv>> & { PORT: number 
 
 /** What every subgraph's request context carries: its own entity manager, the caller, the headers, the event bus. */
 export interface SubgraphContext extends RequestContext, AuthContext {
+  /** This request's own entity manager, forked on first use (a subscription waiting for events holds none). */
   em: EntityManager;
+  /**
+   * Starts the request's entity manager and DataLoaders (`withLoaders`) anew: each event of a
+   * subscription is resolved like a request of its own, nothing cached across events.
+   */
+  fresh(): void;
   headers: IncomingHttpHeaders;
   events: EventBus;
   /** A subscription's place in its event stream (pass it to `eventStream`); over WebSocket only. */
@@ -173,16 +179,17 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
       context: async ({ headers, requestId, log, extensions }: RequestInfo) => {
         const changed: string[] = [];
         return withIdentityChanges(
-          definition.context({
-            requestId,
-            log,
-            headers,
-            events: events!,
-            ...(extensions && { position: streamPosition(extensions) }),
-            em: definition.database === false ? noDatabase : orm.em.fork(),
-            ...(await callerOf(headers)),
-            identityChanged: announceIdentityChange(verifier, events!, log, changed),
-          }),
+          definition.context(
+            requestScope(definition.database === false ? () => noDatabase : () => orm.em.fork(), {
+              requestId,
+              log,
+              headers,
+              events: events!,
+              ...(extensions && { position: streamPosition(extensions) }),
+              ...(await callerOf(headers)),
+              identityChanged: announceIdentityChange(verifier, events!, log, changed),
+            }),
+          ),
           changed,
         );
       },
@@ -206,6 +213,18 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
     await closeOrm();
     throw error;
   }
+}
+
+/**
+ * A request's context whose entity manager is forked on first use and again after `fresh()`:
+ * contexts are extended in place (`Object.assign`, `withLoaders`), never spread, so that stays so.
+ */
+function requestScope(fork: () => EntityManager, fields: Omit<SubgraphContext, 'em' | 'fresh'>): SubgraphContext {
+  let em: EntityManager | undefined;
+  return Object.defineProperties(fields as SubgraphContext, {
+    em: { get: () => (em ??= fork()), enumerable: true },
+    fresh: { value: () => (em = undefined) },
+  });
 }
 
 /** Where the gateway asks a subscription to resume (`extensions.resume.after`), if it does. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SubgraphContext } from '@switchyard/kit';
+import { type SubgraphContext, withLoaders } from '@switchyard/kit';
 import { createBenchmarkLoaders } from './benchmark/benchmark.loader.js';
 import type { Weights } from './benchmark/score.js';
 import { createDeviceLoaders } from './device/device.loader.js';
@@ -21,7 +21,7 @@ function createLoaders(em: EntityManager) {
 }
 
 export function benchmarksContext(config: BenchmarksConfig) {
-  return (base: SubgraphContext): BenchmarksContext => ({ ...base, config, loaders: createLoaders(base.em) });
+  return (base: SubgraphContext): BenchmarksContext => Object.assign(withLoaders(base, createLoaders), { config });
 }
 
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type JobQueue, statement, type SubgraphContext, type Task } from '@switchyard/kit';
+import { type JobQueue, statement, type SubgraphContext, type Task, withLoaders } from '@switchyard/kit';
 import DataLoader from 'dataloader';
 import type { RoundReport } from './collector/collector.js';
 import type { AlertMailPayload } from './email/alert-mail.task.js';
@@ -52,10 +52,6 @@ function createLoaders(em: EntityManager) {
 }
 
 export function ingestionContext(collector: () => CollectorHandle, mail: () => MailQueue) {
-  return (base: SubgraphContext): IngestionContext => ({
-    ...base,
-    collector: collector(),
-    mail: mail(),
-    loaders: createLoaders(base.em),
-  });
+  return (base: SubgraphContext): IngestionContext =>
+    Object.assign(withLoaders(base, createLoaders), { collector: collector(), mail: mail() });
 }

@@ -1,4 +1,4 @@
-import { byIdLoader, type Page, type SubgraphContext, withArgsLoader } from '@switchyard/kit';
+import { byIdLoader, type Page, type SubgraphContext, withArgsLoader, withLoaders } from '@switchyard/kit';
 import type { AnalyticsKind } from './analytics.js';
 import { equipmentOfSiteLoader, sensorsOfEquipmentLoader } from './catalog.loader.js';
 import { analyticsOf } from './equipment/analytics.service.js';
@@ -37,13 +37,7 @@ export interface SensorsContext extends SubgraphContext {
   loaders: ReturnType<typeof createLoaders>;
 }
 
-/** One set of DataLoaders per request. */
+/** One set of DataLoaders per request (or event). */
 export function sensorsContext(base: SubgraphContext): SensorsContext {
-  return { ...base, loaders: createLoaders(base.em) };
-}
-
-/** A subscription resolves each event like a request of its own: loaders must not cache across events. */
-export function freshForEvent(ctx: SensorsContext): void {
-  ctx.em = ctx.em.fork();
-  ctx.loaders = createLoaders(ctx.em);
+  return withLoaders(base, createLoaders);
 }

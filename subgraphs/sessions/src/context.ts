@@ -1,4 +1,4 @@
-import type { SubgraphContext } from '@switchyard/kit';
+import { type SubgraphContext, withLoaders } from '@switchyard/kit';
 import { createSessionLoaders } from './session/session.loader.js';
 import { createStatsLoaders } from './stats/stats.loader.js';
 
@@ -7,5 +7,5 @@ export interface SessionsContext extends SubgraphContext {
 }
 
 export function sessionsContext(base: SubgraphContext): SessionsContext {
-  return { ...base, loaders: { ...createSessionLoaders(base.em), ...createStatsLoaders(base.em) } };
+  return withLoaders(base, (em) => ({ ...createSessionLoaders(em), ...createStatsLoaders(em) }));
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SubgraphContext } from '@switchyard/kit';
+import { type SubgraphContext, withLoaders } from '@switchyard/kit';
 import { createAlertLoaders } from './alert/alert.loader.js';
 import type { TokenIssuer } from './signing/issuer.js';
 import { createTickerLoaders } from './ticker/ticker.loader.js';
@@ -21,13 +21,7 @@ function createLoaders(em: EntityManager) {
   };
 }
 
-/** One set of DataLoaders per request. */
+/** One set of DataLoaders per request (or event). */
 export function usersContext(base: SubgraphContext, issuer: TokenIssuer): UsersContext {
-  return { ...base, issuer, loaders: createLoaders(base.em) };
-}
-
-/** A subscription resolves each event like a request of its own: loaders must not cache across events. */
-export function freshForEvent(ctx: UsersContext): void {
-  ctx.em = ctx.em.fork();
-  ctx.loaders = createLoaders(ctx.em);
+  return Object.assign(withLoaders(base, createLoaders), { issuer });
 }

@@ -15,7 +15,7 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
-import { freshForEvent, type SensorsContext } from '../context.js';
+import type { SensorsContext } from '../context.js';
 import { readingsStored, sensorAlertsRaised } from '../events.js';
 import { READERS, requireReader } from '../readers.js';
 import { listSensorAlerts } from './alert.service.js';
@@ -83,7 +83,7 @@ export class LiveReadingResolver {
     @Ctx() ctx: SensorsContext,
     @Arg('sensorIds', () => [ID]) sensorIds: string[],
   ): LiveReading[] {
-    freshForEvent(ctx);
+    ctx.fresh();
     return event.sensors
       .filter((s) => sensorIds.includes(s.sensorId))
       .flatMap((s) => s.at.map((at, i) => ({ sensorId: s.sensorId, at: new Date(at), value: s.value[i]! })))
@@ -130,7 +130,7 @@ export class SensorAlertResolver {
     @Ctx() ctx: SensorsContext,
     @Arg('siteId', () => ID, { nullable: true }) _siteId?: string,
   ): SensorAlert {
-    freshForEvent(ctx);
+    ctx.fresh();
     return { ...event, at: new Date(event.at) };
   }
 

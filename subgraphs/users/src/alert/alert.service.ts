@@ -11,7 +11,7 @@ import {
   type Viewer,
   type z,
 } from '@switchyard/kit';
-import { freshForEvent, type UsersContext } from '../context.js';
+import type { UsersContext } from '../context.js';
 import { alertRaised } from '../events.js';
 import { Ticker } from '../ticker/ticker.entity.js';
 import { User } from '../user/user.entity.js';
@@ -81,7 +81,7 @@ export async function alertFeed(
 
 /** One event as an Alert, resolved like a request of its own (fresh entity manager and loaders). */
 export function alertOfEvent(ctx: UsersContext, event: AlertEvent): Alert {
-  freshForEvent(ctx);
+  ctx.fresh();
   return Object.assign(new Alert(), {
     id: event.id,
     user: ctx.em.getReference(User, event.userId),
