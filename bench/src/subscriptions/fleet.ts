@@ -1,9 +1,15 @@
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
-/** Every subscriber's operation: its own symbol, so each event passes exactly one filter. */
+/**
+ * Every subscriber's operation: its own symbol, so each event passes exactly one filter. By
+ * default the fields the event carries; BENCH_FIELDS=user adds the user's email, one database read
+ * per event in the users subgraph.
+ */
 export const ALERTS = `subscription($s: String) {
-  alertTriggered(symbol: $s) { id kind price threshold triggeredAt user { email } } }`;
+  alertTriggered(symbol: $s) { id kind price threshold triggeredAt ticker { symbol }${
+    process.env.BENCH_FIELDS === 'user' ? ' user { email }' : ''
+  } } }`;
 
 export interface Caller {
   id: string;
