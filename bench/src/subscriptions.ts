@@ -4,10 +4,11 @@
 // subscriber has its own symbol, so each event on the bus is for exactly one of them (fanned out by
 // the subgraph's filters). Events are published from this process on the stack's bus at BENCH_RATE
 // (1,000/s) for BENCH_SECONDS (10), on PostgreSQL NOTIFY, or NATS JetStream with BENCH_EVENTS=nats
-// (and NATS_URL). Prints the time to subscribe all, delivered / lost /
-// duplicated events, publish → `next` latency, the gateway's RSS (before, subscribed, after all
-// left) and its upstream sockets against the callers, then the targets, met or NOT met.
-// BENCH_STACK_LOG=<file> keeps what the stack printed.
+// (and NATS_URL); BENCH_FIELDS=user adds a field read from the database per event. Prints the time
+// to subscribe all, delivered / lost / duplicated events, publish → `next` latency, the gateway's
+// RSS (before, subscribed, after all left: watched until back under 1.10× its baseline or
+// BENCH_SETTLE_SEC, 180) and its upstream sockets against the callers, then the targets, met or
+// NOT met. BENCH_STACK_LOG=<file> keeps what the stack printed.
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createEventBus } from '@switchyard/kit';
@@ -36,7 +37,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BUS = process.env.BENCH_EVENTS ?? 'postgres';
 /** How long events may still arrive after the last publish, and memory may settle after all left. */
 const DRAIN_MS = 30_000;
-const SETTLE_MS = 30_000;
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_SEC ?? 180) * 1000;
 /** Progress, as it happens: a run at scale takes minutes. */
 const say = (line: string) => console.log(`· ${line}`);
 
@@ -75,8 +76,9 @@ async function main() {
     say(`stack up; registering ${USERS} callers`);
     const callers = await registerCallers(stack.gatewayUrl, USERS);
     await warmUp(stack.gatewayUrl, callers[0]!, bus, gateway, users);
-    const baseline = await lowestRss(gateway, 5_000);
+    const { rss: baseline } = await lowestRss(gateway, 5_000);
     const usersHeapBefore = (await users('nodejs_heap_size_used_bytes')) ?? 0;
+
     say(`warm (one event through), baseline taken; ${SUBSCRIBERS} subscribers subscribe`);
 
     const plan = { subscribers: SUBSCRIBERS, connections: CONNECTIONS, callers };
@@ -96,6 +98,7 @@ async function main() {
     const liveCount = (await users('graphql_subscriptions_active')) ?? 0;
     const subscribed = await gatewayRss(gateway);
     const usersHeap = (await users('nodejs_heap_size_used_bytes')) ?? 0;
+
     say(`users heap ${(usersHeapBefore / 2 ** 20).toFixed(0)} → ${(usersHeap / 2 ** 20).toFixed(0)} MB`);
     const socketsSubscribed = await upstreamSockets(gateway);
     const tcpSubscribed = await tcpToUsers();
@@ -115,7 +118,7 @@ async function main() {
       () => (performance.now() - leaving) / 1000,
       () => undefined,
     );
-    const after = await lowestRss(gateway, SETTLE_MS);
+    const after = await lowestRss(gateway, SETTLE_MS, baseline * 1.1);
     report({
       subscribers: SUBSCRIBERS,
       connections: CONNECTIONS,
@@ -137,6 +140,7 @@ async function main() {
       rss: { baseline, subscribed, afterEvents, after },
       exits: stack.stamps.map(([, line]) => line).filter((line) => / exited \(/.test(line)),
       settledSeconds: settled,
+      settleLimit: SETTLE_MS / 1000,
       sockets: {
         subscribed: socketsSubscribed,
         after: await upstreamSockets(gateway),

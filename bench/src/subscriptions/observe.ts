@@ -11,14 +11,18 @@ export async function gatewayRss(gateway: Scrape): Promise<number> {
 }
 
 /**
- * The lowest RSS seen over `ms`, sampled every half second: V8 gives memory back only after a
- * collection, so one reading just after a load says more about timing than about what is held.
+ * The lowest RSS seen over `ms`, sampled every half second, and when it was seen (seconds from the
+ * start); sampling stops early once it is at or under `enough`. V8 gives memory back only after
+ * a collection, and an idle process collects late (its memory reducer), so one reading just after
+ * a load says more about timing than about what is held.
  */
-export async function lowestRss(gateway: Scrape, ms: number): Promise<number> {
-  let lowest = await gatewayRss(gateway);
-  for (const end = performance.now() + ms; performance.now() < end;) {
+export async function lowestRss(gateway: Scrape, ms: number, enough = 0): Promise<{ rss: number; seconds: number }> {
+  const start = performance.now();
+  let lowest = { rss: await gatewayRss(gateway), seconds: 0 };
+  while (lowest.rss > enough && performance.now() - start < ms) {
     await new Promise((r) => setTimeout(r, 500));
-    lowest = Math.min(lowest, await gatewayRss(gateway));
+    const rss = await gatewayRss(gateway);
+    if (rss < lowest.rss) lowest = { rss, seconds: (performance.now() - start) / 1000 };
   }
   return lowest;
 }

@@ -21,7 +21,10 @@ export interface Figures {
   /** CPU seconds each process used from the first publish until drained (`seconds` of wall time). */
   cpu: { seconds: number; gateway?: number; users?: number; bench: number };
   /** Gateway RSS in bytes; `after` the lowest while settling, `settledSeconds` until both gauges read 0. */
-  rss: { baseline: number; subscribed: number; afterEvents: number; after: number };
+  /** `after`: the lowest while settling, and when it was seen (s after the gauges read 0). */
+  rss: { baseline: number; subscribed: number; afterEvents: number; after: { rss: number; seconds: number } };
+  /** How long the RSS was watched after all left, at most (s). */
+  settleLimit: number;
   settledSeconds?: number;
   /** `gateway_upstream_sockets` (undefined: no such gauge) and Linux's count of TCP connections to users. */
   sockets: { subscribed?: number; after?: number; tcpSubscribed?: number; tcpAfter?: number };
@@ -66,9 +69,9 @@ export function report(f: Figures): void {
     `CPU from the first publish until drained (${f.cpu.seconds.toFixed(1)} s): gateway ${cpu(f.cpu.gateway)}, users ${cpu(f.cpu.users)}, this bench ${cpu(f.cpu.bench)}`,
   );
   const perSubscriber = (rss.subscribed - rss.baseline) / 1024 / f.subscribers;
-  const ratio = rss.after / rss.baseline;
+  const ratio = rss.after.rss / rss.baseline;
   console.log(
-    `gateway RSS: baseline ${mb(rss.baseline)}; all subscribed ${mb(rss.subscribed)} (${perSubscriber.toFixed(1)} KB per subscriber); after the events ${mb(rss.afterEvents)}; after all left ${mb(rss.after)} (${ratio.toFixed(2)}× baseline; the lowest over 30 s once ${f.settledSeconds === undefined ? 'a minute had passed: the subscription gauges never read 0' : `the subscription gauges read 0, ${f.settledSeconds.toFixed(1)} s after leaving`})`,
+    `gateway RSS: baseline ${mb(rss.baseline)}; all subscribed ${mb(rss.subscribed)} (${perSubscriber.toFixed(1)} KB per subscriber); after the events ${mb(rss.afterEvents)}; after all left ${mb(rss.after.rss)} (${ratio.toFixed(2)}× baseline, ${rss.after.seconds.toFixed(0)} s after ${f.settledSeconds === undefined ? 'a minute had passed: the subscription gauges never read 0' : `the subscription gauges read 0 (${f.settledSeconds.toFixed(1)} s after leaving)`}; watched until under 1.10× or ${f.settleLimit} s)`,
   );
   console.log(
     `upstream sockets at the gateway (gateway_upstream_sockets): ${or(sockets.subscribed)} all subscribed, ${or(sockets.after)} after all left; ${n(f.callers)} distinct callers`,
