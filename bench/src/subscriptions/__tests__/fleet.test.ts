@@ -11,7 +11,8 @@ import { Alerts } from '../publisher.js';
 // the wrong subscriber misrouted, an error result an error, and a dropped socket an early end.
 const schema = buildSchema(`
   type User { email: String }
-  type Alert { id: ID! kind: String price: Float threshold: Float triggeredAt: String user: User }
+  type Ticker { symbol: String }
+  type Alert { id: ID! kind: String price: Float threshold: Float triggeredAt: String ticker: Ticker user: User }
   type Query { ok: Boolean }
   type Subscription { alertTriggered(symbol: String): Alert! }
 `);
@@ -53,7 +54,11 @@ async function subscribed(events: number) {
   fleet.subscribeAll();
   await waitFor(async () => streams.size === plan.subscribers, 10_000, 'subscriptions');
   const send = (i: number, s = i % plan.subscribers) =>
-    streams.get(symbolOf(s))!.push({ alertTriggered: { ...alerts.payload(i), user: { email: 'a@example.com' } } });
+    streams
+      .get(symbolOf(s))!
+      .push({
+        alertTriggered: { ...alerts.payload(i), ticker: { symbol: symbolOf(s) }, user: { email: 'a@example.com' } },
+      });
   return { fleet, send };
 }
 
