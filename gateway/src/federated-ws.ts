@@ -81,7 +81,7 @@ export interface WebSocketLimits {
 /** The plan's stand-in for the subgraph that produced an event: it answers with the event. */
 const EVENT_SOURCE = '__event';
 
-const unavailable = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAVAILABLE' } });
+const unavailable = (message: string) => new AppError('UNAVAILABLE', message);
 
 /**
  * GraphQL over WebSocket at the gateway, executed federated: an operation is checked like one
@@ -288,10 +288,18 @@ export class FederatedWebSocket {
   }
 
   private async subscribe(args: Args): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    // Checked against a supergraph that was replaced meanwhile (while its caller was confirmed): again.
+    if (this.checkedAgainst.get(args.document) !== this.loaded) {
+      const prepared = this.prepare(this.payloads.get(args)!);
+      if (Array.isArray(prepared)) return { errors: prepared };
+      this.payloads.set(prepared, this.payloads.get(args)!);
+      args = { ...args, ...prepared } as Args;
+    }
     const { plan, loaded } = this.plan(args);
     if (plan.node?.kind !== 'Subscription') return this.run(plan, loaded, args);
     const ctx = args.contextValue;
     const live = new LiveSubscription(this.subscriptionPlan(plan.node, loaded, args), ctx, {
+      connection: (service) => this.upstream.connection(service),
       socketTo: (service) => {
         const source = this.sources.get(service);
         return source && this.upstream.client(service, source.url);
@@ -331,15 +339,20 @@ export class FederatedWebSocket {
     const loaded = this.loaded;
     if (!loaded) return;
     for (const [live, args] of this.live) {
-      const prepared = this.prepare(this.payloads.get(args)!);
-      if (Array.isArray(prepared)) {
-        live.fail(prepared);
-        continue;
+      try {
+        const prepared = this.prepare(this.payloads.get(args)!);
+        if (Array.isArray(prepared)) {
+          live.fail(prepared);
+          continue;
+        }
+        const replanned = { ...args, ...prepared } as Args;
+        const { plan } = this.plan(replanned);
+        if (plan.node?.kind !== 'Subscription') live.fail([unavailable('this subscription is no longer served')]);
+        else live.replan(this.subscriptionPlan(plan.node, loaded, replanned));
+      } catch (error) {
+        // Over the new limits (cost), or not plannable: this one ends, the others go on.
+        live.fail(this.failure(error).errors);
       }
-      const replanned = { ...args, ...prepared } as Args;
-      const { plan } = this.plan(replanned);
-      if (plan.node?.kind !== 'Subscription') live.fail([unavailable('this subscription is no longer served')]);
-      else live.replan(this.subscriptionPlan(plan.node, loaded, replanned));
     }
   }
 }

@@ -1,9 +1,8 @@
 import type { SubscriptionNode } from '@apollo/query-planner';
-import { pushIterator, UnauthenticatedError, VIEWER_HEADER, type Viewer } from '@switchyard/kit';
+import { AppError, pushIterator, UnauthenticatedError, VIEWER_HEADER, type Viewer } from '@switchyard/kit';
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import type { Client } from 'graphql-ws';
 import type { GatewayContext } from './context.js';
-import { CONNECT_TIMEOUT_MS } from './upstream.js';
 
 /** Results held, and events waiting to be completed, for one subscriber. */
 const BUFFER = 100;
@@ -22,6 +21,8 @@ export interface SubscriptionPlan {
 export interface LiveSubscriptionDeps {
   /** The shared socket to a subgraph, or undefined when the served supergraph no longer has it. */
   socketTo(service: string): Client | undefined;
+  /** The subgraph's socket: when it was last acknowledged, and whether it is open now. */
+  connection(service: string): { at: number; open: boolean } | undefined;
   /** The caller's viewer assertion for a subgraph. */
   assertion(service: string): Promise<string>;
   /** Confirms the caller's token again (on session changes and every `recheckMs`). */
@@ -37,7 +38,7 @@ export interface LiveSubscriptionDeps {
 const sameViewer = (a: Viewer, b: Viewer | null) =>
   a.id === b?.id && a.kind === b.kind && a.role === b.role && a.scopes.join() === b.scopes.join();
 
-const unavailable = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAVAILABLE' } });
+const unavailable = (message: string) => new AppError('UNAVAILABLE', message);
 
 /**
  * One caller's subscription through the gateway. Its plan's first fetch is subscribed to on the
@@ -67,6 +68,8 @@ export class LiveSubscription {
   private missed = false;
   private lostAt?: number;
   private attachedAt = 0;
+  /** Whether the socket was open when this attachment subscribed on it. */
+  private attachedOpen = false;
   private retry?: NodeJS.Timeout;
   private failures = 0;
   private readonly stopConfirming: () => void;
@@ -122,6 +125,7 @@ export class LiveSubscription {
     this.detach = undefined;
     const attachment = ++this.attachment;
     this.attachedAt = Date.now();
+    this.attachedOpen = this.deps.connection(this.plan.node.primary.serviceName)?.open ?? false;
     const { node, variables } = this.plan;
     const { primary } = node;
     const service = primary.serviceName;
@@ -129,7 +133,8 @@ export class LiveSubscription {
     try {
       assertion = await this.deps.assertion(service);
     } catch (error) {
-      return this.lost(error);
+      if (attachment === this.attachment) this.lost(error);
+      return;
     }
     const client = this.deps.socketTo(service);
     if (this.stream.ended || attachment !== this.attachment) return;
@@ -171,8 +176,9 @@ export class LiveSubscription {
   private lost(error: unknown): void {
     if (this.stream.ended) return;
     this.detach = undefined;
-    // One that held longer than a connection may take was established: this is a new loss.
-    if (Date.now() - this.attachedAt > CONNECT_TIMEOUT_MS) {
+    // One made on a socket that was (or came to be) acknowledged was established: a new loss.
+    const connection = this.deps.connection(this.plan.node.primary.serviceName);
+    if (this.attachedOpen || (connection && connection.at >= this.attachedAt)) {
       this.lostAt = undefined;
       this.failures = 0;
     }

@@ -22,6 +22,8 @@ class TimedWebSocket extends WebSocket {
  */
 export class UpstreamSockets {
   private readonly clients = new Map<string, { url: string; client: Client }>();
+  /** Each subgraph's socket: when it was last acknowledged, and whether it is open now. */
+  private readonly connections = new Map<string, { at: number; open: boolean }>();
   private readonly open: Gauge;
 
   constructor(
@@ -54,14 +56,23 @@ export class UpstreamSockets {
           opened = true;
           this.open.inc({ subgraph: service });
         },
+        connected: () => this.connections.set(service, { at: Date.now(), open: true }),
         closed: () => {
           if (opened) this.open.dec({ subgraph: service });
           opened = false;
+          const connection = this.connections.get(service);
+          if (connection && this.clients.get(service)?.client === client) connection.open = false;
         },
       },
     });
     this.clients.set(service, { url, client });
     return client;
+  }
+
+  /** The socket to `service`: when it was last acknowledged, and whether it is open now. */
+  connection(service: string): { at: number; open: boolean } | undefined {
+    const connection = this.connections.get(service);
+    return connection && { ...connection };
   }
 
   /** Closes every socket (the gateway stops). */

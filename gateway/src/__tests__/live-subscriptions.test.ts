@@ -5,8 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEventBus, type EventBus, parseEnv, type Service } from '@switchyard/kit';
-import { freePort, Stack, TestConnection, type TestSubscription, waitFor } from '@switchyard/testing';
+import { createEventBus, type EventBus, generateSigningKey, parseEnv, type Service } from '@switchyard/kit';
+import { freePort, Stack, TestConnection, type TestSubscription, viewerHeader, waitFor } from '@switchyard/testing';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { startUsers, usersEnv } from '@switchyard/users';
 import { alertRaised } from '@switchyard/users/events';
 import { extraGateway, metricOf, newUser, ROOT, type Running, startStack, subgraphUrls } from './stack.js';
@@ -100,6 +102,42 @@ describe('live subscriptions', () => {
     for (const subscription of [...aliceSees, ...bobSees, again]) await subscription.close();
     await live(run.users, 0);
     await waitFor(async () => (await sockets(run.gateway)) === 0, 30_000, 'the upstream socket to close');
+  });
+
+  it("refuses one operation with a forged assertion on the gateway's socket, not the socket", async () => {
+    const grace = await newUser(run.client, 'grace');
+    const viewer = { kind: 'user' as const, id: grace.id, role: 'USER', scopes: [] };
+    const client = createClient({
+      url: run.users.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: await viewerHeader(run.gatewayKey, 'users'),
+      retryAttempts: 0,
+    });
+    const forger = await generateSigningKey();
+    const outcome = (extensions: Record<string, string>) =>
+      new Promise<unknown>((resolve) => {
+        const stop = client.subscribe(
+          { query: 'subscription { alertTriggered { id } }', extensions },
+          {
+            next: (value) => resolve(value),
+            error: (error) => resolve({ error }),
+            complete: () => resolve('complete'),
+          },
+        );
+        void live(run.users, 1).then(
+          () => (stop(), resolve('live')),
+          () => undefined,
+        );
+      });
+    try {
+      expect(await outcome(await viewerHeader(forger, 'users', viewer))).toEqual({
+        errors: [expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } })],
+      });
+      // The same socket still serves an operation with a good assertion.
+      expect(await outcome(await viewerHeader(run.gatewayKey, 'users', viewer))).toBe('live');
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('goes on through a restart of its subgraph, saying that events may have been missed, never erring', async () => {

@@ -84,7 +84,8 @@ export async function eventStream<T, I = T>(
   if (position?.resume) {
     try {
       const after = position.resume.after;
-      const missed = after ? await bus.since(topic, after) : undefined;
+      // No more than the subscriber may hold before it reads: past it, missed.
+      const missed = after ? await bus.since(topic, after, buffer) : undefined;
       if (!missed?.complete) position.missed = true;
       const wanted = (payload: T) => !route || [...route.keysOf(payload)].some((key) => route.keys.includes(key));
       for (const { payload, cursor } of missed?.events ?? []) {

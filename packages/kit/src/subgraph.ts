@@ -3,7 +3,7 @@ import type { Options } from '@mikro-orm/core';
 import type { Express, Request } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
-import { AssertionVerifier, VIEWER_HEADER } from './assertion.js';
+import { AssertionVerifier, NotThroughGateway, VIEWER_HEADER } from './assertion.js';
 import type { AuthContext } from './auth.js';
 import { type Migrations, openDatabase, type Orm, pingDatabase } from './db.js';
 import { createEventBus, type EventBus } from './events.js';
@@ -186,7 +186,7 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
               headers,
               events: events!,
               ...(extensions && { position: streamPosition(extensions) }),
-              ...(await callerOf(headers)),
+              ...(await (extensions ? operationCaller(callerOf, headers) : callerOf(headers))),
               identityChanged: announceIdentityChange(verifier, events!, log, changed),
             }),
           ),
@@ -212,6 +212,23 @@ export async function startSubgraph<C extends SubgraphContext, E extends CommonE
     await events?.close();
     await closeOrm();
     throw error;
+  }
+}
+
+/**
+ * The caller of one operation on a WebSocket: an assertion that does not hold refuses that
+ * operation (UNAUTHENTICATED from its resolvers), not the socket, which the gateway shares among
+ * all its callers' subscriptions.
+ */
+async function operationCaller(
+  callerOf: (headers: IncomingHttpHeaders) => Promise<AuthContext>,
+  headers: IncomingHttpHeaders,
+): Promise<AuthContext> {
+  try {
+    return await callerOf(headers);
+  } catch (error) {
+    if (!(error instanceof NotThroughGateway)) throw error;
+    return { viewer: null, authError: error };
   }
 }
 
