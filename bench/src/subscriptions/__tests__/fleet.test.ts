@@ -54,11 +54,9 @@ async function subscribed(events: number) {
   fleet.subscribeAll();
   await waitFor(async () => streams.size === plan.subscribers, 10_000, 'subscriptions');
   const send = (i: number, s = i % plan.subscribers) =>
-    streams
-      .get(symbolOf(s))!
-      .push({
-        alertTriggered: { ...alerts.payload(i), ticker: { symbol: symbolOf(s) }, user: { email: 'a@example.com' } },
-      });
+    streams.get(symbolOf(s))!.push({
+      alertTriggered: { ...alerts.payload(i), ticker: { symbol: symbolOf(s) }, user: { email: 'a@example.com' } },
+    });
   return { fleet, send };
 }
 
