@@ -28,7 +28,7 @@ import type { SubscribePayload, ServerOptions as WsOptions } from 'graphql-ws';
 import type { Registry } from 'prom-client';
 import type { GatewayContext } from './context.js';
 import type { SubgraphDataSource } from './datasource.js';
-import { LiveSubscription, type SubscriptionPlan } from './live-subscription.js';
+import { LiveSubscription, type SubscriptionPlan, unavailable } from './live-subscription.js';
 import { resolveOperation, withoutSuggestions } from './operation.js';
 import { UpstreamSockets } from './upstream.js';
 
@@ -80,8 +80,6 @@ export interface WebSocketLimits {
 
 /** The plan's stand-in for the subgraph that produced an event: it answers with the event. */
 const EVENT_SOURCE = '__event';
-
-const unavailable = (message: string) => new AppError('UNAVAILABLE', message);
 
 /**
  * GraphQL over WebSocket at the gateway, executed federated: an operation is checked like one

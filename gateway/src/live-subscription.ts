@@ -38,7 +38,7 @@ export interface LiveSubscriptionDeps {
 const sameViewer = (a: Viewer, b: Viewer | null) =>
   a.id === b?.id && a.kind === b.kind && a.role === b.role && a.scopes.join() === b.scopes.join();
 
-const unavailable = (message: string) => new AppError('UNAVAILABLE', message);
+export const unavailable = (message: string) => new AppError('UNAVAILABLE', message);
 
 /**
  * One caller's subscription through the gateway. Its plan's first fetch is subscribed to on the
