@@ -178,7 +178,11 @@ export class NatsBus extends BaseBus {
     }
   }
 
-  /** The group's durable consumer on the topic, made on first use (from then on it keeps its place). */
+  /**
+   * The group's durable consumer on the topic, made on first use (from then on it keeps its place).
+   * One event out at a time: an event handed to a member that was cut off meanwhile comes back
+   * (after the acknowledgement wait) before any later one, so a group sees its topic in order.
+   */
   private async durable(topic: string, group: string): Promise<Consumer> {
     const name = durableName(group, topic);
     await this.jsm.consumers
@@ -186,12 +190,14 @@ export class NatsBus extends BaseBus {
         durable_name: name,
         filter_subject: subject(topic),
         ack_policy: AckPolicy.Explicit,
+        max_ack_pending: 1,
         // A new group begins with what is published from now on; events before it are not its own.
         deliver_policy: DeliverPolicy.New,
       })
       .catch(async (error: unknown) => {
-        // One made with other settings (by another version) serves as it is.
-        await this.jsm.consumers.info(STREAM, name).catch(() => Promise.reject(error));
+        // One made by an earlier version keeps its other settings, but not more than one event out.
+        const { config } = await this.jsm.consumers.info(STREAM, name).catch(() => Promise.reject(error));
+        if (config.max_ack_pending !== 1) await this.jsm.consumers.update(STREAM, name, { max_ack_pending: 1 });
       });
     return this.js.consumers.get(STREAM, name);
   }

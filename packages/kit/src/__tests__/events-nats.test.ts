@@ -1,7 +1,7 @@
 // What only NATS does: durable groups that get what was published while they were away, split
 // between their members, and cursors to read a topic back from. The server is shared and keeps
 // its stream, so every test has a topic and groups of its own.
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { tcpProxy, throughProxy, waitFor } from '@switchyard/testing';
 import { durableName } from '../events-nats.js';
@@ -131,6 +131,37 @@ withNats('the event bus on NATS', () => {
       // While it can still reach the server, to delete its consumers.
       await cut.close();
       await proxy.close();
+    }
+  });
+
+  it('gives a group its topic in order, an event that a lost member took coming back before later ones', async () => {
+    const alerts = alertsTopic();
+    const group = newGroup(alerts.name);
+    // The member holds its first event, so no pull of its own waits while a lost one takes the next.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const member = await collect(await open(), alerts, { group }, () => held);
+    await bus.publish(alerts, { id: 'first' });
+    await waitFor(async () => member.received.length === 1, 30_000, 'the first event');
+    // A member cut off with an event in hand, as NATS sees it: pulled, never acknowledged.
+    const connection = await connect({ servers: url });
+    try {
+      const lost = (
+        await jetstream(connection).consumers.get('SWITCHYARD_EVENTS', durableName(group, alerts.name))
+      ).next({
+        expires: 30_000,
+      });
+      await bus.publish(alerts, { id: 'taken' });
+      const taken = await lost;
+      expect(taken?.json()).toEqual({ id: 'taken' });
+      release();
+      await bus.publish(alerts, { id: 'later' });
+      // Given back at once rather than after the acknowledgement wait; the later one must not pass it.
+      taken!.nak();
+      await waitFor(async () => member.received.length === 3, 30_000, 'all three');
+      expect(member.ids()).toEqual(['first', 'taken', 'later']);
+    } finally {
+      await connection.close();
     }
   });
 
