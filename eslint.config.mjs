@@ -26,6 +26,15 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // The pages run in a browser; Vite reads its configuration from a default export.
+    files: ['clients/web/**'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    files: ['**/vite.config.mts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off', 'no-restricted-syntax': 'off' },
   },

@@ -58,7 +58,7 @@ export const gatewayEnv = {
   TRUST_PROXY: flag.default(false),
   /** Introspect mode: how often the subgraphs are composed again (0: once). */
   INTROSPECT_POLL_MS: z.coerce.number().int().min(0).default(10000),
-  /** Apollo Sandbox's landing page (with CORS); on outside production. */
+  /** The IDEs: Apollo Sandbox's landing page at /graphql (with CORS) and GraphiQL at /graphiql; on outside production. */
   SANDBOX: flag.optional(),
   /** Schema introspection; on outside production. */
   INTROSPECTION: flag.optional(),

@@ -25,6 +25,7 @@ import { checkCost, costLimitPlugin, limitRequests, operationLimits, parseLimits
 import type { GatewayEnv } from './env.js';
 import { operationResolutionPlugin, subscriptionRuleGuard } from './operation.js';
 import { sharedSecret } from './secrets.js';
+import { landingPagePlugin, mountPages } from './pages.js';
 import { mountHttpRoutes, subgraphUrls } from './routes.js';
 import { supergraphFile } from './supergraph-file.js';
 
@@ -128,6 +129,9 @@ export async function startGateway(
     },
     logger,
   });
+  const sandbox = env.SANDBOX ?? dev;
+  // The IDE goes with Sandbox (off in production unless asked for).
+  const pages = sandbox ? ['graphiql'] : [];
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: served, coreSupergraphSdl }) => {
     apiSchema = served;
@@ -161,12 +165,15 @@ export async function startGateway(
       await Promise.all([...sources.values()].map((source) => source.close()));
       await orm.close();
     },
-    routes: (app) =>
+    routes: (app) => {
       mountHttpRoutes(app, env.HTTP_ROUTES, (name) => urls[name] ?? composedUrls[name], logger, {
         trustProxy: env.TRUST_PROXY,
         viewerFor: async (req, subgraph) => assertions.sign(await caller.confirm(req.headers), subgraph),
-      }),
-    sandbox: env.SANDBOX ?? dev,
+      });
+      mountPages(app, pages);
+    },
+    sandbox,
+    landingPage: landingPagePlugin(pages),
     introspection: env.INTROSPECTION ?? dev,
     shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
     // Ready when its database and every subgraph answer; /ready names those that do not.

@@ -69,6 +69,8 @@ export interface ServiceOptions<C extends RequestContext> {
   ready: () => Promise<void>;
   /** Apollo Sandbox landing page (with CORS for it) and introspection. */
   sandbox?: boolean;
+  /** The landing page when `sandbox` is on, instead of Apollo's (the gateway's says when Sandbox cannot load). */
+  landingPage?: ApolloServerPlugin<C>;
   introspection?: boolean;
   plugins?: ApolloServerPlugin<C>[];
   /** Apollo Server settings a service may add (the gateway's limits). */
@@ -132,7 +134,7 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
   const plugins: ApolloServerPlugin<C>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer }),
     options.sandbox
-      ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
+      ? (options.landingPage ?? ApolloServerPluginLandingPageLocalDefault({ embed: true }))
       : ApolloServerPluginLandingPageDisabled(),
     observabilityPlugin<C>(metrics),
     inputStringsPlugin(options.maxStringLength) as ApolloServerPlugin<C>,

@@ -9,3 +9,4 @@ export * from './logs.js';
 export * from './proxy.js';
 export * from './assertion.js';
 export * from './alone.js';
+export * from './browser.js';
