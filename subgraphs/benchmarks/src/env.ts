@@ -1,4 +1,4 @@
-import { commonEnv, z } from '@switchyard/kit';
+import { commonEnv, flag, z } from '@switchyard/kit';
 import { parseWeights } from './benchmark/score.js';
 
 export const benchmarksEnv = {
@@ -17,8 +17,25 @@ export const benchmarksEnv = {
         return z.NEVER;
       }
     }),
-  /** Where document bytes are kept (one file per SHA-256); defaults to DATA_DIR/documents. */
+  /**
+   * Where document bytes are kept without S3_BUCKET (one file per SHA-256); defaults to
+   * DATA_DIR/documents. Replicas must share it (one volume), or use S3_BUCKET.
+   */
   STORAGE_DIR: z.string().optional(),
+  /** Documents go to this bucket of an S3-compatible object store when set (shared by every replica), not STORAGE_DIR. */
+  S3_BUCKET: z.string().min(3).optional(),
+  /** With S3_BUCKET: object keys start with this, so the bucket can hold more than documents. */
+  S3_PREFIX: z.string().default('documents/'),
+  /** With S3_BUCKET: the store's URL for MinIO, Ceph, R2 and other S3-compatible servers; unset: AWS S3 in S3_REGION. */
+  S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** With S3_BUCKET: the bucket's region. */
+  S3_REGION: z.string().default('us-east-1'),
+  /** With S3_BUCKET: `endpoint/bucket/key` URLs rather than `bucket.endpoint/key` (default: true when S3_ENDPOINT is set). */
+  S3_FORCE_PATH_STYLE: flag.optional(),
+  /** With S3_BUCKET: an access key; unset: the AWS SDK's default chain (AWS_* variables, web identity, instance role). */
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  /** With S3_ACCESS_KEY_ID: its secret. */
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
   /** The largest document accepted. */
   MAX_UPLOAD_BYTES: z.coerce
     .number()

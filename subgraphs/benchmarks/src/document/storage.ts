@@ -9,6 +9,8 @@ export interface BlobStore {
   /** A place to write new bytes before their key is known; commit or abort it. */
   begin(): Promise<PendingBlob>;
   read(key: string): Promise<{ stream: Readable; size: number } | null>;
+  /** Drops the leftovers of writes a crash interrupted. */
+  sweep(): Promise<void>;
 }
 
 export interface PendingBlob {
