@@ -36,7 +36,10 @@ const as = (uid: number, ...command: string[]) => [
   `--reuid=${uid}`,
   `--regid=${uid}`,
   '--clear-groups',
-  '--inh-caps=-all',
+  // Reads anywhere, as it could the image's code (readable by all), wherever this checkout is
+  // (CI's may be under a private home); writes only where permissions let it.
+  '--inh-caps=-all,+dac_read_search',
+  '--ambient-caps=-all,+dac_read_search',
   ...command,
 ];
 const asNobody = (...command: string[]) => {
