@@ -5,7 +5,7 @@
 // all; data stays under DATA_DIR.
 'use strict';
 const { spawn } = require('node:child_process');
-const { existsSync } = require('node:fs');
+const { existsSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
 const { createServer } = require('node:net');
 const { join, resolve } = require('node:path');
 
@@ -33,8 +33,52 @@ function announceSpares() {
 }
 let stopping = false;
 
+const began = Date.now();
+const elapsed = () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
+
+/**
+ * What the first start is doing (PostgreSQL, each service: starting, migrating, ready), with the
+ * time since `npm start` began: on a terminal one status line, redrawn under the logs; otherwise
+ * a plain line at each change.
+ */
+const progress = {
+  tty: process.stdout.isTTY === true,
+  states: new Map(),
+  shown: false,
+  timer: undefined,
+  set(name, state) {
+    if (this.states.get(name) === state) return;
+    this.states.set(name, state);
+    if (!this.tty) return process.stdout.write(`[switchyard] ${elapsed()}: ${name} ${state}\n`);
+    this.timer ??= setInterval(() => this.draw(), 1000);
+    this.draw();
+  },
+  line() {
+    const parts = [...this.states].map(([name, state]) => `${name} ${state}`);
+    const text = `[switchyard] ${elapsed()}: ${parts.join(', ')}`;
+    return text.length > process.stdout.columns - 1 ? `${text.slice(0, process.stdout.columns - 2)}…` : text;
+  },
+  draw() {
+    process.stdout.write(`\r\x1b[K${this.line()}`);
+    this.shown = true;
+  },
+  /** Writes `text` above the status line. */
+  write(out, text) {
+    if (this.shown) process.stdout.write('\r\x1b[K');
+    out.write(text);
+    if (this.shown) this.draw();
+  },
+  done() {
+    clearInterval(this.timer);
+    if (this.shown) process.stdout.write('\r\x1b[K');
+    this.shown = false;
+    this.tty = false;
+    this.states.clear();
+  },
+};
+
 function say(line) {
-  process.stdout.write(`[switchyard] ${line}\n`);
+  progress.write(process.stdout, `[switchyard] ${line}\n`);
 }
 
 function prefixLines(name, stream, out) {
@@ -42,7 +86,7 @@ function prefixLines(name, stream, out) {
   stream.on('data', (chunk) => {
     const lines = (rest + chunk).split('\n');
     rest = lines.pop();
-    for (const line of lines) out.write(`${name.padEnd(8)}| ${line}\n`);
+    for (const line of lines) progress.write(out, `${name.padEnd(8)}| ${line}\n`);
   });
 }
 
@@ -116,7 +160,8 @@ function serviceEnv(env) {
   const { METRICS_PORT: _one, ...inherited } = process.env;
   // V8's compiled code cached on disk: a restarted service loads its modules sooner.
   const compileCache = { NODE_COMPILE_CACHE: join(root, 'node_modules', '.cache', 'node-compile') };
-  return { ...compileCache, ...inherited, ...env };
+  // Services tell this process what they are doing (migrating; where MQTT listens).
+  return { ...compileCache, ...inherited, SWITCHYARD_PROGRESS: '1', ...env };
 }
 
 function node(script, env) {
@@ -168,6 +213,8 @@ async function stop(code) {
   for (const entry of [...supervised].reverse()) {
     await Promise.all([terminate(entry.child, entry.group), terminate(entry.spare)]);
   }
+  progress.done();
+  rmSync(listenersFile({ DATA_DIR: resolve(root, process.env.DATA_DIR ?? '.data') }), { force: true });
   // Stopped before everything was ready: the first admin's password was not shown yet.
   announceAdmin();
   say('stopped');
@@ -182,6 +229,9 @@ function portFree(port) {
     probe.listen(port, () => probe.close(() => resolve(true)));
   });
 }
+
+/** What npm start listens on, for other tools (the seed): removed when it stops. */
+const listenersFile = (env) => join(env.DATA_DIR, 'listeners.json');
 
 let admin;
 let adminShown = false;
@@ -223,6 +273,7 @@ async function main() {
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     say(`starting embedded PostgreSQL (data in ${env.DATA_DIR}, port ${pgPort})`);
+    progress.set('PostgreSQL', 'starting');
     databaseUrl = await new Promise((ok, fail) => {
       const entry = supervise(
         'postgres',
@@ -235,7 +286,13 @@ async function main() {
             detached: true,
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
           }),
-        { onMessage: (message) => message?.url && ok(message.url) },
+        {
+          onMessage: (message) => {
+            if (!message?.url) return;
+            progress.set('PostgreSQL', 'ready');
+            ok(message.url);
+          },
+        },
       );
       if (!entry) return fail(new Error('stopped before PostgreSQL started'));
       entry.group = true;
@@ -254,19 +311,25 @@ async function main() {
     ...(usersPort && !process.env.USERS_URL && { USERS_URL: `http://127.0.0.1:${usersPort}` }),
   };
 
+  let mqtt;
   await Promise.all(
     services.map(async ({ name, port, packageDir }) => {
+      progress.set(name, 'starting');
       supervise(name, node(join(packageDir, 'dist', 'main.js'), { ...shared, HOST: '127.0.0.1', PORT: String(port) }), {
         onMessage: (message) => {
           if (message?.adminCreated) admin = message.adminCreated;
+          if (message?.progress) progress.set(name, message.progress);
+          if (message?.mqtt) mqtt = message.mqtt;
         },
         spare: spares,
       });
       await waitReady(name, port);
+      progress.set(name, 'ready');
     }),
   );
 
   if (stopping) return;
+  progress.set('gateway', 'starting');
   supervise(
     'gateway',
     node(join('gateway', 'dist', 'main.js'), {
@@ -283,8 +346,46 @@ async function main() {
   );
   await waitReady('gateway', gatewayPort);
   if (stopping) return;
+  progress.set('gateway', 'ready');
+  progress.done();
 
-  say(`gateway ready at http://localhost:${gatewayPort}/graphql (Apollo Sandbox in a browser there)`);
+  say(
+    `gateway ready at http://localhost:${gatewayPort}/graphql (Apollo Sandbox in a browser there) after ${elapsed()}`,
+  );
+  const gatewayOrigin = `http://localhost:${gatewayPort}`;
+  const listeners = {
+    gateway: `${gatewayOrigin}/graphql`,
+    graphiql: `${gatewayOrigin}/graphiql`,
+    dashboard: `${gatewayOrigin}/dashboard`,
+    metrics: [`${gatewayOrigin}/metrics`, ...services.map(({ port }) => `http://127.0.0.1:${port}/metrics`)],
+    mqtt: mqtt ?? { off: 'ingestion did not say (see its log)' },
+    subgraphs: Object.fromEntries(services.map(({ name, port }) => [name, `http://127.0.0.1:${port}/graphql`])),
+    postgres: process.env.DATABASE_URL ? 'DATABASE_URL' : `127.0.0.1:${pgPort} (embedded, data in ${env.DATA_DIR})`,
+  };
+  const rows = [
+    ['GraphQL', `${listeners.gateway} (HTTP and WebSocket; Apollo Sandbox in a browser)`],
+    ['GraphiQL', listeners.graphiql],
+    ['dashboard', listeners.dashboard],
+    ['health', `${gatewayOrigin}/health, ${gatewayOrigin}/ready`],
+    ['metrics', `${listeners.metrics[0]}, and each subgraph's at http://127.0.0.1:<its port>/metrics`],
+    [
+      'MQTT',
+      listeners.mqtt.url
+        ? `${listeners.mqtt.url} (${listeners.mqtt.external ? 'external broker' : 'sensors/<code>/readings, an API token as the password'})`
+        : `off: ${listeners.mqtt.off}`,
+    ],
+    ['subgraphs', services.map(({ name, port }) => `${name} :${port}`).join(', ')],
+    ['PostgreSQL', listeners.postgres],
+  ];
+  say('listening:');
+  for (const [name, where] of rows) say(`  ${name.padEnd(10)} ${where}`);
+  // For `npm run seed`, which prints commands with the real MQTT URL.
+  try {
+    mkdirSync(env.DATA_DIR, { recursive: true });
+    writeFileSync(listenersFile(env), `${JSON.stringify(listeners, null, 2)}\n`);
+  } catch (error) {
+    say(`could not write ${listenersFile(env)}: ${error.message}`);
+  }
   if (admin) announceAdmin();
   else if (process.env.ADMIN_EMAIL) say(`admin: ${process.env.ADMIN_EMAIL} (ADMIN_PASSWORD from your environment)`);
   else say('admin: made on the first start, when its password was printed');

@@ -23,6 +23,7 @@ import { FederatedWebSocket } from './federated-ws.js';
 import { idempotencyPlugin } from './idempotency.js';
 import { checkCost, costLimitPlugin, limitRequests, operationLimits, parseLimits, RateLimit } from './limits.js';
 import type { GatewayEnv } from './env.js';
+import { plannerKnowsIsOneOf } from './one-of-introspection.js';
 import { operationResolutionPlugin, subscriptionRuleGuard } from './operation.js';
 import { sharedSecret } from './secrets.js';
 import { landingPagePlugin, mountPages } from './pages.js';
@@ -42,6 +43,7 @@ export async function startGateway(
   // @apollo/gateway otherwise reports usage to Apollo every hour and probes cloud metadata
   // servers at start; a self-hosted gateway phones nobody unless asked to.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  plannerKnowsIsOneOf();
   const orm = await openDatabase({
     url: env.DATABASE_URL,
     schema: 'gateway',

@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { freePort, freshDatabase, GraphQLClient, startOtlpCollector, waitFor } from '@switchyard/testing';
 
 // `npm start` on an empty data directory with no database server configured: it must bring up
@@ -20,7 +21,8 @@ async function start(
   env: Record<string, string>,
   command = [process.execPath, join(ROOT, 'scripts', 'start.js')],
 ): Promise<Started> {
-  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  // As on a fresh machine: no database server and no MQTT broker configured.
+  const { DATABASE_URL: _ignored, MQTT_URL: _broker, ...inherited } = process.env;
   const child = spawn(command[0]!, command.slice(1), {
     cwd: ROOT,
     env: { ...inherited, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env },
@@ -96,6 +98,75 @@ it('starts everything on embedded PostgreSQL, stops on Ctrl-C and keeps the data
   );
   expect(again.login.user.email).toBe('kept@example.com');
   expect(await stop(second)).toBe(0);
+});
+
+it('says what it does while starting, lists every listener (MQTT off when its port is taken), and the seed makes the README examples work', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-firstrun-'));
+  // Another program holds the MQTT port, as another broker on 1883 would.
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const takenPort = (holder.address() as AddressInfo).port;
+  const env = {
+    DATA_DIR: dataDir,
+    DATABASE_URL: await freshDatabase('firstrun'),
+    WARM_SPARES: 'false',
+    MQTT_PORT: String(takenPort),
+    ...(await servicePorts()),
+  };
+  const started = await start(env);
+  try {
+    const output = started.output();
+    // Progress as plain lines (not a terminal), with the time since the start.
+    expect(output).toMatch(/\[switchyard\] \d+\.\d s: users starting/);
+    expect(output).toMatch(/\[switchyard\] \d+\.\d s: users migrating/);
+    expect(output).toMatch(/\[switchyard\] \d+\.\d s: gateway ready/);
+    const origin = `http://localhost:${env.GATEWAY_PORT}`;
+    expect(output).toContain(`GraphiQL   ${origin}/graphiql`);
+    expect(output).toContain(`dashboard  ${origin}/dashboard`);
+    expect(output).toContain(`metrics    ${origin}/metrics`);
+    expect(output).toContain(
+      `MQTT       off: port ${takenPort} is taken by another program; set MQTT_PORT to a free port`,
+    );
+    const listeners = JSON.parse(await readFile(join(dataDir, 'listeners.json'), 'utf8'));
+    expect(listeners.mqtt).toEqual({ off: expect.stringContaining(`port ${takenPort} is taken`) });
+
+    const [, email, password] = /admin created: (\S+) \/ (\S+)/.exec(output)!;
+    const url = `http://127.0.0.1:${env.GATEWAY_PORT}/graphql`;
+    const seed = (args: string[]) =>
+      promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'seed.js'), ...args], {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir },
+      });
+    await expect(seed(['--url', url])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--demo') });
+    await expect(seed(['--demo', '--url', url, '--email', email!])).rejects.toMatchObject({ code: 2 });
+    await expect(
+      seed(['--demo', '--url', url, '--email', email!, '--password', 'wrong-password']),
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`cannot sign in as ${email}`) });
+    const seeded = await seed(['--demo', '--url', url, '--email', email!, '--password', password!]);
+    expect(seeded.stdout).toMatch(/site +DEMO/);
+    expect(seeded.stdout).toMatch(/sensor +PUMP-T1/);
+    expect(seeded.stdout).toMatch(/tickers +ACME, GLOBEX, INITECH/);
+    expect(seeded.stdout).toContain(`(MQTT: port ${takenPort} is taken`);
+    // Again: what exists is kept, a new token is made.
+    const again = await seed(['--demo', '--url', url, '--email', email!, '--password', password!]);
+    const token = (text: string) => /API token +(\S+)/.exec(text)![1];
+    expect(token(again.stdout)).not.toBe(token(seeded.stdout));
+    expect(/sensor +PUMP-T1 .* id (\S+)/.exec(again.stdout)![1]).toBe(
+      /sensor +PUMP-T1 .* id (\S+)/.exec(seeded.stdout)![1],
+    );
+
+    // The command it printed runs as written, and stores every reading.
+    const command = /npm run sensor-feed -- (.*)/.exec(again.stdout)![1]!.split(' ');
+    const fed = await promisify(execFile)(process.execPath, [
+      join(ROOT, 'clients', 'sensor-feed', 'dist', 'main.js'),
+      ...command,
+    ]);
+    expect(fed.stdout.trim()).toBe('sent 120 readings: 120 stored, 0 rejected');
+  } finally {
+    expect(await stop(started)).toBe(0);
+    await new Promise((resolve) => holder.close(resolve));
+  }
+  await expect(readFile(join(dataDir, 'listeners.json'))).rejects.toMatchObject({ code: 'ENOENT' });
 });
 
 it('traces one request across the gateway, the subgraphs and their SQL when an OTLP endpoint is set', async () => {

@@ -24,27 +24,41 @@ interface SubmitResult {
   benchmark: { scores: Record<string, number | null> };
 }
 
+/** A mistake in the command line: exit code 2 (any other failure: 1). */
+class UsageError extends Error {}
+
+/** node:util's parseArgs, its refusals (an unknown option, a missing value) as UsageError. */
+function parse<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      url: { type: 'string', default: 'http://localhost:4000/graphql' },
-      token: { type: 'string', default: process.env.BENCH_TOKEN },
-      'dry-run': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      seconds: { type: 'string', default: '2' },
-      'net-url': { type: 'string' },
-      dir: { type: 'string' },
-      'no-progress': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const { values } = parse(() =>
+    parseArgs({
+      options: {
+        url: { type: 'string', default: 'http://localhost:4000/graphql' },
+        token: { type: 'string', default: process.env.BENCH_TOKEN },
+        'dry-run': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        seconds: { type: 'string', default: '2' },
+        'net-url': { type: 'string' },
+        dir: { type: 'string' },
+        'no-progress': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }),
+  );
   if (values.help) {
     console.log(HELP);
     return 0;
   }
   const seconds = Number(values.seconds);
-  if (!(seconds > 0 && seconds <= 60)) throw new Error('--seconds must be a number from 0 to 60');
-  if (!values['dry-run'] && !values.token) throw new Error('--token (or BENCH_TOKEN) is required to submit');
+  if (!(seconds > 0 && seconds <= 60)) throw new UsageError('--seconds must be a number from 0 to 60');
+  if (!values['dry-run'] && !values.token) throw new UsageError('--token (or BENCH_TOKEN) is required to submit');
   const report = await benchmarkThisMachine({
     seconds,
     netUrl: values['net-url'],
@@ -81,6 +95,6 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error((error as Error).message);
-    process.exit(2);
+    process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

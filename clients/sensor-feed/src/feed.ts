@@ -16,12 +16,21 @@ export interface FeedOptions {
   /** Real time between rounds (0: as fast as they go). */
   intervalMs: number;
   seed: string;
+  /**
+   * Over MQTT, how long to wait for the readings to show through GraphQL (`url`, with `token`):
+   * a broker acknowledges what it received, not what was stored. 0 does not look.
+   */
+  confirmMs?: number;
 }
 
 export interface FeedReport {
   sent: number;
+  /** Stored: what ingestReadings accepted, or, over MQTT, what GraphQL shows (when confirmed). */
   accepted: number;
   rejected: number;
+  /** Over MQTT: whether `accepted` was looked up through GraphQL; sensor codes nobody has. */
+  confirmed?: boolean;
+  unknown?: string[];
 }
 
 const INGEST = `mutation($b: ID!, $r: [ReadingInput!]!) { ingestReadings(batchId: $b, readings: $r) {
@@ -50,6 +59,8 @@ function walker(seed: string) {
 export async function feed(options: FeedOptions, log: (line: string) => void = () => {}): Promise<FeedReport> {
   const next = walker(options.seed);
   const end = Date.now();
+  /** Over MQTT, the instants published per sensor, for the confirmation. */
+  const published = new Map<string, Set<string>>();
   const report: FeedReport = { sent: 0, accepted: 0, rejected: 0 };
   const client = options.mqtt
     ? await connectAsync(options.mqtt, {
@@ -64,6 +75,8 @@ export async function feed(options: FeedOptions, log: (line: string) => void = (
       const readings = options.sensors.map((sensorCode) => ({ sensorCode, at, value: next(sensorCode) }));
       if (client) {
         for (const r of readings) {
+          if (!published.has(r.sensorCode)) published.set(r.sensorCode, new Set());
+          published.get(r.sensorCode)!.add(r.at);
           await client.publishAsync(`sensors/${r.sensorCode}/readings`, JSON.stringify({ at: r.at, value: r.value }), {
             qos: 1,
           });
@@ -80,7 +93,76 @@ export async function feed(options: FeedOptions, log: (line: string) => void = (
   } finally {
     await client?.endAsync();
   }
+  if (client && options.confirmMs) Object.assign(report, await confirm(options, published, options.confirmMs));
   return report;
+}
+
+/** A query through the gateway with the feed's token; errors are thrown with their message. */
+async function graphql<T>(options: FeedOptions, query: string, variables: Record<string, unknown>): Promise<T> {
+  const response = await fetch(options.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
+  if (body.errors?.length || !body.data) throw new Error(body.errors?.[0]?.message ?? `HTTP ${response.status}`);
+  return body.data;
+}
+
+const BY_CODE = 'query($c: [String!]!) { sensorsByCode(codes: $c) { id code } }';
+const STORED = `query($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!, $after: String) {
+  sensor(id: $id) { readings(from: $from, to: $to, first: 100, after: $after) { nodes { at } pageInfo { endCursor hasNextPage } } } }`;
+
+/**
+ * Over MQTT the broker's acknowledgement says the message arrived, not that it was stored (an
+ * unknown sensor's reading is refused after it; another broker on the port stores nothing): the
+ * readings are looked up through GraphQL, until all are there or `waitMs` has passed.
+ */
+async function confirm(
+  options: FeedOptions,
+  published: Map<string, Set<string>>,
+  waitMs: number,
+): Promise<Pick<FeedReport, 'accepted' | 'rejected' | 'confirmed' | 'unknown'>> {
+  const codes = [...published.keys()];
+  const found: Array<{ id: string; code: string } | null> = [];
+  for (let i = 0; i < codes.length; i += 100) {
+    const page = codes.slice(i, i + 100);
+    found.push(...(await graphql<{ sensorsByCode: typeof found }>(options, BY_CODE, { c: page })).sensorsByCode);
+  }
+  const unknown = codes.filter((_, i) => !found[i]);
+  const known = found.filter((s): s is { id: string; code: string } => s !== null);
+  const deadline = Date.now() + waitMs;
+  let stored = 0;
+  for (;;) {
+    stored = 0;
+    for (const { id, code } of known) {
+      const instants = published.get(code)!;
+      const times = [...instants].sort();
+      const to = new Date(Date.parse(times.at(-1)!) + 1).toISOString();
+      let after: string | null = null;
+      do {
+        type Page = { nodes: Array<{ at: string }>; pageInfo: { endCursor: string | null; hasNextPage: boolean } };
+        const { sensor }: { sensor: { readings: Page } | null } = await graphql(options, STORED, {
+          id,
+          from: times[0],
+          to,
+          after,
+        });
+        const page: Page | undefined = sensor?.readings;
+        stored += page?.nodes.filter((n) => instants.has(new Date(n.at).toISOString())).length ?? 0;
+        after = page?.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (after);
+    }
+    const expected = known.reduce((sum, { code }) => sum + published.get(code)!.size, 0);
+    if (stored >= expected || Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  // Readings of one sensor at one instant are one reading: counted once.
+  const distinct = [...published.values()].reduce((sum, set) => sum + set.size, 0);
+  return { accepted: stored, rejected: distinct - stored, confirmed: true, unknown };
 }
 
 async function send(options: FeedOptions, batchId: string, readings: unknown[]) {

@@ -19,27 +19,41 @@ const HELP = `Usage: npm run simulate -- [options]
 function int(value: string | undefined, name: string, min: number, max: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max)
-    throw new Error(`--${name} must be a whole number from ${min} to ${max}`);
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
   return n;
 }
 
+/** A mistake in the command line: exit code 2 (any other failure: 1). */
+class UsageError extends Error {}
+
+/** node:util's parseArgs, its refusals (an unknown option, a missing value) as UsageError. */
+function parse<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      url: { type: 'string', default: 'http://localhost:4000/graphql' },
-      users: { type: 'string', default: '20' },
-      sessions: { type: 'string', default: '500' },
-      out: { type: 'string', default: 'stats.csv' },
-      seed: { type: 'string', default: '1' },
-      weeks: { type: 'string', default: '12' },
-      batch: { type: 'string', default: '500' },
-      concurrency: { type: 'string', default: '4' },
-      password: { type: 'string', default: 'simulated-password' },
-      'email-prefix': { type: 'string', default: 'sim' },
-      'no-progress': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const { values } = parse(() =>
+    parseArgs({
+      options: {
+        url: { type: 'string', default: 'http://localhost:4000/graphql' },
+        users: { type: 'string', default: '20' },
+        sessions: { type: 'string', default: '500' },
+        out: { type: 'string', default: 'stats.csv' },
+        seed: { type: 'string', default: '1' },
+        weeks: { type: 'string', default: '12' },
+        batch: { type: 'string', default: '500' },
+        concurrency: { type: 'string', default: '4' },
+        password: { type: 'string', default: 'simulated-password' },
+        'email-prefix': { type: 'string', default: 'sim' },
+        'no-progress': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }),
+  );
   if (values.help) {
     console.log(HELP);
     return 0;
@@ -71,6 +85,6 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error((error as Error).message);
-    process.exit(2);
+    process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

@@ -105,6 +105,8 @@ async function migrate(options: DatabaseOptions): Promise<void> {
     await lock.query('/* migrateLock */ select pg_advisory_lock(hashtext($1))', [`migrate:${options.schema}`]);
     await lock.query(`/* ensureSchema */ create schema if not exists "${options.schema}"`);
     if (await allApplied(lock, options)) return;
+    // For npm start's progress display (a first start migrates for a while).
+    if (process.env.SWITCHYARD_PROGRESS === '1') process.send?.({ progress: 'migrating' });
     const { Migrator } = await import('@mikro-orm/migrations');
     const { names, load } = options.migrations;
     const list = await Promise.all(names.map(async (name) => ({ name, class: await load(name) })));

@@ -15,7 +15,7 @@ import type { IngestionEnv, ProviderName } from './env.js';
 import { alertMailTask, mailOf } from './email/alert-mail.task.js';
 import { moveLegacyOutbox } from './email/legacy-outbox.js';
 import { Mailer } from './email/mailer.js';
-import { ReadingStream } from './mqtt/stream.js';
+import { announceMqtt, ReadingStream } from './mqtt/stream.js';
 import type { PriceProvider } from './providers/provider.js';
 import { ReplayProvider } from './providers/replay.js';
 import { SimulatedProvider } from './providers/simulated.js';
@@ -134,6 +134,7 @@ export function startIngestion(env: IngestionEnv & { DATABASE_URL: string }, log
                 metrics,
               )
             : undefined;
+        if (!stream) announceMqtt({ off: 'MQTT_PORT=0 turns it off' });
         await stream?.start();
         return async () => {
           await stream?.stop();

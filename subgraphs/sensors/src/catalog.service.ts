@@ -48,6 +48,13 @@ export async function listSites(ctx: SensorsContext, { size, afterCode }: CodePa
   return toPage(rows, size, (site) => [site.code]);
 }
 
+/** Sensors by code, in the order of `codes`; null where no sensor has that code. */
+export async function findSensorsByCode(ctx: SensorsContext, codes: string[]): Promise<Array<Sensor | null>> {
+  const rows = await ctx.em.find(Sensor, { code: { $in: [...new Set(codes)] } });
+  const byCode = new Map(rows.map((row) => [row.code, row]));
+  return codes.map((c) => byCode.get(c) ?? null);
+}
+
 export function createSite(ctx: SensorsContext, input: { code: string; name: string; kind: SiteKind }) {
   const fields = parseInput(z.object({ code, name }), input);
   return createUnique(ctx, Site, { ...fields, kind: input.kind });

@@ -75,4 +75,14 @@ describe('the bench client', () => {
     });
     await expect(cli(['--url', run.gateway.url])).rejects.toMatchObject({ code: 2 });
   });
+
+  it('exits 2 for bad arguments, 1 when the gateway cannot be reached', async () => {
+    await expect(cli(['--bogus'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--bogus') });
+    await expect(cli(['--seconds', '0', '--dry-run'])).rejects.toMatchObject({ code: 2 });
+    await expect(
+      cli(['--url', 'http://127.0.0.1:1/graphql', '--token', 't', '--seconds', '0.05']),
+    ).rejects.toMatchObject({
+      code: 1,
+    });
+  });
 });

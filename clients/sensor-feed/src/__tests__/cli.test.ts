@@ -1,8 +1,10 @@
 // The command-line client against the whole stack through the gateway (its helpers are the gateway tests').
 import { execFile } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, Stack, waitFor } from '@switchyard/testing';
+import { freePort, Stack } from '@switchyard/testing';
+import { createBroker } from 'aedes';
 import { loginAdmin, ROOT, type Running, startStack } from '@switchyard/gateway/__tests__/stack';
 
 const CLI = join(ROOT, 'clients', 'sensor-feed', 'dist', 'main.js');
@@ -43,25 +45,52 @@ describe('the sensor feed client', () => {
         .request('query($id: ID!) { sensor(id: $id) { readings(first: 100) { nodes { at } } } }', { id: sensorId })
     ).data as { sensor: { readings: { nodes: unknown[] } } } | null;
 
-  it('sends readings through ingestReadings with a sensors:write token, and names the sensors it does not know', async () => {
-    const { stdout, stderr } = await run([
+  it('sends readings through ingestReadings with a sensors:write token, names the sensors it does not know, and exits 1 for them', async () => {
+    await expect(
+      run([
+        '--url',
+        stackRun.gateway.url,
+        '--token',
+        token,
+        '--sensors',
+        'FEED-1,FEED-2,NOPE',
+        '--rounds',
+        '5',
+        '--step-ms',
+        '1000',
+      ]),
+    ).rejects.toMatchObject({
+      code: 1,
+      stdout: 'sent 15 readings: 10 stored, 5 rejected\n',
+      stderr: expect.stringMatching(/rejected NOPE at .*: is not a known sensor/),
+    });
+    const { stdout } = await run([
       '--url',
       stackRun.gateway.url,
       '--token',
       token,
       '--sensors',
-      'FEED-1,FEED-2,NOPE',
+      'FEED-2',
       '--rounds',
-      '5',
-      '--step-ms',
-      '1000',
+      '2',
     ]);
-    expect(stdout.trim()).toBe('sent 15 readings: 10 stored, 5 rejected');
-    expect(stderr).toMatch(/rejected NOPE at .*: is not a known sensor/);
+    expect(stdout.trim()).toBe('sent 2 readings: 2 stored, 0 rejected');
   });
 
-  it('publishes over MQTT, and the readings arrive', async () => {
+  it('says so and exits 1 when nothing was stored', async () => {
+    await expect(
+      run(['--url', stackRun.gateway.url, '--token', token, '--sensors', 'NOPE-1,NOPE-2', '--rounds', '3']),
+    ).rejects.toMatchObject({
+      code: 1,
+      stdout: 'sent 6 readings: 0 stored, 6 rejected\n',
+      stderr: expect.stringContaining('sensor-feed: nothing stored: all were rejected'),
+    });
+  });
+
+  it('publishes over MQTT and confirms through GraphQL that the readings arrived', async () => {
     const { stdout } = await run([
+      '--url',
+      stackRun.gateway.url,
       '--mqtt',
       `mqtt://127.0.0.1:${mqttPort}`,
       '--token',
@@ -75,12 +104,48 @@ describe('the sensor feed client', () => {
       '--seed',
       '2',
     ]);
-    expect(stdout.trim()).toBe(`published 4 readings to mqtt://127.0.0.1:${mqttPort}`);
-    await waitFor(
-      async () => ((await readingsOf())?.sensor.readings.nodes.length ?? 0) >= 9,
-      30_000,
-      'the MQTT readings',
-    );
+    expect(stdout.trim()).toBe(`published 4 readings to mqtt://127.0.0.1:${mqttPort}: 4 stored, 0 not stored`);
+    expect(((await readingsOf())?.sensor.readings.nodes.length ?? 0) >= 4).toBe(true);
+  });
+
+  it('over MQTT, exits 1 when the readings do not arrive: unknown sensors, or a broker that is not ours', async () => {
+    const mqtt = (url: string, sensors: string) =>
+      run([
+        '--url',
+        stackRun.gateway.url,
+        '--mqtt',
+        url,
+        '--token',
+        token,
+        '--sensors',
+        sensors,
+        '--rounds',
+        '2',
+        '--confirm-sec',
+        '1',
+      ]);
+    await expect(mqtt(`mqtt://127.0.0.1:${mqttPort}`, 'FEED-2,NOPE')).rejects.toMatchObject({
+      code: 1,
+      stdout: `published 4 readings to mqtt://127.0.0.1:${mqttPort}: 2 stored, 2 not stored\n`,
+      stderr: expect.stringContaining('not stored: NOPE is not a known sensor'),
+    });
+    // Another broker holds the port (the README's case of 1883 taken): it takes the messages, nobody stores them.
+    const other = createBroker();
+    const server = createServer(other.handle);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await expect(mqtt(url, 'FEED-2')).rejects.toMatchObject({
+        code: 1,
+        stdout: `published 2 readings to ${url}: 0 stored, 2 not stored\n`,
+        stderr: expect.stringContaining(
+          `sensor-feed: nothing stored: none of them shows through ${stackRun.gateway.url}`,
+        ),
+      });
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('exits non-zero and says why when its token is refused', async () => {
@@ -90,5 +155,14 @@ describe('the sensor feed client', () => {
       code: 1,
       stderr: expect.stringMatching(/sensor-feed: .*invalid token/),
     });
+  });
+
+  it.each([
+    [['--sensors', 'FEED-1', '--rounds', 'many'], '--rounds must be a whole number'],
+    [['--sensors', 'FEED-1', '--bogus'], "Unknown option '--bogus'"],
+    [['--rounds', '2'], '--sensors is required'],
+    [['--sensors', 'FEED-1', '--mqtt', 'mqtt://127.0.0.1:1'], '--token is needed'],
+  ])('exits 2 for bad arguments: %j', async (args, message) => {
+    await expect(run(args)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining(message) });
   });
 });

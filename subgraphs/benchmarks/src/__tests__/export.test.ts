@@ -39,4 +39,33 @@ describe('export', () => {
       latest_global_score: expect.any(Number),
     });
   });
+
+  it('writes times as ISO 8601 in UTC, as GraphQL shows them', async () => {
+    const { sql, origin } = benchmarks;
+    await sql.query(`insert into benchmarks.devices (id, machine_id, hostname, first_seen_at, last_seen_at, best_score, latest_score)
+      values (gen_random_uuid(), 'iso-1', 'iso-times', '2026-12-01T08:30:25.319Z', '2026-12-01T10:30:25.319+02:00', 1, 1)`);
+    const headers = await viewerHeader(await aloneGatewayKey(), 'benchmarks', userViewer(randomUUID(), 'ADMIN'));
+    const csv = await (await fetch(`${origin}/exports/devices.csv`, { headers })).text();
+    const [header, ...lines] = csv.trim().split('\n');
+    const cells = lines.find((l) => l.includes(',iso-times,'))!.split(',');
+    const column = (name: string) => cells[header!.split(',').indexOf(name)];
+    expect(column('first_seen_at')).toBe('2026-12-01T08:30:25.319Z');
+    expect(column('last_seen_at')).toBe('2026-12-01T08:30:25.319Z');
+    expect(column('latest_ran_at')).toBe('');
+    // Every time in the export, the submitted benchmark's too, is in that one form.
+    const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+    const rows = (await (await fetch(`${origin}/exports/devices.json`, { headers })).json()) as Array<
+      Record<string, string | null>
+    >;
+    expect(rows.find((r) => r.hostname === 'iso-times')).toMatchObject({
+      first_seen_at: '2026-12-01T08:30:25.319Z',
+      latest_ran_at: null,
+    });
+    for (const row of rows) {
+      for (const name of ['first_seen_at', 'last_seen_at', 'latest_ran_at']) {
+        if (row[name] !== null) expect(row[name]).toMatch(ISO);
+      }
+    }
+    expect(rows.find((r) => r.hostname === 'rig-1')!.latest_ran_at).toMatch(ISO);
+  });
 });

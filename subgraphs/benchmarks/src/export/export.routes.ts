@@ -22,8 +22,13 @@ const COLUMNS = [
   'latest_gpu',
 ];
 
+/** A timestamptz as GraphQL's DateTime shows it (ISO 8601 in UTC, milliseconds), not PostgreSQL's text. */
+const iso = (column: string, as: string) =>
+  `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ${as}`;
+
 const EXPORT_SQL = `/* exportDevices */ select d.id, d.hostname, d.machine_id, d.vendor, d.model,
-    d.first_seen_at, d.last_seen_at, d.best_score, b.ran_at as latest_ran_at, b.global_score as latest_global_score,
+    ${iso('d.first_seen_at', 'first_seen_at')}, ${iso('d.last_seen_at', 'last_seen_at')}, d.best_score,
+    ${iso('b.ran_at', 'latest_ran_at')}, b.global_score as latest_global_score,
     b.cpu as latest_cpu, b.mem as latest_mem, b.disk as latest_disk, b.net as latest_net, b.gpu as latest_gpu
   from devices d left join benchmarks b on b.id = d.latest_benchmark_id
   order by d.hostname, d.id`;

@@ -35,6 +35,11 @@ interface Message {
   readings: IncomingReading[];
 }
 
+/** Where MQTT readings are taken, or why not: for npm start's summary of listeners. */
+export function announceMqtt(state: { url: string; external?: boolean } | { off: string }): void {
+  if (process.env.SWITCHYARD_PROGRESS === '1') process.send?.({ mqtt: state });
+}
+
 const TOPIC = /^sensors\/([^/]+)\/readings$/;
 /** Readings in one message, and in one micro-batch, at most (as in one ingestReadings batch). */
 const MAX_READINGS = 10_000;
@@ -104,7 +109,10 @@ export class ReadingStream {
   }
 
   async start(): Promise<void> {
-    if (this.options.url) return this.subscribe(this.options.url);
+    if (this.options.url) {
+      announceMqtt({ url: this.options.url.replace(/\/\/[^@/]*@/, '//'), external: true });
+      return this.subscribe(this.options.url);
+    }
     // Our own broker: a publisher signs in with a token that may write sensor readings (as its
     // password); its messages are stored as they are published, and nobody subscribes.
     this.broker = createBroker({
@@ -133,6 +141,10 @@ export class ReadingStream {
           { err: error, port: this.options.port },
           'MQTT broker could not listen: MQTT readings are off',
         );
+        const code = (error as { code?: string }).code;
+        announceMqtt({
+          off: `port ${this.options.port} ${code === 'EADDRINUSE' ? 'is taken by another program' : `could not be used (${code ?? error.message})`}; set MQTT_PORT to a free port`,
+        });
         resolve(false);
       });
       this.server!.listen(this.options.port, this.options.host, () => resolve(true));
@@ -140,6 +152,7 @@ export class ReadingStream {
     if (!listening) return this.stopBroker();
     const { port } = this.server.address() as { port: number };
     this.logger.info({ port }, 'MQTT broker listening for sensors/<code>/readings');
+    announceMqtt({ url: `mqtt://${this.options.host ?? 'localhost'}:${port}` });
     this.counted.subscribed.set(1);
   }
 

@@ -64,6 +64,24 @@ describe('the catalogue', () => {
     ]);
   });
 
+  it('finds sensors by code for readers, in the order asked, null for an unknown code', async () => {
+    const { admin, alone } = sensors;
+    const made = await createCatalogue(admin, 'BYCODE', { 'BYCODE-E': ['BYCODE-1', 'BYCODE-2'] });
+    const query = 'query($c: [String!]!) { sensorsByCode(codes: $c) { id code equipment { code } } }';
+    const feed = await alone.as(tokenViewer(['sensors:write']));
+    const { sensorsByCode } = await feed.data(query, { c: ['BYCODE-2', 'NOBODY', 'BYCODE-1'] });
+    expect(sensorsByCode).toEqual([
+      { id: made.sensors['BYCODE-2'], code: 'BYCODE-2', equipment: { code: 'BYCODE-E' } },
+      null,
+      { id: made.sensors['BYCODE-1'], code: 'BYCODE-1', equipment: { code: 'BYCODE-E' } },
+    ]);
+    const tooMany = await feed.request(query, { c: Array.from({ length: 101 }, (_, i) => `C${i}`) });
+    expect(codes(tooMany)).toEqual(['BAD_USER_INPUT']);
+    expect(
+      codes(await (await alone.as(tokenViewer(['benchmarks:write']))).request(query, { c: ['BYCODE-1'] })),
+    ).toEqual(['FORBIDDEN']);
+  });
+
   it('deactivates equipment, which keeps its readings and is known to ingestion as taking no more', async () => {
     const { admin } = sensors;
     const press = await createCatalogue(admin, 'PLANT-D', { 'PRESS-D': ['PD-P1'] });

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { BadUserInputError } from '@switchyard/kit';
 import { READERS } from '../readers.js';
 import * as catalog from '../catalog.service.js';
 import type { SensorsContext } from '../context.js';
@@ -8,12 +9,24 @@ import { SeriesPoint } from './series.js';
 import { Sensor } from './sensor.entity.js';
 import { SensorInput } from './sensor.inputs.js';
 
+const MAX_CODES = 100;
+
 @Resolver(() => Sensor)
 export class SensorResolver {
   @Authorized(...READERS)
   @Query(() => Sensor, { nullable: true })
   sensor(@Arg('id', () => ID) id: string, @Ctx() ctx: SensorsContext) {
     return ctx.loaders.sensor.load(id);
+  }
+
+  @Authorized(...READERS)
+  @Query(() => [Sensor], {
+    nullable: 'items',
+    description: `Sensors by code (as MQTT topics name them), in the order asked; null for a code nobody has. At most ${MAX_CODES}.`,
+  })
+  sensorsByCode(@Arg('codes', () => [String]) codes: string[], @Ctx() ctx: SensorsContext) {
+    if (codes.length > MAX_CODES) throw new BadUserInputError('codes', `at most ${MAX_CODES}`);
+    return catalog.findSensorsByCode(ctx, codes);
   }
 
   @Authorized('ADMIN')
