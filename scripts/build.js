@@ -10,19 +10,21 @@ const root = join(__dirname, '..');
 const began = Date.now();
 const elapsed = () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
 const tty = process.stdout.isTTY === true;
-const status = () => `[switchyard] building (TypeScript and the web pages; the first build takes a few minutes)... ${elapsed()}`;
+const status = () =>
+  `[switchyard] building (TypeScript and the web pages; the first build takes a few minutes)... ${elapsed()}`;
 
 if (tty) process.stdout.write(status());
-else process.stdout.write('[switchyard] building (TypeScript and the web pages; the first build takes a few minutes)\n');
+else
+  process.stdout.write('[switchyard] building (TypeScript and the web pages; the first build takes a few minutes)\n');
 const timer = tty ? setInterval(() => process.stdout.write(`\r\x1b[K${status()}`), 1000) : undefined;
-const tsc = spawn('npm', ['run', 'build', '--silent'], {
+const build = spawn('npm', ['run', 'build', '--silent'], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 let output = '';
-tsc.stdout.on('data', (chunk) => (output += chunk));
-tsc.stderr.on('data', (chunk) => (output += chunk));
-tsc.on('exit', (code) => {
+build.stdout.on('data', (chunk) => (output += chunk));
+build.stderr.on('data', (chunk) => (output += chunk));
+build.on('exit', (code) => {
   clearInterval(timer);
   if (tty) process.stdout.write('\r\x1b[K');
   process.stdout.write(output);
