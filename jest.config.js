@@ -38,7 +38,7 @@ module.exports = {
   moduleNameMapper: {
     // Sources import siblings as './x.js' (Node ESM-style); jest resolves them to the .ts files.
     '^(\\.{1,2}/.*)\\.js$': '$1',
-    '^@switchyard/(kit|testing|stack)$': '<rootDir>/packages/$1/src',
+    '^@switchyard/(kit|testing|stack|cli)$': '<rootDir>/packages/$1/src',
     '^@switchyard/gateway$': '<rootDir>/gateway/src',
     '^@switchyard/gateway/(.+)$': '<rootDir>/gateway/src/$1',
     '^@switchyard/simulator$': '<rootDir>/clients/simulator/src',

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { parseCommandLine, runCommand, UsageError } from '@switchyard/cli';
 import { benchmarkThisMachine } from './run.js';
 
 const HELP = `Usage: npm run bench-client -- --token TOKEN [options]
@@ -24,20 +25,8 @@ interface SubmitResult {
   benchmark: { scores: Record<string, number | null> };
 }
 
-/** A mistake in the command line: exit code 2 (any other failure: 1). */
-class UsageError extends Error {}
-
-/** node:util's parseArgs, its refusals (an unknown option, a missing value) as UsageError. */
-function parse<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
 async function main(): Promise<number> {
-  const { values } = parse(() =>
+  const { values } = parseCommandLine(() =>
     parseArgs({
       options: {
         url: { type: 'string', default: 'http://localhost:4000/graphql' },
@@ -91,10 +80,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error((error as Error).message);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+runCommand('bench-client', HELP, main);

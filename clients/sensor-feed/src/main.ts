@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { parseCommandLine, runCommand, UsageError, wholeNumber } from '@switchyard/cli';
 import { feed } from './feed.js';
 
 const HELP = `Usage: npm run sensor-feed -- --sensors CODE[,CODE...] [options]
@@ -16,28 +17,24 @@ const HELP = `Usage: npm run sensor-feed -- --sensors CODE[,CODE...] [options]
 
 Exit codes: 0 every reading stored, 1 some or all not stored (or a failure), 2 bad arguments.`;
 
-/** A mistake in the command line: exit code 2, with the usage. */
-class UsageError extends Error {}
-
 function options() {
-  try {
-    return parseArgs({
-      options: {
-        url: { type: 'string', default: 'http://localhost:4000/graphql' },
-        token: { type: 'string', default: process.env.SWITCHYARD_TOKEN },
-        mqtt: { type: 'string' },
-        'confirm-sec': { type: 'string', default: '15' },
-        sensors: { type: 'string', default: '' },
-        rounds: { type: 'string', default: '60' },
-        'step-ms': { type: 'string', default: '1000' },
-        'interval-ms': { type: 'string', default: '0' },
-        seed: { type: 'string', default: '1' },
-        help: { type: 'boolean', default: false },
-      },
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseCommandLine(
+    () =>
+      parseArgs({
+        options: {
+          url: { type: 'string', default: 'http://localhost:4000/graphql' },
+          token: { type: 'string', default: process.env.SWITCHYARD_TOKEN },
+          mqtt: { type: 'string' },
+          'confirm-sec': { type: 'string', default: '15' },
+          sensors: { type: 'string', default: '' },
+          rounds: { type: 'string', default: '60' },
+          'step-ms': { type: 'string', default: '1000' },
+          'interval-ms': { type: 'string', default: '0' },
+          seed: { type: 'string', default: '1' },
+          help: { type: 'boolean', default: false },
+        },
+      }).values,
+  );
 }
 
 async function main(): Promise<number> {
@@ -51,11 +48,7 @@ async function main(): Promise<number> {
     .map((s) => s.trim())
     .filter(Boolean);
   if (!sensors.length) throw new UsageError('--sensors is required');
-  const count = (v: string, name: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number`);
-    return n;
-  };
+  const count = (value: string, name: string) => wholeNumber(value, name);
   const confirmMs = count(values['confirm-sec'], 'confirm-sec') * 1000;
   if (values.mqtt && confirmMs && !values.token) {
     throw new UsageError('over MQTT, --token is needed to confirm the readings were stored (or --confirm-sec 0)');
@@ -94,11 +87,4 @@ async function main(): Promise<number> {
   return report.rejected ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`sensor-feed: ${(error as Error).message}`);
-    if (error instanceof UsageError) console.error(`\n${HELP}`);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+runCommand('sensor-feed', HELP, main);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { parseCommandLine, runCommand, wholeNumber } from '@switchyard/cli';
 import { simulate } from './simulate.js';
 
 const HELP = `Usage: npm run simulate -- [options]
@@ -16,27 +17,8 @@ const HELP = `Usage: npm run simulate -- [options]
   --email-prefix P    accounts are P-<i>@simulator.local (default sim)
   --no-progress       no progress bar`;
 
-function int(value: string | undefined, name: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
-  return n;
-}
-
-/** A mistake in the command line: exit code 2 (any other failure: 1). */
-class UsageError extends Error {}
-
-/** node:util's parseArgs, its refusals (an unknown option, a missing value) as UsageError. */
-function parse<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
 async function main(): Promise<number> {
-  const { values } = parse(() =>
+  const { values } = parseCommandLine(() =>
     parseArgs({
       options: {
         url: { type: 'string', default: 'http://localhost:4000/graphql' },
@@ -61,13 +43,13 @@ async function main(): Promise<number> {
   const started = Date.now();
   const report = await simulate({
     url: values.url,
-    users: int(values.users, 'users', 1, 100_000),
-    sessions: int(values.sessions, 'sessions', 0, 100_000_000),
+    users: wholeNumber(values.users, 'users', 1, 100_000),
+    sessions: wholeNumber(values.sessions, 'sessions', 0, 100_000_000),
     out: values.out,
     seed: values.seed,
-    weeks: int(values.weeks, 'weeks', 1, 520),
-    batch: int(values.batch, 'batch', 1, 10_000),
-    concurrency: int(values.concurrency, 'concurrency', 1, 64),
+    weeks: wholeNumber(values.weeks, 'weeks', 1, 520),
+    batch: wholeNumber(values.batch, 'batch', 1, 10_000),
+    concurrency: wholeNumber(values.concurrency, 'concurrency', 1, 64),
     password: values.password,
     emailPrefix: values['email-prefix'],
     progress: !values['no-progress'] && process.stderr.isTTY === true,
@@ -81,10 +63,4 @@ async function main(): Promise<number> {
   return report.failures.length ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error((error as Error).message);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+runCommand('simulate', HELP, main);

@@ -1,0 +1,36 @@
+/** A mistake in the command line: exit code 2, after the usage (any other failure: 1). */
+export class UsageError extends Error {}
+
+/** node:util's parseArgs (as `read`), its refusals (an unknown option, a missing value) as UsageError. */
+export function parseCommandLine<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** `--name`'s value as a whole number from `min` to `max`, or a UsageError saying so. */
+export function wholeNumber(value: string | undefined, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(value);
+  if (value === undefined || value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    const range = max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : min > 0 ? ` of at least ${min}` : '';
+    throw new UsageError(`--${name} must be a whole number${range}`);
+  }
+  return n;
+}
+
+/**
+ * Runs a tool's `main` and exits with its code: a UsageError exits 2 after the usage, any other
+ * failure 1, each with `name: message` on stderr.
+ */
+export function runCommand(name: string, usage: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`${name}: ${(error as Error).message}`);
+      if (error instanceof UsageError) console.error(`\n${usage}`);
+      process.exit(error instanceof UsageError ? 2 : 1);
+    },
+  );
+}
