@@ -1,6 +1,7 @@
 // npm run fuzz [-- --seed N --count N]: seeded fuzzing of the whole stack through the gateway
 // (generated operations, broken request bodies, graphql-ws protocol abuse), on a fresh database.
 // Prints what it tried and what it found; exits 1 if it found anything.
+import { runCommand, wholeNumber } from '@switchyard/cli';
 import { GraphQLClient } from '@switchyard/testing';
 import { fuzz, printReport } from './fuzz/index.js';
 import { benchStack } from './measure.js';
@@ -8,10 +9,10 @@ import { benchStack } from './measure.js';
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
   const value = at >= 0 ? process.argv[at + 1] : process.env[`FUZZ_${name.toUpperCase()}`];
-  return value === undefined ? fallback : Number(value);
+  return value === undefined ? fallback : wholeNumber(value, name);
 }
 
-async function main() {
+async function main(): Promise<number> {
   const seed = option('seed', 1);
   const cases = option('count', 10_000);
   const bench = await benchStack('fuzz');
@@ -47,16 +48,10 @@ async function main() {
       },
     });
     console.log(printReport(report));
-    process.exitCode = report.findings.length ? 1 : 0;
+    return report.findings.length ? 1 : 0;
   } finally {
     await bench.close();
   }
 }
 
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runCommand('fuzz', 'Usage: npm run fuzz [-- --seed N --count N]', main);

@@ -23,12 +23,13 @@ import { startTraceSink } from './federation/sink.js';
 import type { SubgraphsReady } from './federation/subgraphs-main.js';
 import { writeSupergraph } from './federation/supergraph.js';
 import { benchDatabase } from './measure.js';
+import { numberSetting } from '@switchyard/cli';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = numberSetting('BENCH_ROUNDS', 3, 1);
 const load: LoadSettings = {
-  connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
-  seconds: Number(process.env.BENCH_SECONDS ?? 20),
-  warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 2),
+  connections: numberSetting('BENCH_CONNECTIONS', 50, 1),
+  seconds: numberSetting('BENCH_SECONDS', 20, 1),
+  warmupSeconds: numberSetting('BENCH_WARMUP_SECONDS', 2),
 };
 
 function pickContenders() {

@@ -13,12 +13,13 @@ import { benchCatalogue, type BenchSensor, readings } from './ingest/catalogue.j
 import { type Run, viaCopy, viaIngestReadings, viaMqtt } from './ingest/contenders.js';
 import { benchDatabase, latency, scrapeMetric } from './measure.js';
 import { npmStartStack } from './npm-start.js';
+import { numberSetting } from '@switchyard/cli';
 
-const SENSORS = Number(process.env.BENCH_SENSORS ?? 100);
-const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
-const MQTT_ROWS = Number(process.env.BENCH_MQTT_ROWS ?? 100_000);
-const SERIES_READINGS = Number(process.env.BENCH_SERIES_READINGS ?? 10_000_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 300);
+const SENSORS = numberSetting('BENCH_SENSORS', 100, 1);
+const ROWS = numberSetting('BENCH_ROWS', 200_000, 1);
+const MQTT_ROWS = numberSetting('BENCH_MQTT_ROWS', 100_000);
+const SERIES_READINGS = numberSetting('BENCH_SERIES_READINGS', 10_000_000);
+const RUNS = numberSetting('BENCH_RUNS', 300, 1);
 const ADMIN = { email: 'bench-admin@switchyard.local', password: 'bench-admin-password' };
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

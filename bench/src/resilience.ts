@@ -6,9 +6,10 @@
 import { GraphQLClient, waitFor } from '@switchyard/testing';
 import { benchDatabase } from './measure.js';
 import { npmStartStack } from './npm-start.js';
+import { numberSetting } from '@switchyard/cli';
 
-const WORKERS = Number(process.env.BENCH_WORKERS ?? 16);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const WORKERS = numberSetting('BENCH_WORKERS', 16, 1);
+const SECONDS = numberSetting('BENCH_SECONDS', 15, 1);
 
 interface Round {
   spares: boolean;

@@ -6,10 +6,11 @@ import { generateSessions, pool } from '@switchyard/simulator';
 import { GraphQLClient } from '@switchyard/testing';
 import pg from 'pg';
 import { benchStack, latency } from './measure.js';
+import { numberSetting } from '@switchyard/cli';
 
-const USERS = Number(process.env.BENCH_USERS ?? 1000);
-const PER_USER = Math.min(Number(process.env.BENCH_SESSIONS_PER_USER ?? 1000), 10_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 300);
+const USERS = numberSetting('BENCH_USERS', 1000, 1);
+const PER_USER = Math.min(numberSetting('BENCH_SESSIONS_PER_USER', 1000, 1), 10_000);
+const RUNS = numberSetting('BENCH_RUNS', 300, 1);
 const CONCURRENCY = 4;
 
 async function main() {

@@ -28,16 +28,17 @@ import {
 import { Alerts, publishAtRate } from './subscriptions/publisher.js';
 import { report } from './subscriptions/report.js';
 import { activeIs, registerCallers, warmUp } from './subscriptions/setup.js';
+import { numberSetting } from '@switchyard/cli';
 
-const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 500);
-const USERS = Number(process.env.BENCH_USERS ?? 100);
-const RATE = Number(process.env.BENCH_RATE ?? 1000);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SUBSCRIBERS = numberSetting('BENCH_SUBSCRIBERS', 10_000, 1);
+const CONNECTIONS = numberSetting('BENCH_CONNECTIONS', 500, 1);
+const USERS = numberSetting('BENCH_USERS', 100, 1);
+const RATE = numberSetting('BENCH_RATE', 1000, 1);
+const SECONDS = numberSetting('BENCH_SECONDS', 10, 1);
 const BUS = process.env.BENCH_EVENTS ?? 'postgres';
 /** How long events may still arrive after the last publish, and memory may settle after all left. */
 const DRAIN_MS = 30_000;
-const SETTLE_MS = Number(process.env.BENCH_SETTLE_SEC ?? 180) * 1000;
+const SETTLE_MS = numberSetting('BENCH_SETTLE_SEC', 180) * 1000;
 /** Progress, as it happens: a run at scale takes minutes. */
 const say = (line: string) => console.log(`· ${line}`);
 

@@ -21,6 +21,21 @@ export function wholeNumber(value: string | undefined, name: string, min = 0, ma
 }
 
 /**
+ * A numeric setting from the environment (a benchmark's BENCH_*), `fallback` when unset; a value
+ * that is not a whole number in range ends the process with exit code 2, saying so.
+ */
+export function numberSetting(name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const value = process.env[name];
+  if (value === undefined) return fallback;
+  try {
+    return wholeNumber(value, name, min, max);
+  } catch (error) {
+    console.error((error as Error).message.replace(`--${name}`, name));
+    process.exit(2);
+  }
+}
+
+/**
  * Runs a tool's `main` and exits with its code: a UsageError exits 2 after the usage, any other
  * failure 1, each with `name: message` on stderr.
  */
