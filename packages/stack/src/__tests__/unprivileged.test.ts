@@ -80,10 +80,11 @@ if (!root) console.warn('unprivileged.test.ts skipped: it runs as root only (it 
         }
       }
     const main = join(image.workdir, 'subgraphs/benchmarks/dist/main.js');
-    expect([`nobody can read ${ROOT} (and its parents)`, asNobody('test', '-r', at(main))]).toEqual([
+    expect([`nobody can read ${ROOT} (and its parents)`, asNobody('head', '-c', '1', at(main))]).toEqual([
       `nobody can read ${ROOT} (and its parents)`,
       true,
     ]);
+    // access(2) checks as the plain user, capabilities aside: the code is not the user's to change.
     expect(asNobody('test', '-w', at(image.workdir))).toBe(false);
 
     const port = await freePort();
