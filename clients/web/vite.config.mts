@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 
 // One page per folder, each served by the gateway under its folder's name (/graphiql/, ...),
 // with every script, style and worker bundled here: the pages never load anything from elsewhere.
-const pages = ['graphiql'];
+const pages = ['graphiql', 'dashboard'];
 
 export default defineConfig({
   plugins: [react()],

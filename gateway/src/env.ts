@@ -60,6 +60,11 @@ export const gatewayEnv = {
   INTROSPECT_POLL_MS: z.coerce.number().int().min(0).default(10000),
   /** The IDEs: Apollo Sandbox's landing page at /graphql (with CORS) and GraphiQL at /graphiql; on outside production. */
   SANDBOX: flag.optional(),
+  /**
+   * The dashboard at /dashboard (sign in; sensors with live charts and alerts, the watchlist with
+   * price alerts, the collector's circuits and cleanup runs for admins), bundled at build time.
+   */
+  DASHBOARD: flag.default(true),
   /** Schema introspection; on outside production. */
   INTROSPECTION: flag.optional(),
   /**

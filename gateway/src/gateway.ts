@@ -132,8 +132,8 @@ export async function startGateway(
     logger,
   });
   const sandbox = env.SANDBOX ?? dev;
-  // The IDE goes with Sandbox (off in production unless asked for).
-  const pages = sandbox ? ['graphiql'] : [];
+  // The IDE goes with Sandbox (off in production unless asked for); the dashboard is for everyone.
+  const pages = [...(sandbox ? ['graphiql'] : []), ...(env.DASHBOARD ? ['dashboard'] : [])];
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: served, coreSupergraphSdl }) => {
     apiSchema = served;

@@ -1,11 +1,6 @@
 import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
 import { parse } from 'graphql';
-
-/** The gateway that served the page: GraphQL over HTTP and over WebSocket on the same path. */
-export function endpoints(location: Pick<Location, 'protocol' | 'host'>): { http: string; ws: string } {
-  const http = `${location.protocol}//${location.host}/graphql`;
-  return { http, ws: http.replace(/^http/, 'ws') };
-}
+import { endpoints } from './endpoints';
 
 /**
  * Queries and mutations over HTTP, subscriptions over graphql-ws; the headers editor's content
