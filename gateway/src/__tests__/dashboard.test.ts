@@ -204,6 +204,18 @@ whereChromium(describe, describe.skip)('the dashboard, offline', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await page.reload();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
+
+    // A session the gateway ends (the password changed elsewhere) signs the page out, saying why.
+    await signIn(page, user.email, PASSWORD);
+    await page.getByRole('list', { name: 'Price alerts' }).getByRole('listitem').first().waitFor();
+    await run.client
+      .as(user.token)
+      .data('mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { token } }', {
+        c: PASSWORD,
+        n: 'another-horse-battery',
+      });
+    await page.getByRole('alert').getByText('UNAUTHENTICATED').waitFor({ timeout: SHOWN_WITHIN });
+    expect(await page.getByRole('alert').innerText()).toMatch(/^Signed out: UNAUTHENTICATED /);
     await done();
   });
 

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Admin } from './Admin';
+import type { LiveState } from './graphql';
 import { useSignedIn } from './hooks';
 import { Sensors } from './Sensors';
 import { Watchlist } from './Watchlist';
@@ -18,7 +19,7 @@ export function Shell() {
   const { gateway, session, signOut } = useSignedIn();
   const admin = session.user.role === 'ADMIN';
   const [view, setView] = useState<View>(() => viewOf(location.hash, admin));
-  const [live, setLive] = useState<boolean>();
+  const [live, setLive] = useState<LiveState>('idle');
   useEffect(() => gateway.onLive(setLive), [gateway]);
   useEffect(() => {
     const follow = () => setView(viewOf(location.hash, admin));
@@ -38,8 +39,8 @@ export function Shell() {
           ))}
         </nav>
         <span className="who">
-          <span className={`live ${live ? 'on' : 'off'}`} title="live updates over WebSocket">
-            {live === undefined ? '' : live ? '● live' : '○ reconnecting'}
+          <span className={`live ${live}`} title="live updates over WebSocket">
+            {live === 'live' ? '● live' : live === 'reconnecting' ? '○ reconnecting' : ''}
           </span>{' '}
           {session.user.email} ({session.user.role.toLowerCase()}){' '}
           <button type="button" onClick={() => signOut()}>

@@ -22,6 +22,8 @@ function fromWire(errors: readonly WireError[]): OperationError {
   return new OperationError(code, first.message ?? 'the gateway gave no reason');
 }
 
+export type LiveState = 'live' | 'reconnecting' | 'idle';
+
 export interface Outcome<T> {
   /** What the gateway answered, possibly partial (one subgraph's fields null) when `error` is set too. */
   data: T | null;
@@ -39,8 +41,11 @@ export interface Gateway {
     onData: (data: T) => void,
     onError: (error: OperationError) => void,
   ): () => void;
-  /** Called with true when the socket is open, false when it closed (graphql-ws reopens it). */
-  onLive(listener: (live: boolean) => void): () => void;
+  /**
+   * Called as the socket opens (`live`), drops while subscriptions want it (`reconnecting`:
+   * graphql-ws opens it again), or closes with none left (`idle`).
+   */
+  onLive(listener: (state: LiveState) => void): () => void;
   close(): void;
 }
 
@@ -51,7 +56,9 @@ export function connectGateway(
   const { http, ws } = endpoints(location);
   const authorization: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   let socket: Client | undefined;
-  const live = new Set<(live: boolean) => void>();
+  const live = new Set<(state: LiveState) => void>();
+  let subscriptions = 0;
+  const tell = (state: LiveState) => live.forEach((listener) => listener(state));
   const sockets = () =>
     (socket ??= createClient({
       url: ws,
@@ -60,8 +67,8 @@ export function connectGateway(
       // Every close but a refusal of the caller is worth another try (a gateway restarting).
       shouldRetry: (event) => !(event instanceof CloseEvent && event.code === 4403),
       on: {
-        connected: () => live.forEach((listener) => listener(true)),
-        closed: () => live.forEach((listener) => listener(false)),
+        connected: () => tell('live'),
+        closed: () => tell(subscriptions ? 'reconnecting' : 'idle'),
       },
     }));
 
@@ -104,7 +111,13 @@ export function connectGateway(
       onData: (data: T) => void,
       onError: (error: OperationError) => void,
     ) {
-      return sockets().subscribe<T>(
+      subscriptions++;
+      let ended = false;
+      const end = () => {
+        if (!ended) subscriptions--;
+        ended = true;
+      };
+      const unsubscribe = sockets().subscribe<T>(
         { query, variables },
         {
           next: (result) => {
@@ -117,9 +130,13 @@ export function connectGateway(
               onError(new OperationError(`CLOSED_${error.code}`, error.reason || 'the socket closed'));
             else onError(new OperationError('NETWORK_ERROR', String(error)));
           },
-          complete: () => {},
+          complete: end,
         },
       );
+      return () => {
+        end();
+        unsubscribe();
+      };
     },
     onLive(listener) {
       live.add(listener);
