@@ -3,7 +3,7 @@
 import { createCatalogue } from '@switchyard/sensors/__tests__/fixtures';
 import { launchChromium, offlineContext, screenshot, waitFor, whereChromium } from '@switchyard/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ADMIN, loginAdmin, metricOf, newUser, useStack } from './stack.js';
+import { ADMIN, extraGateway, loginAdmin, metricOf, newUser, useStack } from './stack.js';
 
 const INGEST = `mutation($b: ID!, $r: [ReadingInput!]!) { ingestReadings(batchId: $b, readings: $r) { accepted rejected { reason } } }`;
 const PASSWORD = 'correct-horse-battery';
@@ -49,8 +49,19 @@ async function signIn(page: Page, email: string, password: string) {
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 
+const run = useStack();
+
+it('is served by default, Sandbox or not, and not with DASHBOARD=false', async () => {
+  const status = async (gateway: { url: string }, path: string) => (await fetch(new URL(path, gateway.url))).status;
+  const noIde = await extraGateway(run.stack, run, { SANDBOX: 'false' });
+  expect(await status(noIde, '/dashboard')).toBe(200);
+  expect(await status(noIde, '/graphiql')).toBe(404);
+  const off = await extraGateway(run.stack, run, { DASHBOARD: 'false' });
+  expect(await status(off, '/dashboard')).toBe(404);
+  expect(await status(off, '/graphiql')).toBe(200);
+});
+
 whereChromium(describe, describe.skip)('the dashboard, offline', () => {
-  const run = useStack();
   let browser: Browser;
   const origin = () => new URL(run.gateway.url).origin;
   beforeAll(async () => {
