@@ -22,7 +22,6 @@ export function SensorAlerts({ siteId }: { siteId?: string }) {
   const variables = { siteId: siteId ?? null };
   const stored = useQuery<{ sensorAlerts: { nodes: SensorAlertEvent[] } }>(STORED, variables);
   const [alerts, setAlerts] = useState<SensorAlertEvent[]>([]);
-  useEffect(() => setAlerts([]), [siteId]);
   useEffect(() => {
     if (stored.data) setAlerts((live) => merge(live, stored.data!.sensorAlerts.nodes));
   }, [stored.data]);

@@ -22,7 +22,7 @@ export function Sensors() {
       <section className="sensor">
         {sensor ? <SensorView key={sensor.id} sensor={sensor} /> : <p className="hint">Choose a sensor.</p>}
       </section>
-      <SensorAlerts siteId={siteId} />
+      <SensorAlerts key={siteId ?? 'all'} siteId={siteId} />
     </div>
   );
 }
