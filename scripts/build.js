@@ -10,12 +10,10 @@ const root = join(__dirname, '..');
 const began = Date.now();
 const elapsed = () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
 const tty = process.stdout.isTTY === true;
-const status = () =>
-  `[switchyard] building (TypeScript and the web pages; the first build takes a few minutes)... ${elapsed()}`;
+const doing = '[switchyard] building (TypeScript and the web pages; the first build takes a few minutes)';
+const status = () => `${doing}... ${elapsed()}`;
 
-if (tty) process.stdout.write(status());
-else
-  process.stdout.write('[switchyard] building (TypeScript and the web pages; the first build takes a few minutes)\n');
+process.stdout.write(tty ? status() : `${doing}\n`);
 const timer = tty ? setInterval(() => process.stdout.write(`\r\x1b[K${status()}`), 1000) : undefined;
 const build = spawn('npm', ['run', 'build', '--silent'], {
   cwd: root,

@@ -6,6 +6,8 @@
 const { existsSync, readFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const { parseArgs } = require('node:util');
+// Built by npm start, which comes first (the seed talks to its gateway).
+const { parseCommandLine, runCommand, UsageError } = require('../packages/cli/dist/index.js');
 
 const root = resolve(__dirname, '..');
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
@@ -30,8 +32,6 @@ const TICKERS = ['ACME', 'GLOBEX', 'INITECH'];
 /** Wide thresholds: the simulated prices (10 to 500 at first) raise no alert until they wander far. */
 const WATCH = { low: 5, high: 1000 };
 const TOKEN_SCOPES = ['sensors:write', 'benchmarks:write'];
-
-class UsageError extends Error {}
 
 /** A GraphQL call; an error answer throws with its message and code. */
 function client(url, token) {
@@ -98,9 +98,13 @@ function askPassword(prompt) {
     };
     const onData = (chunk) => {
       for (const char of chunk) {
-        if (char === '\r' || char === '\n') return done();
-        if (char === '\u0003') return done(new UsageError('cancelled'));
-        if (char === '\u007f') typed = typed.slice(0, -1);
+        // Enter or Ctrl-D ends the password; Ctrl-C ends the seed, as it would anywhere else.
+        if (char === '\r' || char === '\n' || char === '\u0004') return done();
+        if (char === '\u0003') {
+          input.setRawMode(false);
+          process.exit(130);
+        }
+        if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
         else typed += char;
       }
     };
@@ -213,9 +217,8 @@ async function seed(url, email, password) {
 }
 
 async function main() {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCommandLine(() =>
+    parseArgs({
       options: {
         demo: { type: 'boolean', default: false },
         url: { type: 'string', default: `http://localhost:${process.env.GATEWAY_PORT ?? 4000}/graphql` },
@@ -223,10 +226,8 @@ async function main() {
         password: { type: 'string', default: process.env.ADMIN_PASSWORD },
         help: { type: 'boolean', default: false },
       },
-    }));
-  } catch (error) {
-    throw new UsageError(error.message);
-  }
+    }),
+  );
   if (values.help) {
     console.log(HELP);
     return 0;
@@ -261,11 +262,4 @@ async function main() {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(`seed: ${error.message}`);
-    if (error instanceof UsageError) console.error(`\n${HELP}`);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+runCommand('seed', HELP, main);

@@ -11,7 +11,9 @@ const { join, resolve } = require('node:path');
 
 const root = resolve(__dirname, '..');
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
-const { gatewaySigningKey, publicHalf } = require('../packages/kit/dist/index.js');
+const { gatewaySigningKey, parseEnv, publicHalf } = require('../packages/kit/dist/index.js');
+const { gatewayEnv } = require('../gateway/dist/env.js');
+const { servedPages } = require('../gateway/dist/pages.js');
 const { gatewayNodeOptions } = require('../gateway/dist/node-options.js');
 const { readRegistry } = require('../gateway/dist/registry.js');
 
@@ -214,7 +216,7 @@ async function stop(code) {
     await Promise.all([terminate(entry.child, entry.group), terminate(entry.spare)]);
   }
   progress.done();
-  rmSync(listenersFile({ DATA_DIR: resolve(root, process.env.DATA_DIR ?? '.data') }), { force: true });
+  rmSync(listenersFile({ DATA_DIR: dataDir() }), { force: true });
   // Stopped before everything was ready: the first admin's password was not shown yet.
   announceAdmin();
   say('stopped');
@@ -232,6 +234,7 @@ function portFree(port) {
 
 /** What npm start listens on, for other tools (the seed): removed when it stops. */
 const listenersFile = (env) => join(env.DATA_DIR, 'listeners.json');
+const dataDir = () => resolve(root, process.env.DATA_DIR ?? '.data');
 
 let admin;
 let adminShown = false;
@@ -250,7 +253,7 @@ async function main() {
   setInterval(() => process.ppid !== parent && void stop(0), 500).unref();
   const env = {
     NODE_ENV: process.env.NODE_ENV ?? 'development',
-    DATA_DIR: resolve(root, process.env.DATA_DIR ?? '.data'),
+    DATA_DIR: dataDir(),
   };
   // The registry: every subgraph, its package and its port (<PREFIX>_PORT overrides).
   const services = readRegistry(join(root, 'supergraph.yaml')).map((entry) => ({
@@ -349,21 +352,24 @@ async function main() {
   progress.set('gateway', 'ready');
   progress.done();
 
-  say(
-    `gateway ready at http://localhost:${gatewayPort}/graphql (Apollo Sandbox in a browser there) after ${elapsed()}`,
-  );
+  say(`gateway ready at http://localhost:${gatewayPort}/graphql after ${elapsed()}`);
   const gatewayOrigin = `http://localhost:${gatewayPort}`;
+  // What the gateway serves to browsers, by its own rule and settings.
+  const { sandbox, pages } = servedPages(
+    parseEnv({ NODE_ENV: gatewayEnv.NODE_ENV, SANDBOX: gatewayEnv.SANDBOX, DASHBOARD: gatewayEnv.DASHBOARD }),
+  );
+  const page = (name) => (pages.includes(name) ? `${gatewayOrigin}/${name}` : 'off (SANDBOX, DASHBOARD, NODE_ENV)');
   const listeners = {
     gateway: `${gatewayOrigin}/graphql`,
-    graphiql: `${gatewayOrigin}/graphiql`,
-    dashboard: `${gatewayOrigin}/dashboard`,
+    graphiql: page('graphiql'),
+    dashboard: page('dashboard'),
     metrics: [`${gatewayOrigin}/metrics`, ...services.map(({ port }) => `http://127.0.0.1:${port}/metrics`)],
     mqtt: mqtt ?? { off: 'ingestion did not say (see its log)' },
     subgraphs: Object.fromEntries(services.map(({ name, port }) => [name, `http://127.0.0.1:${port}/graphql`])),
     postgres: process.env.DATABASE_URL ? 'DATABASE_URL' : `127.0.0.1:${pgPort} (embedded, data in ${env.DATA_DIR})`,
   };
   const rows = [
-    ['GraphQL', `${listeners.gateway} (HTTP and WebSocket; Apollo Sandbox in a browser)`],
+    ['GraphQL', `${listeners.gateway} (HTTP and WebSocket${sandbox ? '; Apollo Sandbox in a browser' : ''})`],
     ['GraphiQL', listeners.graphiql],
     ['dashboard', listeners.dashboard],
     ['health', `${gatewayOrigin}/health, ${gatewayOrigin}/ready`],

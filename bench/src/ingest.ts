@@ -7,13 +7,13 @@
 // database. Scale with BENCH_SENSORS (100), BENCH_ROWS (per ingestReadings contender, 200,000),
 // BENCH_MQTT_ROWS (100,000), BENCH_RUNS (300 series reads); BENCH_MQTT_URL uses that broker
 // instead of the ingestion's own (MQTT_URL of the ingestion service).
+import { numberSetting } from '@switchyard/cli';
 import { GraphQLClient } from '@switchyard/testing';
 import pg from 'pg';
 import { benchCatalogue, type BenchSensor, readings } from './ingest/catalogue.js';
 import { type Run, viaCopy, viaIngestReadings, viaMqtt } from './ingest/contenders.js';
 import { benchDatabase, latency, scrapeMetric } from './measure.js';
 import { npmStartStack } from './npm-start.js';
-import { numberSetting } from '@switchyard/cli';
 
 const SENSORS = numberSetting('BENCH_SENSORS', 100, 1);
 const ROWS = numberSetting('BENCH_ROWS', 200_000, 1);

@@ -26,7 +26,7 @@ import type { GatewayEnv } from './env.js';
 import { plannerKnowsIsOneOf } from './one-of-introspection.js';
 import { operationResolutionPlugin, subscriptionRuleGuard } from './operation.js';
 import { sharedSecret } from './secrets.js';
-import { landingPagePlugin, mountPages } from './pages.js';
+import { landingPagePlugin, mountPages, servedPages } from './pages.js';
 import { mountHttpRoutes, subgraphUrls } from './routes.js';
 import { supergraphFile } from './supergraph-file.js';
 
@@ -131,9 +131,7 @@ export async function startGateway(
     },
     logger,
   });
-  const sandbox = env.SANDBOX ?? dev;
-  // The IDE goes with Sandbox (off in production unless asked for); the dashboard is for everyone.
-  const pages = [...(sandbox ? ['graphiql'] : []), ...(env.DASHBOARD ? ['dashboard'] : [])];
+  const { sandbox, pages } = servedPages(env);
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: served, coreSupergraphSdl }) => {
     apiSchema = served;

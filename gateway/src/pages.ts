@@ -3,17 +3,45 @@ import { dirname, join } from 'node:path';
 import type { ApolloServerPlugin } from '@apollo/server';
 import express, { type Express } from 'express';
 
-/** Where `npm run build` puts the pages (clients/web), bundled with all they load. */
-const DIST = join(dirname(require.resolve('@switchyard/web/package.json')), 'dist');
+/**
+ * What the gateway serves to browsers: the IDEs (Sandbox's landing page, GraphiQL) go together,
+ * off in production unless SANDBOX says otherwise; the dashboard is for everyone unless DASHBOARD=false.
+ * `npm start` lists the same.
+ */
+export function servedPages(env: { NODE_ENV: string; SANDBOX?: boolean; DASHBOARD: boolean }): {
+  sandbox: boolean;
+  pages: string[];
+} {
+  const sandbox = env.SANDBOX ?? env.NODE_ENV !== 'production';
+  return { sandbox, pages: [...(sandbox ? ['graphiql'] : []), ...(env.DASHBOARD ? ['dashboard'] : [])] };
+}
+
+// The pages are ours alone: no other site may frame them (the dashboard has admin buttons).
+const PAGE_HEADERS = {
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+};
 
 /**
  * Serves the bundled pages (`/graphiql`, ...) and their assets from this host, so they work with
  * no network beyond the gateway. A page not built yet says how to build it.
  */
-export function mountPages(app: Express, pages: string[], dist = DIST): void {
+export function mountPages(app: Express, pages: string[]): void {
   if (!pages.length) return;
+  // Where `npm run build` puts them (clients/web), bundled with all they load.
+  const dist = join(dirname(require.resolve('@switchyard/web/package.json')), 'dist');
   // Hashed names: an asset never changes under its name.
-  app.use('/ui', express.static(join(dist, 'ui'), { immutable: true, maxAge: '365d', index: false }));
+  app.use(
+    '/ui',
+    express.static(join(dist, 'ui'), {
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+      setHeaders: (res) => res.set('x-content-type-options', 'nosniff'),
+    }),
+  );
   for (const page of pages) {
     const index = join(dist, page, 'index.html');
     app.get([`/${page}`, `/${page}/`], (_req, res) => {
@@ -21,7 +49,7 @@ export function mountPages(app: Express, pages: string[], dist = DIST): void {
         res.status(503).type('text').send(`/${page} is not built: run npm run build`);
         return;
       }
-      res.set('cache-control', 'no-cache').sendFile(index);
+      res.set({ ...PAGE_HEADERS, 'cache-control': 'no-cache' }).sendFile(index);
     });
   }
 }
@@ -59,12 +87,15 @@ export function landingPagePlugin(pages: string[]): ApolloServerPlugin {
 </div>
 <div id="sandbox"></div>
 <script>
-  function offline() { document.getElementById('offline').style.display = 'block'; }
+  // A network that drops packets instead of refusing them never calls onerror: give up after 10 s.
+  var waiting = setTimeout(offline, 10000);
+  function offline() { clearTimeout(waiting); document.getElementById('offline').style.display = 'block'; }
   function sandbox() {
+    clearTimeout(waiting);
     new window.EmbeddedSandbox({ target: '#sandbox', initialEndpoint: location.origin + location.pathname, includeCookies: false });
   }
 </script>
-<script src="${SANDBOX_SCRIPT}" onload="sandbox()" onerror="offline()"></script>
+<script async src="${SANDBOX_SCRIPT}" onload="sandbox()" onerror="offline()"></script>
 </body>
 </html>`;
   return {

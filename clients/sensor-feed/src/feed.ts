@@ -135,11 +135,11 @@ async function confirm(
   const unknown = codes.filter((_, i) => !found[i]);
   const known = found.filter((s): s is { id: string; code: string } => s !== null);
   const deadline = Date.now() + waitMs;
-  let stored = 0;
-  for (;;) {
-    stored = 0;
-    for (const { id, code } of known) {
-      const instants = published.get(code)!;
+  // What is still to be seen, per sensor; each round reads only from its earliest instant on,
+  // and rounds come further apart (up to 2 s), so a long run does not spend the rate limit.
+  const missing = new Map(known.map(({ id, code }) => [id, new Set(published.get(code))]));
+  for (let pause = 250; ; pause = Math.min(pause * 2, 2000)) {
+    for (const [id, instants] of missing) {
       const times = [...instants].sort();
       const to = new Date(Date.parse(times.at(-1)!) + 1).toISOString();
       let after: string | null = null;
@@ -152,14 +152,16 @@ async function confirm(
           after,
         });
         const page: Page | undefined = sensor?.readings;
-        stored += page?.nodes.filter((n) => instants.has(new Date(n.at).toISOString())).length ?? 0;
+        for (const node of page?.nodes ?? []) instants.delete(new Date(node.at).toISOString());
         after = page?.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
       } while (after);
+      if (!instants.size) missing.delete(id);
     }
-    const expected = known.reduce((sum, { code }) => sum + published.get(code)!.size, 0);
-    if (stored >= expected || Date.now() >= deadline) break;
-    await new Promise((r) => setTimeout(r, 250));
+    if (!missing.size || Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, pause));
   }
+  const expected = known.reduce((sum, { code }) => sum + published.get(code)!.size, 0);
+  const stored = expected - [...missing.values()].reduce((sum, set) => sum + set.size, 0);
   // Readings of one sensor at one instant are one reading: counted once.
   const distinct = [...published.values()].reduce((sum, set) => sum + set.size, 0);
   return { accepted: stored, rejected: distinct - stored, confirmed: true, unknown };

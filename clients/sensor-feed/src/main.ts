@@ -48,8 +48,7 @@ async function main(): Promise<number> {
     .map((s) => s.trim())
     .filter(Boolean);
   if (!sensors.length) throw new UsageError('--sensors is required');
-  const count = (value: string, name: string) => wholeNumber(value, name);
-  const confirmMs = count(values['confirm-sec'], 'confirm-sec') * 1000;
+  const confirmMs = wholeNumber(values['confirm-sec'], 'confirm-sec') * 1000;
   if (values.mqtt && confirmMs && !values.token) {
     throw new UsageError('over MQTT, --token is needed to confirm the readings were stored (or --confirm-sec 0)');
   }
@@ -60,9 +59,9 @@ async function main(): Promise<number> {
       mqtt: values.mqtt,
       confirmMs,
       sensors,
-      rounds: count(values.rounds, 'rounds'),
-      stepMs: count(values['step-ms'], 'step-ms'),
-      intervalMs: count(values['interval-ms'], 'interval-ms'),
+      rounds: wholeNumber(values.rounds, 'rounds'),
+      stepMs: wholeNumber(values['step-ms'], 'step-ms'),
+      intervalMs: wholeNumber(values['interval-ms'], 'interval-ms'),
       seed: values.seed,
     },
     (line) => console.error(line),

@@ -10,6 +10,7 @@ const fetcher = gatewayFetcher(window.location);
 
 createRoot(document.getElementById('graphiql')!).render(
   <StrictMode>
-    <GraphiQL fetcher={fetcher} defaultHeaders={'{\n  "Authorization": "Bearer "\n}'} shouldPersistHeaders />
+    {/* Headers (a bearer token) outlive the page only if the user asks, in GraphiQL's settings. */}
+    <GraphiQL fetcher={fetcher} defaultHeaders={'{\n  "Authorization": "Bearer "\n}'} showPersistHeadersSettings />
   </StrictMode>,
 );

@@ -55,6 +55,25 @@ whereChromium(describe, describe.skip)("the gateway's pages, offline", () => {
     await context.close();
   });
 
+  it('landing page: gives up on a CDN that never answers, and says so', async () => {
+    const { context } = await offlineContext(browser, origin());
+    // Packets dropped rather than refused: the script's request neither loads nor fails.
+    await context.route(`${SANDBOX_CDN}**`, () => new Promise(() => undefined));
+    const page = await context.newPage();
+    // Not to `load`, which waits for the script.
+    await page.goto(run.gateway.url, { waitUntil: 'domcontentloaded' });
+    await page.getByRole('alert').waitFor({ timeout: 30_000 });
+    await context.close();
+  });
+
+  it('serves the pages with headers that keep other sites from framing them', async () => {
+    const response = await fetch(`${origin()}/graphiql`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(await response.text()).toContain('/ui/');
+  });
+
   it('landing page: offers Apollo Sandbox where its CDN answers', async () => {
     // Apollo's script, as far as the page can tell: it is given the target and this endpoint.
     const script = `window.EmbeddedSandbox = function (o) { document.querySelector(o.target).textContent = 'Sandbox on ' + o.initialEndpoint; };`;

@@ -181,7 +181,8 @@ export class NatsBus extends BaseBus {
   /**
    * The group's durable consumer on the topic, made on first use (from then on it keeps its place).
    * One event out at a time: an event handed to a member that was cut off meanwhile comes back
-   * (after the acknowledgement wait) before any later one, so a group sees its topic in order.
+   * (after the acknowledgement wait, 30 s) before any later one, so a group is handed its topic in
+   * order (a member acknowledges before its handlers run, so two members' handlers may overlap).
    */
   private async durable(topic: string, group: string): Promise<Consumer> {
     const name = durableName(group, topic);
