@@ -1,7 +1,8 @@
 // The dashboard (/dashboard) in a real browser with the network closed, over the whole stack:
-// readings and alerts stored through the gateway must show without a reload.
+// readings and alerts stored through the gateway must show without a reload. Introspection is
+// off, as in production, where the dashboard is on too.
 import { createCatalogue } from '@switchyard/sensors/__tests__/fixtures';
-import { launchChromium, offlineContext, screenshot, waitFor, whereChromium } from '@switchyard/testing';
+import { codes, launchChromium, offlineContext, screenshot, waitFor, whereChromium } from '@switchyard/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN, extraGateway, loginAdmin, metricOf, newUser, useStack } from './stack.js';
 
@@ -49,7 +50,7 @@ async function signIn(page: Page, email: string, password: string) {
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 
-const run = useStack();
+const run = useStack({ gateway: { INTROSPECTION: 'false' } });
 
 it('is served by default, Sandbox or not, and not with DASHBOARD=false', async () => {
   const status = async (gateway: { url: string }, path: string) => (await fetch(new URL(path, gateway.url))).status;
@@ -72,9 +73,15 @@ whereChromium(describe, describe.skip)('the dashboard, offline', () => {
   });
 
   /** A page of the dashboard with the network closed but for the gateway; `done` checks nothing was refused or thrown. */
-  async function openDashboard(): Promise<{ page: Page; context: BrowserContext; done: () => Promise<void> }> {
+  async function openDashboard({ clock = false } = {}): Promise<{
+    page: Page;
+    context: BrowserContext;
+    done: () => Promise<void>;
+  }> {
     const { context, refused } = await offlineContext(browser, origin());
     const page = await context.newPage();
+    // Installed, the page's timers (its polls) run only as the test says once it pauses them.
+    if (clock) await page.clock.install();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${origin()}/dashboard`);
@@ -249,6 +256,52 @@ whereChromium(describe, describe.skip)('the dashboard, offline', () => {
     await task.getByRole('button', { name: 'Run now' }).click();
     await runs.getByRole('row', { name: /IDEMPOTENCY\s+admin/ }).waitFor({ timeout: SHOWN_WITHIN });
     await screenshot(page, 'dashboard-admin');
+    await done();
+  });
+
+  it('keeps the last data through a failed poll, and a mutation answered UNAUTHENTICATED signs the page out', async () => {
+    const admin = run.client.as(await loginAdmin(run.client));
+    const other = await newUser(run.client, 'dashadmin');
+    await admin.data('mutation($id: ID!) { updateUser(id: $id, input: { role: ADMIN }) { role } }', { id: other.id });
+    const { page, done } = await openDashboard({ clock: true });
+    await signIn(page, other.email, PASSWORD);
+    await page.getByRole('link', { name: 'Admin' }).click();
+    const providers = page.getByRole('list', { name: 'Providers' });
+    await providers.waitFor();
+    // The task list comes from cleanupTasks: introspection is off here.
+    const task = page.getByRole('form', { name: 'Run a cleanup task' });
+    await task.getByRole('option', { name: 'IDEMPOTENCY' }).waitFor({ state: 'attached' });
+    await page.clock.pauseAt(Date.now() + 1000);
+
+    // The gateway out of reach for one round of polls: the error is shown over the last data.
+    const graphql = `${origin()}/graphql`;
+    await page.route(graphql, (route) => route.abort('internetdisconnected'));
+    await page.clock.runFor(16_000);
+    await page.getByRole('alert').getByText('NETWORK_ERROR').first().waitFor();
+    expect(await providers.isVisible()).toBe(true);
+    await page.unroute(graphql);
+    await page.clock.runFor(16_000);
+    await waitFor(async () => (await page.getByRole('alert').count()) === 0, SHOWN_WITHIN, 'the error gone');
+
+    // The session ended elsewhere; with the polls paused, only the mutation can learn it.
+    const { changePassword } = await run.client
+      .as(other.token)
+      .data('mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { token } }', {
+        c: PASSWORD,
+        n: 'another-horse-battery',
+      });
+    expect(changePassword.token).toBeTruthy();
+    const oldToken = await page.evaluate(
+      () => JSON.parse(sessionStorage.getItem('switchyard.dashboard.session')!).token,
+    );
+    await waitFor(
+      async () => codes(await run.client.as(oldToken).request('{ me { id } }')).includes('UNAUTHENTICATED'),
+      SHOWN_WITHIN,
+      'the old token refused',
+    );
+    await page.getByRole('button', { name: 'Collect now' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: SHOWN_WITHIN });
+    expect(await page.getByRole('alert').innerText()).toMatch(/^Signed out: UNAUTHENTICATED /);
     await done();
   });
 });

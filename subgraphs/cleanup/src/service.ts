@@ -27,7 +27,8 @@ export async function startCleanup(env: CleanupEnv & { DATABASE_URL: string }, l
       entities: [],
       migrations: migrationsIn(['Migration20261123400000'], (name) => import(`./migrations/${name}.js`)),
       schema: () => buildCleanupSchema(tasks),
-      context: (base): CleanupContext => Object.assign(base, { runNow: (job: string) => runner!.run(job, 'ADMIN') }),
+      context: (base): CleanupContext =>
+        Object.assign(base, { tasks, runNow: (job: string) => runner!.run(job, 'ADMIN') }),
       prepare: async ({ orm, logger: log, metrics }) => {
         runner = new CleanupRunner(orm, tasks, env, log, metrics);
         const scheduled = tasks.map((task) =>

@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { ErrorNote } from './ErrorNote';
 import { formatTime, formatValue } from './format';
-import type { OperationError } from './graphql';
-import { useQuery, useSignedIn } from './hooks';
+import { useMutation, useQuery } from './hooks';
 
 const COLLECTOR = `query DashboardCollector {
   ingestionStats {
@@ -52,23 +51,17 @@ const CircuitBadge = ({ circuit }: { circuit: Circuit }) => (
 
 /** The market collector: each provider's circuit breaker, its rounds, and each ticker's feed. */
 export function Circuits() {
-  const { gateway } = useSignedIn();
   const { data, error, refetch } = useQuery<Collector>(COLLECTOR, {}, POLL_MS);
+  const collectNow = useMutation<{
+    collectNow: { tickers: number; prices: number; alerts: number; error: string | null };
+  }>(COLLECT);
   const [collected, setCollected] = useState<string>();
-  const [failure, setFailure] = useState<OperationError>();
   const stats = data?.ingestionStats;
   const collect = async () => {
-    try {
-      const { collectNow } = await gateway.request<{
-        collectNow: { tickers: number; prices: number; alerts: number; error: string | null };
-      }>(COLLECT);
-      setFailure(undefined);
-      setCollected(
-        collectNow.error ?? `${collectNow.prices} prices of ${collectNow.tickers} tickers, ${collectNow.alerts} alerts`,
-      );
-    } catch (thrown) {
-      setFailure(thrown as OperationError);
-    }
+    const done = (await collectNow.run())?.collectNow;
+    // A refused round changed nothing to show.
+    if (!done) return;
+    setCollected(done.error ?? `${done.prices} prices of ${done.tickers} tickers, ${done.alerts} alerts`);
     refetch();
   };
   return (
@@ -92,12 +85,12 @@ export function Circuits() {
         </>
       )}
       <p>
-        <button type="button" onClick={collect}>
+        <button type="button" onClick={collect} disabled={collectNow.busy}>
           Collect now
         </button>{' '}
         {collected && <output>{collected}</output>}
       </p>
-      <ErrorNote error={failure} what="Collect now" />
+      <ErrorNote error={collectNow.error} what="Collect now" />
       <table aria-label="Ticker feeds">
         <thead>
           <tr>

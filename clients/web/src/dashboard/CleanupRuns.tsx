@@ -1,14 +1,13 @@
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { ErrorNote } from './ErrorNote';
 import { formatTime } from './format';
-import type { OperationError } from './graphql';
-import { useQuery, useSignedIn } from './hooks';
+import { useMutation, useQuery } from './hooks';
 
 const RUNS = `query DashboardCleanupRuns {
   cleanupRuns(first: 20) { id job trigger startedAt finishedAt deleted { reason count } error }
 }`;
-// The registered tasks are CleanupJob's values; where introspection is off, those seen in the runs.
-const JOBS = `query DashboardCleanupJobs { __type(name: "CleanupJob") { enumValues { name description } } }`;
+// A query, not introspection of CleanupJob: introspection is off in production, the dashboard is not.
+const TASKS = `query DashboardCleanupTasks { cleanupTasks { job owner reason schedule } }`;
 const RUN = `mutation DashboardRunCleanup($job: CleanupJob!) { runCleanup(job: $job) { id } }`;
 const POLL_MS = 15_000;
 
@@ -21,27 +20,22 @@ interface Run {
   deleted: Array<{ reason: string; count: number }>;
   error: string | null;
 }
+interface Task {
+  job: string;
+  owner: string;
+  reason: string;
+  schedule: string;
+}
 
 /** The cleanup worker's last runs, newest first, and a button to run a task now. */
 export function CleanupRuns() {
-  const { gateway } = useSignedIn();
   const runs = useQuery<{ cleanupRuns: Run[] }>(RUNS, {}, POLL_MS);
-  const jobs = useQuery<{ __type: { enumValues: Array<{ name: string; description: string | null }> } | null }>(JOBS);
-  const [failure, setFailure] = useState<OperationError>();
-  const [running, setRunning] = useState(false);
-  const known =
-    jobs.data?.__type?.enumValues ??
-    Array.from(new Set(runs.data?.cleanupRuns.map((run) => run.job)), (name) => ({ name, description: null }));
+  const tasks = useQuery<{ cleanupTasks: Task[] }>(TASKS);
+  const runNow = useMutation(RUN);
+  const known = tasks.data?.cleanupTasks ?? [];
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setRunning(true);
-    try {
-      await gateway.request(RUN, { job: new FormData(event.currentTarget).get('job') });
-      setFailure(undefined);
-    } catch (thrown) {
-      setFailure(thrown as OperationError);
-    }
-    setRunning(false);
+    await runNow.run({ job: new FormData(event.currentTarget).get('job') });
     runs.refetch();
   };
   return (
@@ -51,18 +45,23 @@ export function CleanupRuns() {
         <label>
           Task{' '}
           <select name="job" required>
-            {known.map((job) => (
-              <option key={job.name} value={job.name} title={job.description ?? undefined}>
-                {job.name}
+            {known.map((task) => (
+              <option
+                key={task.job}
+                value={task.job}
+                title={`${task.owner}: ${task.reason} (cron ${task.schedule}, UTC)`}
+              >
+                {task.job}
               </option>
             ))}
           </select>
         </label>
-        <button type="submit" disabled={running || !known.length}>
+        <button type="submit" disabled={runNow.busy || !known.length}>
           Run now
         </button>
       </form>
-      <ErrorNote error={failure} what="Run now" />
+      <ErrorNote error={tasks.error} what="Tasks" />
+      <ErrorNote error={runNow.error} what="Run now" />
       <ErrorNote error={runs.error} />
       <table aria-label="Cleanup runs">
         <thead>

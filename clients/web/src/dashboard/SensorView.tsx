@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ErrorNote } from './ErrorNote';
 import { DAY_MS, formatValue } from './format';
-import { useQuery, useSubscription } from './hooks';
+import { useQuery, useReconnected, useSubscription } from './hooks';
 import { LiveChart } from './LiveChart';
 import { SeriesChart } from './SeriesChart';
 import type { Point, SensorInfo, SeriesPoint } from './types';
@@ -28,16 +28,37 @@ function merge(points: Point[], more: Point[]): Point[] {
   return [...byTime.values()].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).slice(-KEEP);
 }
 
+const MINUTE_MS = 60_000;
+
+/**
+ * The day up to the end of the current minute, computed anew for each request (a span fixed when
+ * the view opened would drift): a series holds only the minute rollups wholly inside its span.
+ */
+const lastDay = () => {
+  const to = (Math.floor(Date.now() / MINUTE_MS) + 1) * MINUTE_MS;
+  return { from: to - DAY_MS, to };
+};
+
 export function SensorView({ sensor }: { sensor: SensorInfo }) {
-  // The day before the view opened, to the end of the next hour: readings arriving meanwhile fall in it.
-  const [span] = useState(() => ({ from: Date.now() - DAY_MS, to: Date.now() + 2 * 3_600_000 }));
-  const range = { id: sensor.id, from: new Date(span.from).toISOString() };
-  const recent = useQuery<{ sensor: { readings: { nodes: Point[] } } | null }>(RECENT, range);
+  const [recentFrom, setRecentFrom] = useState(() => lastDay().from);
+  const recent = useQuery<{ sensor: { readings: { nodes: Point[] } } | null }>(RECENT, {
+    id: sensor.id,
+    from: new Date(recentFrom).toISOString(),
+  });
+  const [span, setSpan] = useState(lastDay);
   const series = useQuery<{ sensor: { series: SeriesPoint[] } | null }>(SERIES, {
-    ...range,
+    id: sensor.id,
+    from: new Date(span.from).toISOString(),
     to: new Date(span.to).toISOString(),
     bucket: BUCKET,
   });
+  // Within one minute the span stays the same: the query is asked again all the same.
+  const { refetch: refetchSeries } = series;
+  const { refetch: refetchRecent } = recent;
+  const refreshSeries = () => {
+    setSpan(lastDay());
+    refetchSeries();
+  };
   const [points, setPoints] = useState<Point[]>([]);
   useEffect(() => {
     const stored = recent.data?.sensor?.readings.nodes;
@@ -45,7 +66,6 @@ export function SensorView({ sensor }: { sensor: SensorInfo }) {
   }, [recent.data]);
   const refresh = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(refresh.current), []);
-  const { refetch } = series;
   const liveError = useSubscription<{ readings: Array<Point & { sensorId: string }> }>(
     LIVE,
     { ids: [sensor.id] },
@@ -53,10 +73,16 @@ export function SensorView({ sensor }: { sensor: SensorInfo }) {
       setPoints((live) => merge(live, readings));
       refresh.current ??= setTimeout(() => {
         refresh.current = undefined;
-        refetch();
+        refreshSeries();
       }, SERIES_REFRESH_MS);
     },
   );
+  // Readings stored while the socket was down were published to nobody: ask for them.
+  useReconnected(() => {
+    setRecentFrom(lastDay().from);
+    refetchRecent();
+    refreshSeries();
+  });
   const normal =
     sensor.normalMin === null && sensor.normalMax === null
       ? 'no normal range'
@@ -79,7 +105,7 @@ export function SensorView({ sensor }: { sensor: SensorInfo }) {
         sensor={sensor}
         series={series.data?.sensor?.series ?? []}
         from={span.from}
-        to={Date.now()}
+        to={span.to}
         bucket={BUCKET}
       />
     </>

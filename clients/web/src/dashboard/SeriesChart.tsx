@@ -1,3 +1,4 @@
+import { ChartFrame } from './ChartFrame';
 import { formatTime, formatValue } from './format';
 import { extent, FRAME, linear } from './scale';
 import type { SensorInfo, SeriesPoint } from './types';
@@ -28,41 +29,25 @@ export function SeriesChart({
   const count = series.reduce((sum, point) => sum + point.count, 0);
   const label = `${sensor.code} over the last day: ${series.length} buckets of ${bucket}, ${count} readings`;
   return (
-    <figure className="chart">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
-        <title>{label}</title>
-        <text x={left - 6} y={top + 4} className="axis" textAnchor="end">
-          {series.length ? formatValue(domain[1]) : ''}
-        </text>
-        <text x={left - 6} y={height - bottom} className="axis" textAnchor="end">
-          {series.length ? formatValue(domain[0]) : ''}
-        </text>
-        <line x1={left} x2={left} y1={top} y2={height - bottom} className="frame" />
-        <line x1={left} x2={width - right} y1={height - bottom} y2={height - bottom} className="frame" />
-        {series.length > 0 && <polygon className="band" points={band} />}
-        {series.length > 1 && (
-          <polyline
-            className="line"
-            points={series.map((point, i) => `${at[i]},${y(point.avg).toFixed(1)}`).join(' ')}
-          />
-        )}
-        {series.map((point, i) => (
-          <circle key={point.start} cx={at[i]} cy={y(point.avg)} r={2} className="point">
-            <title>{`${formatTime(point.start)}: avg ${formatValue(point.avg, sensor.unit)}, min ${formatValue(point.min)}, max ${formatValue(point.max)}, ${point.count} readings`}</title>
-          </circle>
-        ))}
-        <text x={left} y={height - 8} className="axis">
-          {formatTime(new Date(from).toISOString())}
-        </text>
-        <text x={width - right} y={height - 8} className="axis" textAnchor="end">
-          {formatTime(new Date(to).toISOString())}
-        </text>
-      </svg>
-      <figcaption>
-        {series.length
+    <ChartFrame
+      label={label}
+      domain={series.length ? domain : undefined}
+      span={[new Date(from).toISOString(), new Date(to).toISOString()]}
+      caption={
+        series.length
           ? `Average per ${bucket}, band from minimum to maximum; ${count} readings.`
-          : 'No readings in the last day.'}
-      </figcaption>
-    </figure>
+          : 'No readings in the last day.'
+      }
+    >
+      {series.length > 0 && <polygon className="band" points={band} />}
+      {series.length > 1 && (
+        <polyline className="line" points={series.map((point, i) => `${at[i]},${y(point.avg).toFixed(1)}`).join(' ')} />
+      )}
+      {series.map((point, i) => (
+        <circle key={point.start} cx={at[i]} cy={y(point.avg)} r={2} className="point">
+          <title>{`${formatTime(point.start)}: avg ${formatValue(point.avg, sensor.unit)}, min ${formatValue(point.min)}, max ${formatValue(point.max)}, ${point.count} readings`}</title>
+        </circle>
+      ))}
+    </ChartFrame>
   );
 }

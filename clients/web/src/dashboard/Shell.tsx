@@ -7,6 +7,18 @@ import { Watchlist } from './Watchlist';
 
 const VIEWS = { sensors: 'Sensors', watchlist: 'Watchlist', admin: 'Admin' } as const;
 type View = keyof typeof VIEWS;
+const LIVE_LABEL: Record<LiveState, string> = {
+  live: '● live',
+  reconnecting: '○ reconnecting',
+  offline: '○ offline',
+  idle: '',
+};
+const LIVE_TITLE: Record<LiveState, string> = {
+  live: 'live updates over WebSocket',
+  reconnecting: 'live updates: the socket dropped; trying again',
+  offline: 'live updates stopped (retries ran out, or the gateway refused); a reload tries again',
+  idle: 'live updates over WebSocket',
+};
 
 /** The view the address names (#sensors, #watchlist, #admin), so a reload or a link keeps it. */
 function viewOf(hash: string, admin: boolean): View {
@@ -39,8 +51,8 @@ export function Shell() {
           ))}
         </nav>
         <span className="who">
-          <span className={`live ${live}`} title="live updates over WebSocket">
-            {live === 'live' ? '● live' : live === 'reconnecting' ? '○ reconnecting' : ''}
+          <span className={`live ${live}`} title={LIVE_TITLE[live]}>
+            {LIVE_LABEL[live]}
           </span>{' '}
           {session.user.email} ({session.user.role.toLowerCase()}){' '}
           <button type="button" onClick={() => signOut()}>

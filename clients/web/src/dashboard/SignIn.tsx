@@ -1,6 +1,7 @@
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { ErrorNote } from './ErrorNote';
 import type { Gateway, OperationError } from './graphql';
+import { useMutation } from './hooks';
 import { LOGIN, type Session } from './session';
 
 export function SignIn({
@@ -13,22 +14,12 @@ export function SignIn({
   /** Why the last session ended, when the gateway ended it. */
   ended?: OperationError;
 }) {
-  const [error, setError] = useState<OperationError>();
-  const [busy, setBusy] = useState(false);
+  const login = useMutation<{ login: Session }>(LOGIN, gateway);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setBusy(true);
-    try {
-      const { login } = await gateway.request<{ login: Session }>(LOGIN, {
-        email: form.get('email'),
-        password: form.get('password'),
-      });
-      onSignedIn(login);
-    } catch (failure) {
-      setError(failure as OperationError);
-      setBusy(false);
-    }
+    const done = await login.run({ email: form.get('email'), password: form.get('password') });
+    if (done) onSignedIn(done.login);
   };
   return (
     <main className="sign-in">
@@ -41,11 +32,11 @@ export function SignIn({
         <label>
           Password <input name="password" type="password" autoComplete="current-password" required />
         </label>
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={login.busy}>
           Sign in
         </button>
       </form>
-      <ErrorNote error={error} what="Sign-in failed" />
+      <ErrorNote error={login.error} what="Sign-in failed" />
       <p className="hint">
         The account you use with the API; <a href="/graphiql">GraphiQL</a> speaks to the same gateway.
       </p>

@@ -1,7 +1,6 @@
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { ErrorNote } from './ErrorNote';
-import type { OperationError } from './graphql';
-import { useSignedIn } from './hooks';
+import { useMutation } from './hooks';
 
 const WATCH = `mutation DashboardWatch($symbol: String!, $high: Float!, $low: Float!) {
   watch(symbol: $symbol, high: $high, low: $low) { ticker { symbol } }
@@ -9,24 +8,19 @@ const WATCH = `mutation DashboardWatch($symbol: String!, $high: Float!, $low: Fl
 
 /** Follows a symbol (or changes its thresholds): an alert comes when its price leaves [low, high]. */
 export function WatchForm({ onWatched }: { onWatched: () => void }) {
-  const { gateway } = useSignedIn();
-  const [error, setError] = useState<OperationError>();
+  const watch = useMutation(WATCH);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
     const fields = new FormData(form);
-    try {
-      await gateway.request(WATCH, {
-        symbol: String(fields.get('symbol')).trim().toUpperCase(),
-        high: Number(fields.get('high')),
-        low: Number(fields.get('low')),
-      });
-      setError(undefined);
-      form.reset();
-      onWatched();
-    } catch (failure) {
-      setError(failure as OperationError);
-    }
+    const done = await watch.run({
+      symbol: String(fields.get('symbol')).trim().toUpperCase(),
+      high: Number(fields.get('high')),
+      low: Number(fields.get('low')),
+    });
+    if (!done) return;
+    form.reset();
+    onWatched();
   };
   return (
     <form className="inline" onSubmit={submit} aria-label="Watch a symbol">
@@ -39,8 +33,10 @@ export function WatchForm({ onWatched }: { onWatched: () => void }) {
       <label>
         High <input name="high" type="number" step="any" required size={8} />
       </label>
-      <button type="submit">Watch</button>
-      <ErrorNote error={error} what="Watch" />
+      <button type="submit" disabled={watch.busy}>
+        Watch
+      </button>
+      <ErrorNote error={watch.error} what="Watch" />
     </form>
   );
 }

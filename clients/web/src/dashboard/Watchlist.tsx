@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { ErrorNote } from './ErrorNote';
 import { formatTime, formatValue } from './format';
-import type { OperationError } from './graphql';
-import { useQuery, useSignedIn, useSubscription } from './hooks';
+import { useMutation, useQuery, useSubscription } from './hooks';
 import { WatchForm } from './WatchForm';
 
 const WATCHLIST = `query DashboardWatchlist {
@@ -30,24 +29,24 @@ interface Alert {
 
 /** The signed-in user's watchlist with the latest prices, and their alerts, live. */
 export function Watchlist() {
-  const { gateway } = useSignedIn();
   const list = useQuery<{ me: { watchlist: Watch[] } | null; alerts: { nodes: Alert[] } }>(WATCHLIST, {}, POLL_MS);
   const [arrived, setArrived] = useState<Alert[]>([]);
-  const [error, setError] = useState<OperationError>();
+  const unwatch = useMutation(UNWATCH);
   const liveError = useSubscription<{ alertTriggered: Alert }>(LIVE, {}, ({ alertTriggered }) => {
     setArrived((before) => [alertTriggered, ...before.filter((alert) => alert.id !== alertTriggered.id)]);
     list.refetch();
   });
   const stored = list.data?.alerts.nodes ?? [];
   const alerts = [...arrived, ...stored.filter((alert) => !arrived.some((live) => live.id === alert.id))];
-  const unwatch = (symbol: string) =>
-    gateway.request(UNWATCH, { symbol }).then(list.refetch, (failure: OperationError) => setError(failure));
+  const stop = async (symbol: string) => {
+    if (await unwatch.run({ symbol })) list.refetch();
+  };
   return (
     <div className="watchlist">
       <section>
         <h2>Watchlist</h2>
         <ErrorNote error={list.error} />
-        <ErrorNote error={error} what="Unwatch" />
+        <ErrorNote error={unwatch.error} what="Unwatch" />
         <table>
           <thead>
             <tr>
@@ -68,7 +67,7 @@ export function Watchlist() {
                 <td className="number">{formatValue(low)}</td>
                 <td className="number">{formatValue(high)}</td>
                 <td>
-                  <button type="button" onClick={() => unwatch(ticker.symbol)}>
+                  <button type="button" onClick={() => stop(ticker.symbol)} disabled={unwatch.busy}>
                     Unwatch
                   </button>
                 </td>

@@ -8,7 +8,7 @@ export function formatTime(iso: string | null | undefined): string {
     : at.toLocaleString(undefined, { hour12: false, dateStyle: 'short', timeStyle: 'medium' });
 }
 
-/** A measured value to at most four significant decimals, as its unit reads. */
+/** A measured value to at most six significant digits (an integer in full), as its unit reads. */
 export function formatValue(value: number | null | undefined, unit = ''): string {
   if (value === null || value === undefined) return '—';
   const shown = Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));

@@ -22,7 +22,7 @@ function fromWire(errors: readonly WireError[]): OperationError {
   return new OperationError(code, first.message ?? 'the gateway gave no reason');
 }
 
-export type LiveState = 'live' | 'reconnecting' | 'idle';
+export type LiveState = 'live' | 'reconnecting' | 'idle' | 'offline';
 
 export interface Outcome<T> {
   /** What the gateway answered, possibly partial (one subgraph's fields null) when `error` is set too. */
@@ -33,17 +33,13 @@ export interface Outcome<T> {
 /** The gateway that served this page, spoken to as one caller: queries over HTTP, subscriptions over graphql-ws. */
 export interface Gateway {
   execute<T>(query: string, variables?: Record<string, unknown>): Promise<Outcome<T>>;
-  /** Like `execute`, but an error is thrown, for mutations whose partial answer is of no use. */
-  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
-  subscribe<T>(
-    query: string,
-    variables: Record<string, unknown>,
-    onData: (data: T) => void,
-    onError: (error: OperationError) => void,
-  ): () => void;
+  /** Each result (data, an error, or both) until the subscription ends; a failure that ends it comes without data. */
+  subscribe<T>(query: string, variables: Record<string, unknown>, onResult: (outcome: Outcome<T>) => void): () => void;
   /**
-   * Called as the socket opens (`live`), drops while subscriptions want it (`reconnecting`:
-   * graphql-ws opens it again), or closes with none left (`idle`).
+   * Called at once with the current state, then as the socket opens (`live`), drops while
+   * subscriptions want it (`reconnecting`: graphql-ws opens it again), closes with none left
+   * (`idle`), or is given up on (`offline`: retries ran out or the gateway refused the caller;
+   * the next subscription tries again).
    */
   onLive(listener: (state: LiveState) => void): () => void;
   close(): void;
@@ -58,7 +54,11 @@ export function connectGateway(
   let socket: Client | undefined;
   const live = new Set<(state: LiveState) => void>();
   let subscriptions = 0;
-  const tell = (state: LiveState) => live.forEach((listener) => listener(state));
+  let state: LiveState = 'idle';
+  const tell = (now: LiveState) => {
+    state = now;
+    live.forEach((listener) => listener(now));
+  };
   const sockets = () =>
     (socket ??= createClient({
       url: ws,
@@ -100,17 +100,7 @@ export function connectGateway(
 
   return {
     execute,
-    async request<T>(query: string, variables?: Record<string, unknown>) {
-      const { data, error } = await execute<T>(query, variables);
-      if (error || data === null) throw error ?? new OperationError('INTERNAL_SERVER_ERROR', 'no data');
-      return data;
-    },
-    subscribe<T>(
-      query: string,
-      variables: Record<string, unknown>,
-      onData: (data: T) => void,
-      onError: (error: OperationError) => void,
-    ) {
+    subscribe<T>(query: string, variables: Record<string, unknown>, onResult: (outcome: Outcome<T>) => void) {
       subscriptions++;
       let ended = false;
       const end = () => {
@@ -120,15 +110,21 @@ export function connectGateway(
       const unsubscribe = sockets().subscribe<T>(
         { query, variables },
         {
-          next: (result) => {
-            if (result.errors?.length) onError(fromWire(result.errors));
-            if (result.data) onData(result.data);
-          },
+          next: (result) =>
+            onResult({ data: result.data ?? null, error: result.errors?.length ? fromWire(result.errors) : undefined }),
+          // graphql-ws ends a failed subscription here and never calls `complete`.
           error: (error) => {
-            if (Array.isArray(error)) onError(fromWire(error));
-            else if (error instanceof CloseEvent)
-              onError(new OperationError(`CLOSED_${error.code}`, error.reason || 'the socket closed'));
-            else onError(new OperationError('NETWORK_ERROR', String(error)));
+            end();
+            if (Array.isArray(error)) return onResult({ data: null, error: fromWire(error) });
+            // The socket closed for good (retries ran out, or a refusal), after `closed` said reconnecting.
+            if (!subscriptions) tell('offline');
+            onResult({
+              data: null,
+              error:
+                error instanceof CloseEvent
+                  ? new OperationError(`CLOSED_${error.code}`, error.reason || 'the socket closed')
+                  : new OperationError('NETWORK_ERROR', String(error)),
+            });
           },
           complete: end,
         },
@@ -140,10 +136,13 @@ export function connectGateway(
     },
     onLive(listener) {
       live.add(listener);
+      listener(state);
       return () => live.delete(listener);
     },
     close() {
       void socket?.dispose();
+      // A later subscription (or React running an effect again) gets a new client, not the disposed one.
+      socket = undefined;
     },
   };
 }

@@ -21,6 +21,6 @@ export function storeSession(session: Session | undefined): void {
   else sessionStorage.removeItem(KEY);
 }
 
-export const LOGIN = `mutation SignIn($email: String!, $password: String!) {
+export const LOGIN = `mutation DashboardSignIn($email: String!, $password: String!) {
   login(email: $email, password: $password) { token expiresAt user { id email role } }
 }`;

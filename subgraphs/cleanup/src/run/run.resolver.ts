@@ -1,9 +1,11 @@
-import { pageSize, statement, type SubgraphContext } from '@switchyard/kit';
+import { pageSize, type RetentionTask, statement, type SubgraphContext } from '@switchyard/kit';
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { type RunRow, toRun } from './runner.js';
-import { CleanupJobName, CleanupRun } from './run.types.js';
+import { CleanupJobName, CleanupRun, CleanupTask } from './run.types.js';
 
 export interface CleanupContext extends SubgraphContext {
+  /** The registered retention tasks. */
+  tasks: ReadonlyArray<RetentionTask & { owner: string }>;
   /** Runs the registered task of this name now. */
   runNow(job: string): Promise<RunRow>;
 }
@@ -30,6 +32,16 @@ export class CleanupResolver {
   ) {
     const rows = await runs(ctx.em, { job: job ?? null, limit: pageSize(first) });
     return rows.map((row) => present(toRun(row)));
+  }
+
+  @Authorized('ADMIN')
+  @Query(() => [CleanupTask], {
+    description: "The registered tasks by name (CleanupJob's values, for clients that may not introspect).",
+  })
+  cleanupTasks(@Ctx() ctx: CleanupContext): CleanupTask[] {
+    return ctx.tasks
+      .map(({ name, owner, reason, schedule }) => ({ job: name, owner, reason, schedule }))
+      .sort((a, b) => a.job.localeCompare(b.job));
   }
 
   @Authorized('ADMIN')

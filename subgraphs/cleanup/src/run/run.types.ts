@@ -23,6 +23,14 @@ export function useTasks(tasks: Array<RetentionTask & { owner: string }>): void 
   }
 }
 
+@ObjectType({ description: 'A registered retention task: what it deletes, whose data it is, and when it runs.' })
+export class CleanupTask {
+  @Field(() => CleanupJobName) job!: string;
+  @Field({ description: 'The package that registered it and owns the data.' }) owner!: string;
+  @Field({ description: 'What it deletes.' }) reason!: string;
+  @Field({ description: 'Its cron schedule, UTC.' }) schedule!: string;
+}
+
 export const RunTrigger = { SCHEDULE: 'SCHEDULE', ADMIN: 'ADMIN' } as const;
 registerEnumType(RunTrigger, { name: 'CleanupTrigger' });
 
