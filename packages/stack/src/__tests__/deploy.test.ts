@@ -168,7 +168,9 @@ describe('k8s (kustomize)', () => {
       const variable = find('Deployment', name).spec.template.spec.containers[0].env.find(
         (e: { name: string }) => e.name === setting,
       );
-      expect([name, setting, variable?.valueFrom?.secretKeyRef?.optional ?? false]).toEqual([name, setting, false]);
+      // Set, from a key of a Secret, and not optional: without that key the pod does not start.
+      const ref = variable?.valueFrom?.secretKeyRef;
+      expect([name, setting, ref?.key, ref?.optional ?? false]).toEqual([name, setting, setting, false]);
     };
     expect(find('Deployment', 'benchmarks').spec.replicas).toBeGreaterThan(1);
     required('benchmarks', 'S3_BUCKET');
