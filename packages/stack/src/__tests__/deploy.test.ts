@@ -141,6 +141,14 @@ describe('k8s (kustomize)', () => {
       if (name === 'mqtt') continue;
       expect(main.readinessProbe.httpGet.path).toBe('/ready');
       expect(main.livenessProbe.httpGet.path).toBe('/health');
+      // Every probe asks the port the service listens on (PORT), by number or by the port's name.
+      const listens = main.env.find((e: { name: string }) => e.name === 'PORT')?.value;
+      for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+        const { port } = main[probe].httpGet;
+        const number =
+          typeof port === 'number' ? port : main.ports.find((p: { name?: string }) => p.name === port)?.containerPort;
+        expect([name, probe, String(number)]).toEqual([name, probe, listens]);
+      }
       // The image's user, and its data paths writable on a read-only root.
       expect(String(pod.securityContext.runAsUser)).toBe(user.split(':')[0]);
       for (const [, path] of dataPaths(env))
