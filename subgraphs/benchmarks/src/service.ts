@@ -10,21 +10,24 @@ import { exportRoutes } from './export/export.routes.js';
 import { buildBenchmarksSchema } from './schema.js';
 
 /** The bucket when S3_BUCKET is set (checked now, so a wrong setting stops the start), else the folder. */
-export async function documentStore(env: BenchmarksEnv): Promise<BlobStore> {
+export async function documentStore(env: BenchmarksEnv, logger?: Pick<Logger, 'warn'>): Promise<BlobStore> {
   if (!env.S3_BUCKET) return new DiskStore(env.STORAGE_DIR ?? join(env.DATA_DIR, 'documents'));
   if (!env.S3_ACCESS_KEY_ID !== !env.S3_SECRET_ACCESS_KEY)
     throw new Error('set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither');
-  const store = new S3Store({
-    bucket: env.S3_BUCKET,
-    prefix: env.S3_PREFIX,
-    endpoint: env.S3_ENDPOINT,
-    region: env.S3_REGION,
-    forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
-    credentials:
-      env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
-        ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
-        : undefined,
-  });
+  const store = new S3Store(
+    {
+      bucket: env.S3_BUCKET,
+      prefix: env.S3_PREFIX,
+      endpoint: env.S3_ENDPOINT,
+      region: env.S3_REGION,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
+      credentials:
+        env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+          ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+          : undefined,
+    },
+    logger,
+  );
   await store.check();
   return store;
 }
@@ -39,7 +42,7 @@ export async function startBenchmarks(
     uploadTtlSec: env.UPLOAD_TTL_SEC,
     publicUrl: env.PUBLIC_URL,
   };
-  const store = await documentStore(env);
+  const store = await documentStore(env, logger);
   store.sweep().catch((error: unknown) => logger?.warn({ err: error }, 'could not sweep unfinished documents'));
   return startSubgraph(
     {

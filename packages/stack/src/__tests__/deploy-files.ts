@@ -63,6 +63,7 @@ const SUPPORTED = new Set([
   'kind',
   'labels',
   'resources',
+  'patches',
   'images',
   'secretGenerator',
   'configMapGenerator',
@@ -77,6 +78,38 @@ const envFile = (text: string) =>
       .filter((line) => line && !line.startsWith('#'))
       .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
+
+/** kustomize's patch target, by kind and `key=value` labels (and no other selector). */
+function targeted(object: K8sObject, target: Record<string, string>): boolean {
+  for (const key of Object.keys(target))
+    if (key !== 'kind' && key !== 'labelSelector') throw new Error(`patch target: ${key} is not rendered here`);
+  const terms = (target.labelSelector ?? '').split(',').filter(Boolean);
+  return (
+    object.kind === target.kind &&
+    terms.every((term) => {
+      const [, key, value] = /^([\w./-]+)=([\w.-]*)$/.exec(term) ?? [];
+      if (!key) throw new Error(`patch target: label selector ${term} is not rendered here`);
+      return object.metadata.labels?.[key] === value;
+    })
+  );
+}
+
+/** A JSON6902 `add` (RFC 6902): sets a member, or inserts into a list (`-` appends). */
+function add(object: K8sObject, pointer: string, value: unknown): void {
+  const keys = pointer
+    .split('/')
+    .slice(1)
+    .map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const last = keys.pop()!;
+  let parent: any = object;
+  for (const key of keys) {
+    parent = parent?.[key];
+    if (typeof parent !== 'object' || parent === null)
+      throw new Error(`patch: ${pointer} has no parent in ${object.kind}/${object.metadata.name}`);
+  }
+  if (Array.isArray(parent)) parent.splice(last === '-' ? parent.length : Number(last), 0, structuredClone(value));
+  else parent[last] = structuredClone(value);
+}
 
 /**
  * `kubectl kustomize k8s/` for the features k8s/kustomization.yaml uses (it fails on any other), with
@@ -102,6 +135,17 @@ export function renderKustomization(dir = join(ROOT, 'k8s')): K8sObject[] {
       (generator.files as string[]).map((file) => [basename(file), readFileSync(join(dir, file), 'utf8')]),
     );
     objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: generator.name }, data });
+  }
+  // kustomize patches before it labels, so a target selects by the resources' own labels.
+  for (const patch of k.patches ?? []) {
+    if (!patch.path || !patch.target) throw new Error('patches: only a path with a target is rendered here');
+    const operations = parse(readFileSync(join(dir, patch.path as string), 'utf8')) as Array<Record<string, any>>;
+    if (!Array.isArray(operations)) throw new Error(`${patch.path}: only JSON6902 patches are rendered here`);
+    for (const object of objects.filter((o) => targeted(o, patch.target)))
+      for (const { op, path, value } of operations) {
+        if (op !== 'add') throw new Error(`${patch.path}: op ${op} is not rendered here`);
+        add(object, path, value);
+      }
   }
   for (const object of objects) {
     for (const { pairs } of k.labels ?? []) object.metadata.labels = { ...object.metadata.labels, ...pairs };

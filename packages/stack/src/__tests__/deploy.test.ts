@@ -2,8 +2,8 @@
 // manifests as kustomize renders them, against the Kubernetes API's schemas (kubernetes-models)
 // and against supergraph.yaml. No Docker engine, no cluster, no network.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { readRegistry } from '@switchyard/gateway';
 import { parse } from 'yaml';
 import { REGISTRY, ROOT } from '../index.js';
@@ -29,8 +29,39 @@ describe('docker/Dockerfile', () => {
   it('builds from pinned base images with npm ci and npm run build alone', () => {
     const stages = dockerfileStages();
     for (const stage of stages) expect(pinned(stage[0]!.args.split(' ')[0]!)).toBe(true);
-    const build = stages[0]!.filter((i) => i.keyword === 'RUN').map((i) => i.args);
-    expect(build.join(' ')).toMatch(/npm ci && npm run build/);
+    const build = stages[0]!;
+    const ci = build.findIndex((i) => i.keyword === 'RUN' && /^npm ci\b/.test(i.args));
+    const rest = build.findIndex((i) => i.keyword === 'COPY' && i.args === '. .');
+    expect(ci).toBeGreaterThan(0);
+    expect(rest).toBeGreaterThan(ci);
+    expect(
+      build
+        .slice(rest)
+        .filter((i) => i.keyword === 'RUN')
+        .map((i) => i.args),
+    ).toEqual([expect.stringMatching(/^npm run build\b/)]);
+    // Before npm ci, the manifests alone (so its layer is cached until one changes), each in its
+    // own folder: the root's and every workspace's.
+    const copied = build.slice(0, ci).flatMap(({ keyword, args }) => {
+      if (keyword !== 'COPY') return [];
+      const paths = args.split(' ');
+      const into = paths.pop()!;
+      for (const path of paths)
+        expect([path, into]).toEqual([path, posix.dirname(path) === '.' ? './' : `${posix.dirname(path)}/`]);
+      return paths;
+    });
+    const workspaces = (JSON.parse(text('package.json')) as { workspaces: string[] }).workspaces.flatMap((pattern) =>
+      pattern.endsWith('/*')
+        ? readdirSync(join(ROOT, pattern.slice(0, -2))).map((name) => `${pattern.slice(0, -2)}/${name}`)
+        : [pattern],
+    );
+    expect(copied.sort()).toEqual(
+      [
+        'package.json',
+        'package-lock.json',
+        ...workspaces.filter((dir) => existsSync(join(ROOT, dir, 'package.json'))).map((dir) => `${dir}/package.json`),
+      ].sort(),
+    );
     // Secrets and local builds stay out of the context.
     const ignored = text('.dockerignore').split('\n');
     for (const pattern of ['**/node_modules', '**/dist', '**/.env', 'k8s/*.env', '.data'])
@@ -70,7 +101,9 @@ describe('docker/compose.yaml', () => {
     for (const name of services) {
       const service = compose.services[name];
       expect([name, service?.image, service?.build?.dockerfile]).toEqual([name, 'switchyard', 'docker/Dockerfile']);
-      expect([name, service!.healthcheck?.test?.join(' ')]).toEqual([name, expect.stringContaining('/health')]);
+      // The image's HEALTHCHECK (on the service's PORT), which service_healthy waits for.
+      expect([name, service!.healthcheck]).toEqual([name, undefined]);
+      expect([name, service!.environment?.PORT]).toEqual([name, expect.stringMatching(/^\d+$/)]);
       expect(service!.restart).toBe('unless-stopped');
     }
     const gatewayNeeds = compose.services.gateway!.depends_on as Record<string, { condition: string }>;
@@ -141,6 +174,14 @@ describe('k8s (kustomize)', () => {
       if (name === 'mqtt') continue;
       expect(main.readinessProbe.httpGet.path).toBe('/ready');
       expect(main.livenessProbe.httpGet.path).toBe('/health');
+      // Every probe asks the port the service listens on (PORT), by number or by the port's name.
+      const listens = main.env.find((e: { name: string }) => e.name === 'PORT')?.value;
+      for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+        const { port } = main[probe].httpGet;
+        const number =
+          typeof port === 'number' ? port : main.ports.find((p: { name?: string }) => p.name === port)?.containerPort;
+        expect([name, probe, String(number)]).toEqual([name, probe, listens]);
+      }
       // The image's user, and its data paths writable on a read-only root.
       expect(String(pod.securityContext.runAsUser)).toBe(user.split(':')[0]);
       for (const [, path] of dataPaths(env))
@@ -168,7 +209,9 @@ describe('k8s (kustomize)', () => {
       const variable = find('Deployment', name).spec.template.spec.containers[0].env.find(
         (e: { name: string }) => e.name === setting,
       );
-      expect([name, setting, variable?.valueFrom?.secretKeyRef?.optional ?? false]).toEqual([name, setting, false]);
+      // Set, from a key of a Secret, and not optional: without that key the pod does not start.
+      const ref = variable?.valueFrom?.secretKeyRef;
+      expect([name, setting, ref?.key, ref?.optional ?? false]).toEqual([name, setting, setting, false]);
     };
     expect(find('Deployment', 'benchmarks').spec.replicas).toBeGreaterThan(1);
     required('benchmarks', 'S3_BUCKET');

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { parseEnv } from '@switchyard/kit';
 import { aloneGatewayKey, codes, userViewer, viewerHeader } from '@switchyard/testing';
 import { benchmarksEnv } from '../env.js';
+import type { S3Store } from '../document/s3-storage.js';
 import { documentStore } from '../service.js';
 import { report, SUBMIT, useBenchmarks } from './alone.js';
 import { type S3Server, startS3Server } from './s3-server.js';
@@ -76,6 +77,31 @@ describe('the S3 document store', () => {
     await aborted.abort();
     expect(await backend.incoming()).toEqual([]);
     expect(await store.read('0'.repeat(64))).toBeNull();
+  });
+
+  it('keeps a committed document when its temporary object cannot be deleted, leaving that to the sweep', async () => {
+    const warnings: unknown[] = [];
+    const store = (await documentStore(parseEnv(benchmarksEnv, backend.settings()), {
+      warn: (...args: unknown[]) => warnings.push(args),
+    })) as S3Store;
+    // The bucket refuses deletes (a policy without s3:DeleteObject, an outage after the copy).
+    store.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'DeleteObjectCommand') throw new Error('AccessDenied');
+        return next(args);
+      },
+      { step: 'initialize', name: 'refuseDeletes' },
+    );
+    const bytes = randomBytes(1000);
+    const key = createHash('sha256').update(bytes).digest('hex');
+    const before = await backend.incoming();
+    const pending = await store.begin();
+    await pending.write(bytes);
+    await pending.commit(key);
+    const blob = await store.read(key);
+    expect(Buffer.concat(await blob!.stream.toArray()).equals(bytes)).toBe(true);
+    expect((await backend.incoming()).filter((k) => !before.includes(k))).toHaveLength(1);
+    expect(warnings).toHaveLength(1);
   });
 });
 

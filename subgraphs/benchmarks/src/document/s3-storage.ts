@@ -12,7 +12,8 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { BlobStore, PendingBlob } from './storage.js';
+import type { Logger } from '@switchyard/kit';
+import { ABANDONED_AFTER_MS, type BlobStore, type PendingBlob } from './storage.js';
 
 export interface S3Settings {
   bucket: string;
@@ -27,20 +28,28 @@ export interface S3Settings {
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
+/** lib-storage's defaults, spelt out: they are what an upload holds in memory. */
+const PART_BYTES = 5 * 2 ** 20;
+const PARTS_IN_FLIGHT = 4;
+
 const notFound = (error: unknown) =>
   error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.name === 'NoSuchKey');
 
 /**
  * Objects `<prefix><first two hex digits>/<sha256>` in one bucket, which every replica shares.
- * New bytes stream to `<prefix>incoming/<uuid>` (multipart past 5 MiB) and are copied under their
- * key on commit, inside the store, so nothing is held in memory or on a local disk.
+ * New bytes stream to `<prefix>incoming/<uuid>` (multipart past one part) and are copied under
+ * their key on commit, inside the store. Nothing goes to a local disk, but each upload holds its
+ * parts in memory while they are sent: up to PARTS_IN_FLIGHT × PART_BYTES (20 MiB) per upload.
  */
 export class S3Store implements BlobStore {
   readonly client: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;
 
-  constructor(settings: S3Settings) {
+  constructor(
+    settings: S3Settings,
+    private readonly logger?: Pick<Logger, 'warn'>,
+  ) {
     this.bucket = settings.bucket;
     this.prefix = settings.prefix;
     this.client = new S3Client({
@@ -72,7 +81,8 @@ export class S3Store implements BlobStore {
   }
 
   /**
-   * Deletes uploads a crash left in `incoming/` (older than an hour, so none in progress).
+   * Deletes uploads a crash (or a failed delete after a commit) left in `incoming/`, older than
+   * ABANDONED_AFTER_MS.
    * Unfinished multipart uploads are the bucket's to expire (a lifecycle rule; docs/operations.md).
    */
   async sweep(): Promise<void> {
@@ -82,7 +92,7 @@ export class S3Store implements BlobStore {
         new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${this.prefix}incoming/`, ContinuationToken: token }),
       );
       for (const object of page.Contents ?? []) {
-        if (object.Key && object.LastModified && Date.now() - object.LastModified.getTime() > 3_600_000)
+        if (object.Key && object.LastModified && Date.now() - object.LastModified.getTime() > ABANDONED_AFTER_MS)
           await this.delete(object.Key);
       }
       token = page.NextContinuationToken;
@@ -106,7 +116,12 @@ export class S3Store implements BlobStore {
   async begin(): Promise<PendingBlob> {
     const temp = `${this.prefix}incoming/${randomUUID()}`;
     const body = new PassThrough();
-    const upload = new Upload({ client: this.client, params: { Bucket: this.bucket, Key: temp, Body: body } });
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: temp, Body: body },
+      partSize: PART_BYTES,
+      queueSize: PARTS_IN_FLIGHT,
+    });
     // The upload's outcome, never rejected: a failure surfaces in write/commit like the disk's.
     let failure: Error | undefined;
     const done = upload.done().then(
@@ -138,7 +153,13 @@ export class S3Store implements BlobStore {
               CopySource: `${this.bucket}/${encodeURIComponent(temp).replace(/%2F/g, '/')}`,
             }),
           );
-        await this.delete(temp);
+        // The bytes are stored under their key: a copy left behind is the sweep's, not a failure.
+        await this.delete(temp).catch((error: unknown) =>
+          this.logger?.warn(
+            { err: error, key: temp },
+            'could not delete the temporary object of a committed upload (left to the sweep)',
+          ),
+        );
       },
       abort: async () => {
         await upload.abort().catch(() => undefined);

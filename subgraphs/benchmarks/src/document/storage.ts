@@ -4,6 +4,9 @@ import { link, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
+/** Writes begun this long ago are a crash's leftovers, never one in progress: the sweeps drop them. */
+export const ABANDONED_AFTER_MS = 3_600_000;
+
 /** Where document bytes live, by key (their SHA-256). An object store can stand in for the disk. */
 export interface BlobStore {
   /** A place to write new bytes before their key is known; commit or abort it. */
@@ -30,12 +33,12 @@ export class DiskStore implements BlobStore {
     return join(this.dir, key.slice(0, 2), key);
   }
 
-  /** Drops half-written files a crash left behind (older than an hour, so none in progress). */
+  /** Drops half-written files a crash left behind (older than ABANDONED_AFTER_MS). */
   async sweep(): Promise<void> {
     const incoming = join(this.dir, 'incoming');
     for (const name of await readdir(incoming).catch(() => [])) {
       const info = await stat(join(incoming, name)).catch(() => null);
-      if (info && Date.now() - info.mtimeMs > 3_600_000) await rm(join(incoming, name), { force: true });
+      if (info && Date.now() - info.mtimeMs > ABANDONED_AFTER_MS) await rm(join(incoming, name), { force: true });
     }
   }
 
