@@ -6,6 +6,18 @@ import { extraGateway, loginAdmin, newUser, useStack } from './stack.js';
 
 const run = useStack();
 
+// Gateways with a test's own settings, closed after it: each holds database connections, and the
+// server is shared with the other jest worker.
+const extras: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(extras.splice(0).map((gateway) => gateway.close()));
+});
+const gatewayWith = async (settings: Record<string, string>) => {
+  const gateway = await extraGateway(run.stack, run, settings);
+  extras.push(gateway);
+  return gateway;
+};
+
 const post = (url: string, body: unknown, token?: string) =>
   fetch(url, {
     method: 'POST',
@@ -25,7 +37,7 @@ async function overSocket(url: string, query: string, token?: string, variables:
 
 describe('operation limits', () => {
   it('refuse operations too deep, with too many aliases or tokens, or too costly, over HTTP and WebSocket', async () => {
-    const gateway = await extraGateway(run.stack, run, {
+    const gateway = await gatewayWith({
       MAX_DEPTH: '3',
       MAX_ALIASES: '2',
       MAX_TOKENS: '60',
@@ -66,7 +78,7 @@ describe('operation limits', () => {
     // Pages held to 1..100 (a negative page cannot cancel the others), lists without `first`
     // counted as 20 items, and a fragment bomb refused rather than waved through.
     const negative = '{ a: users(first: 100) { nodes { id email role } } b: users(first: -100000) { nodes { id } } }';
-    const costly = (await extraGateway(run.stack, run, { MAX_COST: '300' })).client.as(await loginAdmin(run.client));
+    const costly = (await gatewayWith({ MAX_COST: '300' })).client.as(await loginAdmin(run.client));
     expect((await costly.request(negative)).errors![0]!.message).toMatch(/over the limit of 300/);
     const lists = '{ devices(first: 5) { nodes { links { url } documents { id } snapshots { id } } } }';
     expect((await costly.request(lists)).errors![0]!.message).toMatch(/cost \d+ is over the limit of 300/);
@@ -129,7 +141,7 @@ describe('operation limits', () => {
     // the default limit; at the kit's usual page of 20 on each catalogue list it would be over.
     const DEFAULT_MAX_COST = gatewayEnv.MAX_COST.parse(undefined);
     expect(DEFAULT_MAX_COST).toBe(50_000);
-    const strict = (await extraGateway(run.stack, run, { MAX_COST: '1' })).client.as(await loginAdmin(run.client));
+    const strict = (await gatewayWith({ MAX_COST: '1' })).client.as(await loginAdmin(run.client));
     expect((await strict.request(NESTED)).errors![0]!.extensions!.cost).toBe(11_221);
     const twenties = NESTED.replace(/(sites|equipment|sensors) \{/g, '$1(first: 20) {');
     const refused = await user.request(twenties);
@@ -153,7 +165,7 @@ describe('operation limits', () => {
   });
 
   it('refuse introspection over HTTP and WebSocket when it is off', async () => {
-    const gateway = await extraGateway(run.stack, run, { INTROSPECTION: 'false' });
+    const gateway = await gatewayWith({ INTROSPECTION: 'false' });
     const result = await gateway.client.request('{ __schema { types { name } } }');
     expect(codes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(await overSocket(gateway.url, '{ __schema { types { name } } }')).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -163,7 +175,7 @@ describe('operation limits', () => {
 
 describe('request limits', () => {
   it('refuse bodies over MAX_BODY_BYTES and batches over MAX_BATCH, and run smaller batches', async () => {
-    const gateway = await extraGateway(run.stack, run, { MAX_BODY_BYTES: '2000', MAX_BATCH: '2' });
+    const gateway = await gatewayWith({ MAX_BODY_BYTES: '2000', MAX_BATCH: '2' });
     const big = await post(gateway.url, { query: `{ __typename }`, variables: { pad: 'x'.repeat(3000) } });
     expect(big.status).toBe(413);
     expect(await big.json()).toEqual({
@@ -187,7 +199,7 @@ describe('request limits', () => {
   });
 
   it('give each caller RATE_LIMIT operations per window, then 429 with Retry-After, on HTTP and WebSocket', async () => {
-    const gateway = await extraGateway(run.stack, run, { RATE_LIMIT: '3', RATE_WINDOW_SEC: '60' });
+    const gateway = await gatewayWith({ RATE_LIMIT: '3', RATE_WINDOW_SEC: '60' });
     const alice = await newUser(run.client, 'alice');
     const bob = await newUser(run.client, 'bob');
     const asAlice = gateway.client.as(alice.token);
@@ -204,7 +216,7 @@ describe('request limits', () => {
   });
 
   it('count a caller behind a trusted proxy by the address the proxy appended, not what the caller wrote', async () => {
-    const gateway = await extraGateway(run.stack, run, { RATE_LIMIT: '2', TRUST_PROXY: 'true' });
+    const gateway = await gatewayWith({ RATE_LIMIT: '2', TRUST_PROXY: 'true' });
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
       const response = await fetch(gateway.url, {
@@ -220,7 +232,7 @@ describe('request limits', () => {
   const withRedis = process.env.REDIS_URL ? it : it.skip;
   withRedis('share one allowance across gateway replicas through Redis', async () => {
     const settings = { RATE_LIMIT: '4', RATE_WINDOW_SEC: '60', REDIS_URL: process.env.REDIS_URL! };
-    const replicas = [await extraGateway(run.stack, run, settings), await extraGateway(run.stack, run, settings)];
+    const replicas = [await gatewayWith(settings), await gatewayWith(settings)];
     const carol = await newUser(run.client, 'carol');
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {

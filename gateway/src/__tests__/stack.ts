@@ -79,6 +79,9 @@ export function extraGateway(
       DATABASE_URL: run.db,
       SUPERGRAPH_FILE: join(ROOT, 'supergraph.graphql'),
       SUBGRAPH_URLS: subgraphUrls(run),
+      // Idempotency keys only: a few connections, so tests with several gateways stay well within
+      // the shared server's max_connections.
+      DB_POOL_SIZE: '2',
       ...overrides,
     },
     logger,
