@@ -43,7 +43,8 @@ export async function ensureAdmin(
     return;
   }
   const email = 'admin@switchyard.local';
-  const password = randomBytes(12).toString('base64url');
+  // Hex: a password that begins with "-" would read as an option to `npm run seed -- --password`.
+  const password = randomBytes(12).toString('hex');
   if (await createAdmin(orm, email, password)) {
     logger.info({ email }, 'development admin created');
     // Not to the log stream: a password does not belong in collected logs. Under `npm start` the
