@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ApolloServerPlugin } from '@apollo/server';
+import compression from 'compression';
 import express, { type Express } from 'express';
 
 /**
@@ -35,6 +36,8 @@ export function mountPages(app: Express, pages: string[]): void {
   // Hashed names: an asset never changes under its name.
   app.use(
     '/ui',
+    // Monaco alone is 2.8 MB; compressed, a quarter of that (once per browser: names are hashed).
+    compression(),
     express.static(join(dist, 'ui'), {
       immutable: true,
       maxAge: '365d',

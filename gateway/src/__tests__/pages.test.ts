@@ -71,7 +71,10 @@ whereChromium(describe, describe.skip)("the gateway's pages, offline", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
     expect(response.headers.get('x-frame-options')).toBe('DENY');
-    expect(await response.text()).toContain('/ui/');
+    const [script] = /\/ui\/[^"]+\.js/.exec(await response.text())!;
+    const asset = await fetch(`${origin()}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(asset.headers.get('content-encoding')).toBe('gzip');
+    expect(asset.headers.get('cache-control')).toContain('immutable');
   });
 
   it('landing page: offers Apollo Sandbox where its CDN answers', async () => {
