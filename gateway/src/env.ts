@@ -80,6 +80,8 @@ export const gatewayEnv = {
   SUBSCRIPTION_RECHECK_SEC: z.coerce.number().min(0.1).default(60),
   /** How long a subscription waits, subscribing again, for a subgraph that went away before it ends with UNAVAILABLE. */
   SUBSCRIPTION_RESUME_SEC: z.coerce.number().min(0).default(120),
+  /** Seconds between pings on each WebSocket to a subgraph; one unanswered as long ends it, and its subscriptions subscribe again (a path that died silently). */
+  SUBSCRIPTION_PING_SEC: z.coerce.number().min(0.1).default(15),
   /** Operations (subscriptions, mostly) one WebSocket connection may have running at once; more are refused with RATE_LIMITED. */
   WS_OPERATIONS_PER_CONNECTION: count.default(100),
   DATA_DIR: commonEnv.DATA_DIR,

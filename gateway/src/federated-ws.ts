@@ -74,6 +74,8 @@ export interface WebSocketLimits {
   recheckMs: number;
   /** How long a subscription waits for its subgraph to come back before it ends (ms). */
   resubscribeForMs: number;
+  /** Between pings on each socket to a subgraph; an unanswered one ends it. */
+  upstreamPingMs: number;
   /** Operations one client connection may have running at once (its subscriptions, mostly). */
   operationsPerConnection: number;
 }
@@ -109,7 +111,7 @@ export class FederatedWebSocket {
     private readonly logger: Logger,
     registry: Registry,
   ) {
-    this.upstream = new UpstreamSockets(limits.assertions, registry);
+    this.upstream = new UpstreamSockets(limits.assertions, registry, limits.upstreamPingMs);
   }
 
   /**

@@ -93,6 +93,7 @@ export async function startGateway(
       verifier,
       recheckMs: env.SUBSCRIPTION_RECHECK_SEC * 1000,
       resubscribeForMs: env.SUBSCRIPTION_RESUME_SEC * 1000,
+      upstreamPingMs: env.SUBSCRIPTION_PING_SEC * 1000,
       operationsPerConnection: env.WS_OPERATIONS_PER_CONNECTION,
       introspection: env.INTROSPECTION ?? dev,
       suggestions: dev,

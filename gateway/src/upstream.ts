@@ -29,6 +29,8 @@ export class UpstreamSockets {
   constructor(
     private readonly assertions: AssertionSigner,
     registry: Registry,
+    /** Between pings on each socket; a pong that takes longer ends the socket. */
+    private readonly pingMs: number,
   ) {
     this.open = new Gauge({
       name: 'gateway_upstream_sockets',
@@ -43,6 +45,11 @@ export class UpstreamSockets {
     const known = this.clients.get(service);
     if (known?.url === url) return known.client;
     let opened = false;
+    // A path that died silently (no reset, no FIN) looks open for ever: a ping that goes
+    // unanswered for pingMs ends the socket at once (a close handshake could not pass either),
+    // and its subscriptions subscribe again.
+    let socket: WebSocket | undefined;
+    let deadline: NodeJS.Timeout | undefined;
     const client = createClient({
       url: url.replace(/^http/, 'ws'),
       webSocketImpl: TimedWebSocket,
@@ -51,13 +58,23 @@ export class UpstreamSockets {
       retryAttempts: 0,
       connectionAckWaitTimeout: CONNECT_TIMEOUT_MS,
       connectionParams: async () => ({ [VIEWER_HEADER]: await this.assertions.sign({ viewer: null }, service) }),
+      keepAlive: this.pingMs,
       on: {
-        opened: () => {
+        ping: (received) => {
+          if (!received) deadline ??= setTimeout(() => socket?.terminate(), this.pingMs);
+        },
+        pong: (received) => {
+          if (received) deadline = void clearTimeout(deadline);
+        },
+        opened: (opening) => {
+          socket = opening as WebSocket;
           opened = true;
           this.open.inc({ subgraph: service });
         },
         connected: () => this.connections.set(service, { at: Date.now(), open: true }),
         closed: () => {
+          deadline = void clearTimeout(deadline);
+          socket = undefined;
           if (opened) this.open.dec({ subgraph: service });
           opened = false;
           const connection = this.connections.get(service);

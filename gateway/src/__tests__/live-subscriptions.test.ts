@@ -6,7 +6,16 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEventBus, type EventBus, generateSigningKey, parseEnv, type Service } from '@switchyard/kit';
-import { freePort, Stack, TestConnection, type TestSubscription, viewerHeader, waitFor } from '@switchyard/testing';
+import {
+  freePort,
+  Stack,
+  TestConnection,
+  type TestSubscription,
+  tcpProxy,
+  throughProxy,
+  viewerHeader,
+  waitFor,
+} from '@switchyard/testing';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startUsers, usersEnv } from '@switchyard/users';
@@ -183,6 +192,35 @@ describe('live subscriptions', () => {
       await carolSees.close();
     } finally {
       await replica.close();
+    }
+  });
+
+  it('notices a socket to its subgraph whose path died silently, and subscribes again over a new one', async () => {
+    const users = new URL(run.users.url);
+    const proxy = await tcpProxy({ host: users.hostname, port: Number(users.port) });
+    const gateway = await extraGateway(stack, run, {
+      SUBGRAPH_URLS: subgraphUrls(run, { users: throughProxy(run.users.url, proxy) }),
+      SUBSCRIPTION_PING_SEC: '0.5',
+    });
+    try {
+      const dana = await newUser(run.client, 'dana');
+      const danaSees = connect(gateway, dana.token).subscribe(ALERTS);
+      const first = alert(dana.id);
+      // Published until it arrives: the subscription may not have reached the subgraph yet.
+      await waitFor(async () => (await bus.publish(alertRaised, first), ids(danaSees).length > 0), 30_000, 'the first');
+
+      // No reset, no FIN: only an unanswered ping can tell.
+      proxy.freeze();
+      const later = alert(dana.id);
+      await waitFor(
+        async () => (await bus.publish(alertRaised, later), ids(danaSees).includes(later.id)),
+        30_000,
+        'an event after the path died',
+      );
+      expect(danaSees.ended).toBe(false);
+      expect(danaSees.error).toBeUndefined();
+    } finally {
+      await proxy.close();
     }
   });
 

@@ -8,6 +8,11 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Listens again on the same port. */
   restore(): Promise<void>;
+  /**
+   * Stops passing bytes on the connections open now, both ways, without closing them: a network
+   * path that died silently (no reset, no FIN). New connections pass as before.
+   */
+  freeze(): void;
   close(): Promise<void>;
 }
 
@@ -39,8 +44,14 @@ export async function tcpProxy(target: { host: string; port: number }): Promise<
     for (const socket of sockets) socket.resetAndDestroy();
     await closed;
   };
+  const freeze = () => {
+    for (const socket of sockets) {
+      socket.unpipe();
+      socket.pause();
+    }
+  };
   await listen();
-  return { port, cut, restore: listen, close: () => (server.listening ? cut() : Promise.resolve()) };
+  return { port, cut, restore: listen, freeze, close: () => (server.listening ? cut() : Promise.resolve()) };
 }
 
 /** The same PostgreSQL URL, through `proxy`. */
