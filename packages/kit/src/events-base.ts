@@ -10,6 +10,8 @@ interface Listening {
   group?: string;
   schema: z.ZodType;
   handlers: Set<Handler>;
+  /** Settles when the back end listens (or has failed to): every subscriber waits for it. */
+  ready: Promise<void>;
 }
 
 /**
@@ -40,19 +42,29 @@ export abstract class BaseBus implements EventBus {
   ): Promise<Unsubscribe> {
     const group = this.keepsGroups ? options.group : undefined;
     const key = listenKey(topic.name, group);
-    let entry = this.listening.get(key);
-    if (!entry) {
-      entry = { topic: topic.name, group, schema: topic.schema, handlers: new Set() };
-      this.listening.set(key, entry);
-      try {
-        await this.listen(topic.name, group);
-      } catch (error) {
-        // Not listening: the next subscriber must try again rather than join a deaf entry.
-        if (this.listening.get(key) === entry) this.listening.delete(key);
-        throw error;
+    let joined: Listening | undefined;
+    // A subscriber that comes while the first one's listen is under way waits for it too (it would
+    // otherwise be told it listens before it does, or join a listener that failed); and should
+    // the last handler leave meanwhile, it starts over.
+    while (!joined) {
+      let entry = this.listening.get(key);
+      if (!entry) {
+        const created: Listening = {
+          topic: topic.name,
+          group,
+          schema: topic.schema,
+          handlers: new Set(),
+          ready: this.listen(topic.name, group).catch((error: unknown) => {
+            // Not listening: the next subscriber must try again rather than join a deaf entry.
+            if (this.listening.get(key) === created) this.listening.delete(key);
+            throw error;
+          }),
+        };
+        this.listening.set(key, (entry = created));
       }
+      await entry.ready;
+      if (this.listening.get(key) === entry) joined = entry;
     }
-    const joined = entry;
     joined.handlers.add(handler as Handler);
     return async () => {
       joined.handlers.delete(handler as Handler);
