@@ -171,7 +171,7 @@ export async function startGateway(
         trustProxy: env.TRUST_PROXY,
         viewerFor: async (req, subgraph) => assertions.sign(await caller.confirm(req.headers), subgraph),
       });
-      mountPages(app, pages);
+      mountPages(app, pages, sandbox);
     },
     sandbox,
     landingPage: landingPagePlugin(pages),

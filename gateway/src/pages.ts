@@ -29,7 +29,11 @@ const PAGE_HEADERS = {
  * Serves the bundled pages (`/graphiql`, ...) and their assets from this host, so they work with
  * no network beyond the gateway. A page not built yet says how to build it.
  */
-export function mountPages(app: Express, pages: string[]): void {
+export function mountPages(app: Express, pages: string[], sandbox: boolean): void {
+  // The root is where a person looks first: the landing page (Sandbox, with links to the pages),
+  // else the dashboard.
+  const home = sandbox ? '/graphql' : pages.includes('dashboard') ? '/dashboard' : undefined;
+  if (home) app.get('/', (_req, res) => res.redirect(302, home));
   if (!pages.length) return;
   // Where `npm run build` puts them (clients/web), bundled with all they load.
   const dist = join(dirname(require.resolve('@switchyard/web/package.json')), 'dist');

@@ -57,6 +57,9 @@ it('is served by default, Sandbox or not, and not with DASHBOARD=false', async (
   const noIde = await extraGateway(run.stack, run, { SANDBOX: 'false' });
   expect(await status(noIde, '/dashboard')).toBe(200);
   expect(await status(noIde, '/graphiql')).toBe(404);
+  // Without the IDEs, the root leads to the dashboard.
+  const root = await fetch(new URL('/', noIde.url), { redirect: 'manual' });
+  expect(root.headers.get('location')).toBe('/dashboard');
   const off = await extraGateway(run.stack, run, { DASHBOARD: 'false' });
   expect(await status(off, '/dashboard')).toBe(404);
   expect(await status(off, '/graphiql')).toBe(200);

@@ -75,6 +75,9 @@ whereChromium(describe, describe.skip)("the gateway's pages, offline", () => {
     const asset = await fetch(`${origin()}${script}`, { headers: { 'accept-encoding': 'gzip' } });
     expect(asset.headers.get('content-encoding')).toBe('gzip');
     expect(asset.headers.get('cache-control')).toContain('immutable');
+    // The root leads to the landing page, which links to the others.
+    const root = await fetch(`${origin()}/`, { redirect: 'manual' });
+    expect([root.status, root.headers.get('location')]).toEqual([302, '/graphql']);
   });
 
   it('landing page: offers Apollo Sandbox where its CDN answers', async () => {
