@@ -7,7 +7,7 @@ const { existsSync, readFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const { parseArgs } = require('node:util');
 // Built by npm start, which comes first (the seed talks to its gateway).
-const { parseCommandLine, runCommand, UsageError } = require('../packages/cli/dist/index.js');
+const { callGateway, parseCommandLine, runCommand, UsageError } = require('../packages/cli/dist/index.js');
 
 const root = resolve(__dirname, '..');
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
@@ -33,26 +33,13 @@ const TICKERS = ['ACME', 'GLOBEX', 'INITECH'];
 const WATCH = { low: 5, high: 1000 };
 const TOKEN_SCOPES = ['sensors:write', 'benchmarks:write'];
 
-/** A GraphQL call; an error answer throws with its message and code. */
+/** GraphQL calls as `token` (callGateway); an unreachable gateway is most likely a stopped `npm start`. */
 function client(url, token) {
-  return async (query, variables = {}) => {
-    let response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
-        body: JSON.stringify({ query, variables }),
-      });
-    } catch (error) {
-      throw new Error(`cannot reach ${url} (${error.cause?.code ?? error.message}): is \`npm start\` running?`);
-    }
-    const body = await response.json().catch(() => ({}));
-    const error = body.errors?.[0];
-    if (error || !body.data) {
-      throw Object.assign(new Error(error?.message ?? `HTTP ${response.status}`), { code: error?.extensions?.code });
-    }
-    return body.data;
-  };
+  return (query, variables) =>
+    callGateway(url, query, variables, token).catch((error) => {
+      if (error.code === 'UNREACHABLE') error.message += ': is `npm start` running?';
+      throw error;
+    });
 }
 
 /** Creates with `create`, or, when the code is taken (CONFLICT), finds the existing one. */

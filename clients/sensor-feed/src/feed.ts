@@ -1,3 +1,4 @@
+import { callGateway } from '@switchyard/cli';
 import { randomUUID } from 'node:crypto';
 import { connectAsync } from 'mqtt';
 import seedrandom from 'seedrandom';
@@ -97,20 +98,9 @@ export async function feed(options: FeedOptions, log: (line: string) => void = (
   return report;
 }
 
-/** A query through the gateway with the feed's token; errors are thrown with their message. */
-async function graphql<T>(options: FeedOptions, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await fetch(options.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
-  if (body.errors?.length || !body.data) throw new Error(body.errors?.[0]?.message ?? `HTTP ${response.status}`);
-  return body.data;
-}
+/** A query through the gateway with the feed's token. */
+const graphql = <T>(options: FeedOptions, query: string, variables: Record<string, unknown>) =>
+  callGateway<T>(options.url, query, variables, options.token);
 
 const BY_CODE = 'query($c: [String!]!) { sensorsByCode(codes: $c) { id code } }';
 const STORED = `query($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!, $after: String) {

@@ -49,3 +49,46 @@ export function runCommand(name: string, usage: string, main: () => Promise<numb
     },
   );
 }
+
+const MAX_ATTEMPTS = 10;
+
+/**
+ * One GraphQL operation on the gateway at `url`, as `token`'s bearer. When the rate limit answers
+ * 429 it waits as Retry-After says and tries again; an error answer throws with its message and
+ * `code`; an unreachable gateway throws saying so.
+ */
+export async function callGateway<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<T> {
+  let response: Response;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      throw Object.assign(new Error(`cannot reach ${url} (${cause})`), { code: 'UNREACHABLE' });
+    }
+    if (response.status !== 429 || attempt === MAX_ATTEMPTS) break;
+    await response.body?.cancel();
+    const waitSec = Math.min(Number(response.headers.get('retry-after')) || 1, 60);
+    await new Promise((resolve) => setTimeout(resolve, waitSec * 1000));
+  }
+  const body = (await response.json().catch(() => ({}))) as {
+    data?: T;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
+  if (body.errors?.length || !body.data) {
+    const error = body.errors?.[0];
+    throw Object.assign(new Error(error ? error.message : `HTTP ${response.status}`), {
+      code: error?.extensions?.code,
+    });
+  }
+  return body.data;
+}
