@@ -2,6 +2,7 @@
 // tables (API tokens and their scopes, batches taken once), the cleanup worker's retention of raw
 // readings against late ones, and live readings and alerts through the gateway. The sensors
 // subgraph's own rules are tested beside it (subgraphs/sensors/src/__tests__), with sensors alone.
+import { createHash } from 'node:crypto';
 import {
   ANOMALY_SCORES,
   at,
@@ -54,6 +55,17 @@ describe('sensors with the other subgraphs, through the gateway', () => {
     // Sent again: the first report, nothing stored twice; other readings under that id: refused.
     const again = (await platform.data(INGEST, { b: 'batch-1', r: batch })).ingestReadings;
     expect(again).toEqual({ ...report, replayed: true });
+    expect(codes(await platform.request(INGEST, { b: 'batch-1', r: batch.slice(1) }))).toEqual(['CONFLICT']);
+    // A batch stored while its hash had the earlier form (before v2:) is still known for what it held.
+    const earlierForm = createHash('sha256')
+      .update(JSON.stringify(batch.map((r) => [r.sensorCode, new Date(r.at).toISOString(), r.value])))
+      .digest('hex');
+    const { rowCount } = await run.sql.query(
+      "update ingestion.reading_batches set payload_hash = $1 where batch_id like 'token:%:batch-1' and payload_hash like 'v2:%'",
+      [earlierForm],
+    );
+    expect(rowCount).toBe(1);
+    expect((await platform.data(INGEST, { b: 'batch-1', r: batch })).ingestReadings).toEqual(again);
     expect(codes(await platform.request(INGEST, { b: 'batch-1', r: batch.slice(1) }))).toEqual(['CONFLICT']);
     // Batch ids are each caller's own: the admin's batch-1 is another batch.
     const mine = (await admin.data(INGEST, { b: 'batch-1', r: [{ sensorCode: 'PA-V1', at: at(5), value: 0.5 }] }))

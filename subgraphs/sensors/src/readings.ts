@@ -1,6 +1,6 @@
 // The sensors domain's way in for ingestion (`@switchyard/sensors/readings`): only the kit and SQL.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { statement } from '@switchyard/kit';
+import { columnsBy, statement } from '@switchyard/kit';
 
 export {
   isMissingPartition,
@@ -67,9 +67,10 @@ type StoreRow = {
  * costs PostgreSQL a good deal less per row.
  */
 const storing = (anyStored: boolean) =>
-  statement<{ sensorIds: string; ats: string; values: string }, StoreRow>(
+  statement<{ sensorIds: string; times: string; values: string }, StoreRow>(
     `/* ${anyStored ? 'insertReadings' : 'insertNewReadings'} */ with input as (
-       select * from unnest(:sensorIds::uuid[], :ats::timestamptz[], :values::float8[]) as i (sensor_id, at, value)
+       select sensor_id, to_timestamp(ms / 1000) as at, value
+       from unnest(:sensorIds::uuid[], :times::float8[], :values::float8[]) as i (sensor_id, ms, value)
      ), stored as (
        insert into sensors.readings (sensor_id, at, value)
        select sensor_id, at, value from input order by sensor_id, at
@@ -98,8 +99,8 @@ const storing = (anyStored: boolean) =>
 const storeNewReadings = storing(false);
 const storeReadings = storing(true);
 
-/** A PostgreSQL array literal of values that need no quoting (uuids, ISO times, finite numbers). */
-const arrayLiteral = (values: Iterable<string | number>) => `{${[...values].join(',')}}`;
+/** A PostgreSQL array literal of values that need no quoting (uuids, finite numbers). */
+const arrayLiteral = (values: Array<string | number>) => `{${values.join(',')}}`;
 
 /**
  * One statement: the readings (a reading already stored, same sensor and instant, is kept as it
@@ -113,12 +114,15 @@ export async function insertReadings(
 ): Promise<{ stored: NewReading[]; alerts: StoredAlert[] }> {
   if (!readings.length) return { stored: [], alerts: [] };
   // The rows go as three array literals made here, one text each: binding them element by element
-  // costs more than the statement itself. Only the readings already stored come back, with the alerts.
-  const params = {
-    sensorIds: arrayLiteral(readings.map((r) => r.sensorId)),
-    ats: arrayLiteral(readings.map((r) => r.at.toISOString())),
-    values: arrayLiteral(readings.map((r) => r.value)),
-  };
+  // costs more than the statement itself. Times go as epoch milliseconds, which PostgreSQL reads
+  // faster than ISO text and turns into the same instants (exact to the millisecond for any year a
+  // reading may have). Only the readings already stored come back, with the alerts.
+  const { sensorIds, times, values } = columnsBy(readings, {
+    sensorIds: (r) => r.sensorId,
+    times: (r) => r.at.getTime(),
+    values: (r) => r.value,
+  });
+  const params = { sensorIds: arrayLiteral(sensorIds), times: arrayLiteral(times), values: arrayLiteral(values) };
   // Most batches hold new readings only: stored as such in a savepoint, and only if one turns out
   // to be stored already (a batch sent again, a redelivery) once more, duplicates set aside.
   let rows: StoreRow[];

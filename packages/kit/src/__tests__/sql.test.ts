@@ -1,6 +1,6 @@
 import { freshDatabase } from '@switchyard/testing';
 import { migrationsIn, openDatabase, type Orm } from '../db.js';
-import { statement } from '../sql.js';
+import { columns, columnsBy, statement } from '../sql.js';
 
 let orm: Orm;
 beforeAll(async () => {
@@ -32,5 +32,21 @@ describe('statement (typed SQL with named parameters)', () => {
     expect(() => statement('select ? as x')).toThrow(/name their parameters/);
     expect(statement('select \'?\' as x, 1 as "?"')).toBeInstanceOf(Function);
     await expect(window(orm.em.fork(), { from: null, n: 1 } as never)).rejects.toThrow(':to was not given');
+  });
+});
+
+describe('columns of rows (for unnest statements)', () => {
+  const rows = [
+    { id: 'a', at: new Date(1000), value: 1.5 },
+    { id: 'b', at: new Date(2000), value: -2 },
+  ];
+
+  it('takes named fields, or what functions make of each row, in row order', () => {
+    expect(columns(rows, ['id', 'value'])).toEqual({ id: ['a', 'b'], value: [1.5, -2] });
+    expect(columnsBy(rows, { ids: (r) => r.id.toUpperCase(), times: (r) => r.at.getTime() })).toEqual({
+      ids: ['A', 'B'],
+      times: [1000, 2000],
+    });
+    expect(columnsBy([], { ids: (r: { id: string }) => r.id })).toEqual({ ids: [] });
   });
 });

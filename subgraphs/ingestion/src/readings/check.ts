@@ -51,13 +51,13 @@ export async function checkReadings(
   const keptSince = (await readingsKeptSince(em))?.getTime() ?? EARLIEST;
   const rejected: Rejection[] = [];
   const valid: NewReading[] = [];
-  /** Valid readings so far, by sensor and instant, with the message each came in. */
-  const seen = new Map<string, number>();
+  /** Valid readings so far, by sensor, then instant, with the message each came in. */
+  const seen = new Map<string, Map<number, number>>();
   let twins = 0;
   const latest = Date.now() + FUTURE_SLACK_MS;
   readings.forEach((reading, index) => {
     const sensor = sensors.get(reading.sensorCode);
-    const at = new Date(reading.at);
+    const at = reading.at instanceof Date ? reading.at : new Date(reading.at);
     const reject = (field: string, reason: string) => rejected.push({ index, field, reason });
     if (!sensor) return reject('sensorCode', 'is not a known sensor');
     if (!sensor.active) return reject('sensorCode', 'belongs to deactivated equipment');
@@ -70,12 +70,13 @@ export async function checkReadings(
     }
     if (Number.isNaN(at.getTime()) || at.getTime() > latest) return reject('at', 'must be a time, not in the future');
     if (at.getTime() < Math.max(keptSince, EARLIEST)) return reject('at', 'is older than the readings kept');
-    const key = `${sensor.id}@${at.getTime()}`;
+    let instants = seen.get(sensor.id);
+    if (!instants) seen.set(sensor.id, (instants = new Map()));
     const message = messageOf?.[index] ?? 0;
-    const earlier = seen.get(key);
+    const earlier = instants.get(at.getTime());
     if (earlier !== undefined && earlier !== message) return void twins++;
     if (earlier !== undefined) return reject('at', 'repeats an earlier reading of this batch');
-    seen.set(key, message);
+    instants.set(at.getTime(), message);
     valid.push({ sensorId: sensor.id, at, value: reading.value });
   });
   return { valid, rejected, twins, targets: new Map([...sensors.values()].map((t) => [t.id, t])) };

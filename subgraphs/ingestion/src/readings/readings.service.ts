@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BadUserInputError, ConflictError, requireViewer, statement } from '@switchyard/kit';
+import { BadUserInputError, columnsBy, ConflictError, requireViewer, statement } from '@switchyard/kit';
 import { storeReadings } from './store.js';
 import type { IngestionContext } from '../context.js';
 import type { IngestReport, ReadingInput } from './readings.types.js';
@@ -18,6 +18,27 @@ const batchReport = statement<{ batchId: string; report: string }, never>(
   '/* batchReport */ update ingestion.reading_batches set report = :report where batch_id = :batchId',
 );
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** What a batch id holds its readings to: their codes, instants and values, hashed (`v2:...`). */
+function payloadHash(readings: ReadingInput[]): string {
+  const { codes, times, values } = columnsBy(readings, {
+    codes: (r) => r.sensorCode,
+    times: (r) => r.at.getTime(),
+    values: (r) => r.value,
+  });
+  return `v2:${sha256(JSON.stringify([codes, times, values]))}`;
+}
+
+/**
+ * Whether a batch sent again holds what the first one did. Batches stored before the `v2:` form
+ * carry the first one (a [code, ISO time, value] list), compared until they pass retention.
+ */
+function samePayload(stored: string, hash: string, readings: ReadingInput[]): boolean {
+  if (stored.startsWith('v2:')) return stored === hash;
+  return stored === sha256(JSON.stringify(readings.map((r) => [r.sensorCode, r.at.toISOString(), r.value])));
+}
+
 /**
  * Stores a batch of readings once per batch id: in one transaction the batch is claimed, each
  * reading checked (known sensor, active equipment, a finite value, a time not in the future, no
@@ -35,14 +56,14 @@ export async function ingestReadings(
   // Batch ids are the caller's own: another caller's id is neither readable nor in the way.
   const viewer = requireViewer(ctx);
   const claim = `${viewer.kind}:${viewer.id}:${batchId}`;
-  const hash = createHash('sha256')
-    .update(JSON.stringify(readings.map((r) => [r.sensorCode, new Date(r.at).toISOString(), r.value])))
-    .digest('hex');
+  const hash = payloadHash(readings);
   return storeReadings(ctx.em, ctx.events, ctx.log, readings, undefined, async (em, store) => {
     const claimed = await claimBatch(em, { batchId: claim, payloadHash: hash });
     if (!claimed.length) {
       const [earlier] = await earlierBatch(em, { batchId: claim });
-      if (earlier!.payload_hash !== hash) throw new ConflictError('batchId: was used for other readings', 'batchId');
+      if (!samePayload(earlier!.payload_hash, hash, readings)) {
+        throw new ConflictError('batchId: was used for other readings', 'batchId');
+      }
       return { ...earlier!.report, replayed: true };
     }
     const report: IngestReport = { batchId, ...(await store()), replayed: false };
