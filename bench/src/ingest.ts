@@ -2,8 +2,9 @@
 // over one fresh database: ingestReadings through the gateway (batches of 1,000 and 10,000; 1 and
 // 4 callers), MQTT at QoS 1 (one reading per message, and lists) into the ingestion's broker, and
 // a raw COPY of the same rows into a table shaped like sensors.readings (the median of three runs),
-// each with readings/s and its ratio to COPY; then the p50/p99 of a 30-day hourly `Sensor.series` once BENCH_SERIES_READINGS
-// (default 10,000,000) readings are stored. Every contender's rows are counted back from the
+// each with readings/s and its ratio to COPY; then the p50/p99 of a 30-day hourly `Sensor.series`
+// once BENCH_SERIES_READINGS (default 10,000,000) readings are stored (the target is judged only
+// when the series has all its 720 points). Every contender's rows are counted back from the
 // database. Scale with BENCH_SENSORS (100), BENCH_ROWS (per ingestReadings contender, 200,000),
 // BENCH_MQTT_ROWS (100,000), BENCH_RUNS (300 series reads); BENCH_MQTT_URL uses that broker
 // instead of the ingestion's own (MQTT_URL of the ingestion service).
@@ -125,7 +126,7 @@ async function main() {
       `MQTT one reading per message: ${rate(single)} readings/s (target >= 20,000: ${perSecond(single) >= 20_000 ? 'met' : 'NOT met'}), ${single.rows - single.stored} lost, ${doubled ?? 'n/a'} stored twice (redeliveries counted as duplicates)`,
     );
     console.log(
-      `30-day hourly Sensor.series over ${series.total.toLocaleString('en')} readings: p50 ${series.p50.toFixed(1)} ms, p99 ${series.p99.toFixed(1)} ms, max ${series.max.toFixed(1)} ms (${series.runs} runs; target p99 <= 20 ms: ${series.p99 <= 20 ? 'met' : 'NOT met'}); the sensor without its series: p50 ${series.bare.p50.toFixed(1)} ms, p99 ${series.bare.p99.toFixed(1)} ms`,
+      `30-day hourly Sensor.series over ${series.total.toLocaleString('en')} readings: p50 ${series.p50.toFixed(1)} ms, p99 ${series.p99.toFixed(1)} ms, max ${series.max.toFixed(1)} ms (${series.runs} runs; target p99 <= 20 ms: ${series.points < 720 ? `not judged, the series has ${series.points} of its 720 points` : series.p99 <= 20 ? 'met' : 'NOT met'}); the sensor without its series: p50 ${series.bare.p50.toFixed(1)} ms, p99 ${series.bare.p99.toFixed(1)} ms`,
     );
   } finally {
     await sql.end();
@@ -167,7 +168,7 @@ async function seriesLatency(sql: pg.Client, platform: GraphQLClient, admin: Gra
   const series = await latency(() => admin.data(SERIES, { id, f: from.toISOString(), t: to.toISOString() }), RUNS);
   // For scale: the same sensor without its series, through the same gateway.
   const bare = await latency(() => admin.data('query($id: ID!) { sensor(id: $id) { code } }', { id }), RUNS);
-  return { total, ...series, bare };
+  return { total, points: sensor.series.length as number, ...series, bare };
 }
 
 main().then(

@@ -63,8 +63,9 @@ export function columns<T, K extends keyof T & string>(rows: readonly T[], keys:
 }
 
 /**
- * Columns made from rows by `pick`'s functions, in one pass: `columnsBy(readings, { ids: (r) =>
- * r.sensorId, times: (r) => r.at.getTime() })` gives `{ ids: [...], times: [...] }`.
+ * Columns made from rows by `pick`'s functions, in one pass, where a parameter is not a field as it
+ * is (`columns` is for those): `columnsBy(readings, { ids: (r) => r.sensorId, times: (r) =>
+ * r.at.getTime() })` gives `{ ids: [...], times: [...] }`.
  */
 export function columnsBy<T, C extends Record<string, (row: T) => unknown>>(
   rows: readonly T[],

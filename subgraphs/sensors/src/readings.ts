@@ -115,8 +115,10 @@ export async function insertReadings(
   if (!readings.length) return { stored: [], alerts: [] };
   // The rows go as three array literals made here, one text each: binding them element by element
   // costs more than the statement itself. Times go as epoch milliseconds, which PostgreSQL reads
-  // faster than ISO text and turns into the same instants (exact to the millisecond for any year a
-  // reading may have). Only the readings already stored come back, with the alerts.
+  // faster than ISO text; as float8, so `ms / 1000` keeps the milliseconds (an integer array would
+  // divide to whole seconds), and to_timestamp turns them into the same instants, exact to the
+  // microsecond for any year a reading may have (the duplicates' match on `at` depends on it).
+  // Only the readings already stored come back, with the alerts.
   const { sensorIds, times, values } = columnsBy(readings, {
     sensorIds: (r) => r.sensorId,
     times: (r) => r.at.getTime(),

@@ -32,7 +32,9 @@ function payloadHash(readings: ReadingInput[]): string {
 
 /**
  * Whether a batch sent again holds what the first one did. Batches stored before the `v2:` form
- * carry the first one (a [code, ISO time, value] list), compared until they pass retention.
+ * (before 2026-12-05) carry the first one (a [code, ISO time, value] list), compared until they
+ * pass retention: the branch can go once every deployment has run the v2 form for longer than its
+ * BATCH_RETENTION_DAYS.
  */
 function samePayload(stored: string, hash: string, readings: ReadingInput[]): boolean {
   if (stored.startsWith('v2:')) return stored === hash;

@@ -56,6 +56,27 @@ describe('readings', () => {
     });
   });
 
+  it('stores instants to the millisecond, and tells those stored before from new ones', async () => {
+    const { sensors: ids } = await createCatalogue(sensors.admin, 'PLANT-MS', { 'PRESS-MS': ['MS-P1'] });
+    const base = Date.parse(at(10));
+    const instants = [1, 123, 999, 59_999].map((ms) => new Date(base + ms));
+    const readings = newReadings(
+      ids,
+      instants.map((instant, i) => ({ sensorCode: 'MS-P1', at: instant.toISOString(), value: i })),
+    );
+    expect((await sensors.store(readings.slice(0, 2))).stored).toHaveLength(2);
+    // Two stored before and two new: the statement that sets duplicates aside matches the instants
+    // it stored against those it was given, so a time off by a microsecond would call the new ones
+    // duplicates.
+    expect((await sensors.store(readings)).stored).toEqual(readings.slice(2));
+    const { rows } = await sensors.sql.query(
+      `select to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at from sensors.readings
+       where sensor_id = $1 order by at`,
+      [ids['MS-P1']],
+    );
+    expect(rows.map((r) => r.at)).toEqual(instants.map((instant) => instant.toISOString()));
+  });
+
   it('stores an alert for each new reading outside its normal range, with the range of the time, newest first per site', async () => {
     const ids: Record<string, string> = {};
     const sites: string[] = [];
