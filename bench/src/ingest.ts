@@ -13,6 +13,7 @@ import { GraphQLClient } from '@switchyard/testing';
 import pg from 'pg';
 import { benchCatalogue, type BenchSensor, readings } from './ingest/catalogue.js';
 import { type Run, viaCopy, viaIngestReadings, viaMqtt } from './ingest/contenders.js';
+import { cpuNow, cpuSpent } from './cpu.js';
 import { benchDatabase, latency, scrapeMetric } from './measure.js';
 import { npmStartStack } from './npm-start.js';
 
@@ -68,8 +69,14 @@ async function main() {
     const checked = async (run: Run, count: () => Promise<number>) => {
       const n = await count();
       if (n !== run.rows) throw new Error(`${run.label}: ${n} of ${run.rows} readings stored`);
-      console.log(`  ${run.label}: ${rate(run)} readings/s`);
+      console.log(`  ${run.label}: ${rate(run)} readings/s; ${cpuPer10k(run)}`);
       return run;
+    };
+    // Where each contender's time went: CPU of the gateway, ingestion, PostgreSQL and this bench.
+    const timed = async <R extends Run>(contender: () => Promise<R>): Promise<R> => {
+      const before = await cpuNow(stack.stamps, ['gateway', 'ingestion']);
+      const run = await contender();
+      return { ...run, cpu: cpuSpent(before, await cpuNow(stack.stamps, ['gateway', 'ingestion'])) };
     };
 
     console.log(
@@ -84,7 +91,10 @@ async function main() {
     ] as const) {
       const w = window(ROWS);
       ingest.push(
-        await checked(await viaIngestReadings(platform, w.rows, batch, callers, `b${batch}x${callers}`), w.stored),
+        await checked(
+          await timed(() => viaIngestReadings(platform, w.rows, batch, callers, `b${batch}x${callers}`)),
+          w.stored,
+        ),
       );
     }
     // A COPY is over in well under a second, and one run swings widely: the median of three, each
@@ -93,14 +103,16 @@ async function main() {
     const copies: Run[] = [];
     for (let i = 0; i < 3; i++) copies.push(await viaCopy(db.url, sensors, same.rows));
     const copy = [...copies].sort((a, b) => a.seconds - b.seconds)[1]!;
-    console.log(`  ${copy.label}: ${rate(copy)} readings/s (the median of ${copies.map(rate).join(', ')})`);
+    console.log(
+      `  ${copy.label}: ${rate(copy)} readings/s (the median of ${copies.map(rate).join(', ')}); ${cpuPer10k(copy)}`,
+    );
 
     const brokerUrl = external ?? `mqtt://127.0.0.1:${stack.ports.MQTT_PORT}`;
     const mqtt: Array<Run & { stored: number }> = [];
     for (const perMessage of [1, 100]) {
       const w = window(MQTT_ROWS);
-      const run = await viaMqtt(brokerUrl, createApiToken.token, w.rows, perMessage, w.stored);
-      console.log(`  ${run.label}: ${rate(run)} readings/s, ${run.rows - run.stored} lost`);
+      const run = await timed(() => viaMqtt(brokerUrl, createApiToken.token, w.rows, perMessage, w.stored));
+      console.log(`  ${run.label}: ${rate(run)} readings/s, ${run.rows - run.stored} lost; ${cpuPer10k(run)}`);
       mqtt.push(run);
     }
     const doubled = await scrapeMetric(
@@ -110,10 +122,10 @@ async function main() {
 
     const series = await seriesLatency(sql, platform, admin, sensors);
 
-    console.log('\npath | readings | seconds | readings/s | vs COPY');
+    console.log('\npath | readings | seconds | readings/s | vs COPY | CPU per 10,000 readings');
     for (const run of [...ingest, copy, ...mqtt]) {
       console.log(
-        `${run.label} | ${run.rows.toLocaleString('en')} | ${run.seconds.toFixed(2)} | ${rate(run)} | ${(perSecond(run) / perSecond(copy)).toFixed(2)}${run.note ? ` (${run.note})` : ''}`,
+        `${run.label} | ${run.rows.toLocaleString('en')} | ${run.seconds.toFixed(2)} | ${rate(run)} | ${(perSecond(run) / perSecond(copy)).toFixed(2)}${run.note ? ` (${run.note})` : ''} | ${cpuPer10k(run).replace('CPU per 10,000 readings: ', '')}`,
       );
     }
     const best = Math.max(...ingest.map(perSecond)) / perSecond(copy);
@@ -136,6 +148,15 @@ async function main() {
 }
 
 const perSecond = (run: Run) => run.rows / run.seconds;
+
+/** CPU per 10,000 readings, by process (n/a where /proc could not tell). */
+function cpuPer10k({ cpu, rows }: Run): string {
+  const ms = (seconds: number | undefined) =>
+    seconds === undefined ? 'n/a' : `${Math.round((seconds * 1000 * 10_000) / rows)} ms`;
+  if (!cpu) return 'CPU n/a';
+  const services = Object.entries(cpu.services).map(([name, seconds]) => `${name} ${ms(seconds)}, `);
+  return `CPU per 10,000 readings: ${services.join('')}PostgreSQL ${ms(cpu.postgres)}, this bench ${ms(cpu.bench)}`;
+}
 const rate = (run: Run) => Math.round(perSecond(run)).toLocaleString('en');
 
 /**

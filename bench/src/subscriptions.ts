@@ -13,18 +13,11 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createEventBus } from '@switchyard/kit';
 import { waitFor } from '@switchyard/testing';
+import { cpuNow, cpuSpent, servicePid } from './cpu.js';
 import { benchDatabase, percentiles, scrapeMetric } from './measure.js';
 import { npmStartStack } from './npm-start.js';
 import { Fleet } from './subscriptions/fleet.js';
-import {
-  cpuNow,
-  cpuSpent,
-  gatewayRss,
-  lowestRss,
-  servicePid,
-  tcpConnectionsTo,
-  upstreamSockets,
-} from './subscriptions/observe.js';
+import { gatewayRss, lowestRss, tcpConnectionsTo, upstreamSockets } from './subscriptions/observe.js';
 import { Alerts, publishAtRate } from './subscriptions/publisher.js';
 import { report } from './subscriptions/report.js';
 import { activeIs, registerCallers, warmUp } from './subscriptions/setup.js';
@@ -105,10 +98,10 @@ async function main() {
     const tcpSubscribed = await tcpToUsers();
 
     say(`${liveCount} live after ${subscribeSeconds.toFixed(1)} s; publishing ${total} events`);
-    const cpuBefore = await cpuNow(stack.stamps);
+    const cpuBefore = await cpuNow(stack.stamps, ['gateway', 'users']);
     const published = await publishAtRate(bus, alerts, total, RATE);
     await waitFor(async () => fleet.distinct >= published.published, DRAIN_MS, 'every event').catch(() => undefined);
-    const cpuAfter = await cpuNow(stack.stamps);
+    const cpuAfter = await cpuNow(stack.stamps, ['gateway', 'users']);
     say('published and drained; everyone leaves');
     const { lost, latencies } = fleet.outcome(published.sentAt);
     const afterEvents = await gatewayRss(gateway);

@@ -4,6 +4,7 @@ import type { GraphQLClient } from '@switchyard/testing';
 import { connectAsync } from 'mqtt';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { cpuNow, type CpuSpent, cpuSpent } from '../cpu.js';
 import type { BenchSensor, Reading } from './catalogue.js';
 
 export interface Run {
@@ -11,6 +12,8 @@ export interface Run {
   rows: number;
   seconds: number;
   note?: string;
+  /** The CPU each process spent meanwhile, where measured. */
+  cpu?: CpuSpent;
 }
 
 const INGEST = `mutation($b: ID!, $r: [ReadingInput!]!) {
@@ -79,6 +82,7 @@ export async function viaCopy(db: string, sensors: BenchSensor[], rows: Reading[
       }
       return chunk;
     };
+    const cpuBefore = await cpuNow([], []);
     const started = performance.now();
     await client.query('begin');
     await pipeline(
@@ -91,7 +95,9 @@ export async function viaCopy(db: string, sensors: BenchSensor[], rows: Reading[
     );
     await client.query('commit');
     const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuSpent(cpuBefore, await cpuNow([], []));
     return {
+      cpu,
       label: `COPY of the same rows into a table shaped like sensors.readings${parts.length ? ` (${parts.length} partitions)` : ''}`,
       rows: rows.length,
       seconds,

@@ -30,59 +30,6 @@ export async function lowestRss(gateway: Scrape, ms: number, enough = 0): Promis
 /** Upstream sockets the gateway says it holds (`gateway_upstream_sockets`, every label), if it says. */
 export const upstreamSockets = (gateway: Scrape) => gateway('gateway_upstream_sockets');
 
-/** The pid in the last "[switchyard] <service> started, pid N" line of `npm start`. */
-export function servicePid(stamps: Array<[number, string]>, service: string): number | undefined {
-  const started = new RegExp(`\\b${service} started, pid (\\d+)`);
-  const line = stamps.findLast(([, l]) => started.test(l))?.[1];
-  return line ? Number(started.exec(line)![1]) : undefined;
-}
-
-/**
- * CPU seconds (user and system) process `pid` has used so far, from /proc (clock ticks of 1/100 s
- * on Linux); undefined without it. Told apart per process, a backlog shows where it builds.
- */
-async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
-  const stat = pid === undefined ? '' : await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  // Fields after the command's closing parenthesis: state is the 3rd field, utime and stime the 14th and 15th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields.length > 13 ? (Number(fields[11]) + Number(fields[12])) / 100 : undefined;
-}
-
-/** A process's CPU seconds so far, with its pid: a restarted service's count starts again. */
-type Used = { pid?: number; seconds?: number };
-
-export interface CpuNow {
-  at: number;
-  gateway: Used;
-  users: Used;
-  bench: number;
-}
-
-const used = async (pid: number | undefined): Promise<Used> => ({ pid, seconds: await cpuSeconds(pid) });
-
-/** CPU seconds used so far by the gateway, users and this process, and when they were read. */
-export async function cpuNow(stamps: Array<[number, string]>): Promise<CpuNow> {
-  const usage = process.cpuUsage();
-  return {
-    at: performance.now(),
-    gateway: await used(servicePid(stamps, 'gateway')),
-    users: await used(servicePid(stamps, 'users')),
-    bench: (usage.user + usage.system) / 1e6,
-  };
-}
-
-/** What each used between two readings (undefined for one restarted between), and the wall time. */
-export function cpuSpent(before: CpuNow, after: CpuNow) {
-  const spent = (a: Used, b: Used) =>
-    a.seconds === undefined || b.seconds === undefined || a.pid !== b.pid ? undefined : b.seconds - a.seconds;
-  return {
-    seconds: (after.at - before.at) / 1000,
-    gateway: spent(before.gateway, after.gateway),
-    users: spent(before.users, after.users),
-    bench: after.bench - before.bench,
-  };
-}
-
 /**
  * TCP connections process `pid` has open to local `port`, as Linux lists them (any protocol on
  * top: WebSockets and keep-alive HTTP alike), matched by socket inode; undefined without /proc.

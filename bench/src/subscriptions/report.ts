@@ -1,3 +1,4 @@
+import type { CpuSpent } from '../cpu.js';
 import type { Published } from './publisher.js';
 
 export interface Figures {
@@ -19,7 +20,7 @@ export interface Figures {
   firstError?: string;
   latency: { p50: number; p99: number; max: number };
   /** CPU seconds each process used from the first publish until drained (`seconds` of wall time). */
-  cpu: { seconds: number; gateway?: number; users?: number; bench: number };
+  cpu: CpuSpent;
   /** Gateway RSS in bytes; `after` the lowest while settling, `settledSeconds` until both gauges read 0. */
   /** `after`: the lowest while settling, and when it was seen (s after the gauges read 0). */
   rss: { baseline: number; subscribed: number; afterEvents: number; after: { rss: number; seconds: number } };
@@ -66,7 +67,7 @@ export function report(f: Figures): void {
   );
   const cpu = (x: number | undefined) => (x === undefined ? 'n/a' : `${x.toFixed(1)} s`);
   console.log(
-    `CPU from the first publish until drained (${f.cpu.seconds.toFixed(1)} s): gateway ${cpu(f.cpu.gateway)}, users ${cpu(f.cpu.users)}, this bench ${cpu(f.cpu.bench)}`,
+    `CPU from the first publish until drained (${f.cpu.seconds.toFixed(1)} s): gateway ${cpu(f.cpu.services.gateway)}, users ${cpu(f.cpu.services.users)}, PostgreSQL ${cpu(f.cpu.postgres)}, this bench ${cpu(f.cpu.bench)}`,
   );
   const perSubscriber = (rss.subscribed - rss.baseline) / 1024 / f.subscribers;
   const ratio = rss.after.rss / rss.baseline;
