@@ -183,6 +183,65 @@ whereChromium(describe, describe.skip)('the dashboard, offline', () => {
     await done();
   });
 
+  it('rides out a dropped live socket: says so, then shows what was stored meanwhile and what comes after', async () => {
+    const admin = run.client.as(await loginAdmin(run.client));
+    await createCatalogue(admin, 'DROP-SITE', { 'DROP-PUMP': ['DROP-T1'] }, { normalMin: 0, normalMax: 100 });
+    const user = await newUser(run.client, 'dashdrop');
+    const { page, context, done } = await openDashboard();
+    // The page's socket to the gateway goes through the test, which drops it as a restarting
+    // gateway would and refuses new ones while `down`.
+    let down = false;
+    const open: Array<() => Promise<void>> = [];
+    await context.routeWebSocket(
+      (url) => url.host === new URL(origin()).host,
+      (ws) => {
+        if (down) return ws.close({ code: 1012, reason: 'restarting' });
+        const server = ws.connectToServer();
+        open.push(async () => {
+          await ws.close({ code: 1012, reason: 'restarting' });
+          await server.close();
+        });
+      },
+    );
+    const subscribedAtSensors = (n: number) =>
+      waitFor(
+        async () => (await metricOf(run.sensors, 'graphql_subscriptions_active')) === n,
+        30_000,
+        `${n} at sensors`,
+      );
+    const shows = (reading: { at: string; value: number }) =>
+      page
+        .locator(`svg[data-latest-at="${reading.at}"][data-latest-value="${reading.value}"]`)
+        .waitFor({ timeout: SHOWN_WITHIN });
+
+    await signIn(page, user.email, PASSWORD);
+    await page.getByRole('button', { name: /^DROP-SITE/ }).click();
+    await page.getByRole('button', { name: /^DROP-T1/ }).click();
+    await page.getByRole('img', { name: 'DROP-T1, no readings yet' }).waitFor();
+    await page.locator('.live.live').waitFor();
+    await subscribedAtSensors(2);
+
+    down = true;
+    for (const close of open.splice(0)) await close();
+    await page.locator('.live.reconnecting').waitFor();
+    await subscribedAtSensors(0);
+    const missed = { sensorCode: 'DROP-T1', at: new Date(Date.now() - 1).toISOString(), value: 11 };
+    expect((await admin.data(INGEST, { b: 'drop-missed', r: [missed] })).ingestReadings.accepted).toBe(1);
+
+    down = false;
+    await page.locator('.live.live').waitFor({ timeout: SHOWN_WITHIN });
+    // Published while nobody listened: asked for again once the socket is back.
+    await shows(missed);
+    await subscribedAtSensors(2);
+    const after = { sensorCode: 'DROP-T1', at: new Date(Date.now() - 1).toISOString(), value: 12 };
+    expect((await admin.data(INGEST, { b: 'drop-after', r: [after] })).ingestReadings.accepted).toBe(1);
+    await shows(after);
+    expect(await page.getByRole('img', { name: /^DROP-T1, / }).getAttribute('aria-label')).toMatch(
+      /^DROP-T1, 2 readings; latest 12 C at /,
+    );
+    await done();
+  });
+
   it("shows the user's watchlist with latest prices and price alerts as they are raised; signs out", async () => {
     const user = await newUser(run.client, 'dashwatch');
     const { page, done } = await openDashboard();
