@@ -8,6 +8,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { IncomingReading } from '../readings/check.js';
 import { storeReadings } from '../readings/store.js';
 import { MicroBatcher } from './batcher.js';
+import { HeldAcks } from './held-acks.js';
 
 export interface StreamOptions {
   /** An external broker (mqtt://, mqtts://); without it, a broker in this process on `port`. */
@@ -22,7 +23,7 @@ export interface StreamOptions {
   shareGroup: string;
   /** How long the broker keeps a disconnected replica's session (and queues its messages). */
   sessionExpirySec: number;
-  /** Connections to an external broker, each taking one message at a time into the shared batches. */
+  /** Connections to an external broker, each taking the messages sent ahead into the shared batches. */
   subscribers: number;
   keepaliveSec: number;
   /** A batch is stored once it holds this many messages, or `batchWaitMs` after its first one. */
@@ -43,6 +44,8 @@ export function announceMqtt(state: { url: string; external?: boolean } | { off:
 const TOPIC = /^sensors\/([^/]+)\/readings$/;
 /** Readings in one message, and in one micro-batch, at most (as in one ingestReadings batch). */
 const MAX_READINGS = 10_000;
+/** Messages an external broker may send ahead on each connection, unacknowledged. */
+const RECEIVE_MAXIMUM = 100;
 
 /**
  * Readings over MQTT: the topic `sensors/<code>/readings` carries `{ "at": ISO time, "value":
@@ -100,9 +103,7 @@ export class ReadingStream {
     this.batcher = new MicroBatcher((messages) => this.store(messages), {
       size: (message) => message.readings.length,
       maxSize: MAX_READINGS,
-      // From an external broker each connection hands over one message at a time: once every
-      // connection has, the batch can grow no more and goes at once.
-      maxItems: options.url ? Math.min(options.batchMessages, options.subscribers) : options.batchMessages,
+      maxItems: options.batchMessages,
       waitMs: options.batchWaitMs,
       concurrency: 2,
     });
@@ -156,7 +157,7 @@ export class ReadingStream {
     this.counted.subscribed.set(1);
   }
 
-  /** An external broker: `subscribers` connections in the shared group, each one message at a time. */
+  /** An external broker: `subscribers` connections in the shared group. */
   private subscribe(url: string): void {
     const base = this.options.clientId ?? `switchyard-ingestion-${hostname()}`;
     const topic = `$share/${this.options.shareGroup}/sensors/+/readings`;
@@ -166,30 +167,29 @@ export class ReadingStream {
         clientId: n === 0 ? base : `${base}-${n}`,
         clean: false,
         // MQTT 5: a persistent session that expires, so a replica gone for good leaves no session
-        // behind to take its share of the messages; and few messages sent ahead, so a ping's
-        // answer never waits behind a long queue.
+        // behind to take its share of the messages; and up to RECEIVE_MAXIMUM messages sent ahead
+        // (the broker may allow fewer), taken at once and acknowledged once stored.
         protocolVersion: 5,
-        properties: { sessionExpiryInterval: this.options.sessionExpirySec, receiveMaximum: 4 },
+        properties: { sessionExpiryInterval: this.options.sessionExpirySec, receiveMaximum: RECEIVE_MAXIMUM },
         reconnectPeriod: 1000,
         keepalive: this.options.keepaliveSec,
       });
-      // MQTT.js hands over one message at a time and sends its PUBACK when this calls back:
-      // after the batch holding it committed. A failure leaves it unacknowledged, and
-      // reconnecting makes the broker send it again.
+      // Each message is taken at once and its PUBACK held until the batch holding it committed.
+      // A failure leaves it unacknowledged, and reconnecting makes the broker send it again.
+      const acks = new HeldAcks(client);
       client.handleMessage = (packet, callback) => {
-        const { topic: name, payload } = packet as { topic: string; payload: Buffer };
+        const { topic: name, payload, messageId } = packet as { topic: string; payload: Buffer; messageId?: number };
         // Left unacknowledged while stopping: the broker sends it again (to another replica).
         if (this.stopping) return callback(new Error('stopping'));
+        // A QoS 0 message has no id and nothing to acknowledge.
+        const stored = messageId === undefined ? () => {} : acks.hold(messageId);
+        callback();
         const message = this.parse(name, payload);
-        if (!message) return callback();
-        this.batcher.add(message).then(
-          () => callback(),
-          (error: unknown) => {
-            this.logger.error({ err: error, topic: name }, 'could not store MQTT readings; reconnecting');
-            callback(error as Error);
-            client.stream.destroy();
-          },
-        );
+        if (!message) return stored();
+        this.batcher.add(message).then(stored, (error: unknown) => {
+          this.logger.error({ err: error, topic: name }, 'could not store MQTT readings; reconnecting');
+          client.stream.destroy();
+        });
       };
       client.on('error', (error) => this.logger.warn({ err: error }, 'MQTT client error'));
       client.on('offline', () => this.counted.subscribed.set(0));
