@@ -85,9 +85,9 @@ export const ingestionEnv = {
     .regex(/^[\w-]{1,64}$/)
     .default('switchyard-ingestion'),
   /**
-   * Connections of this replica to MQTT_URL's broker. Each takes as many messages at once as the
-   * broker sends ahead (up to 100; Mosquitto's max_inflight_messages, 20 unless set) into the
-   * shared micro-batches, and acknowledges them once stored.
+   * Connections of this replica to MQTT_URL's broker. Each takes up to 20 messages at once into the
+   * shared micro-batches (as many as it lets the broker send ahead), and acknowledges them once
+   * stored.
    */
   MQTT_SUBSCRIBERS: z.coerce.number().int().min(1).max(256).default(64),
   /** Seconds between keep-alive pings on a quiet connection to MQTT_URL's broker. */

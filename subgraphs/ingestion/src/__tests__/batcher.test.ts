@@ -74,3 +74,23 @@ it('fails every item of a batch that fails, and goes on with the next', async ()
   held.batches[1]!.release();
   await expect(later).resolves.toBeUndefined();
 });
+
+it('says when the items waiting have room again, so a reader can stop taking more meanwhile', async () => {
+  const held = heldFlush<number>();
+  const batcher = new MicroBatcher(held.flush, { maxItems: 2, waitMs: 1, concurrency: 1, size: (n) => n });
+  await expect(batcher.room(10)).resolves.toBeUndefined();
+  const items = [6, 6, 6].map((n) => batcher.add(n));
+  // The first two go as a batch at once; 6 waits, under 10.
+  await until(() => held.batches.length === 1);
+  await expect(batcher.room(10)).resolves.toBeUndefined();
+  items.push(batcher.add(6));
+  let roomy = false;
+  const room = batcher.room(10).then(() => (roomy = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(roomy).toBe(false);
+  held.batches[0]!.release();
+  await room;
+  await until(() => held.batches.length === 2);
+  held.batches[1]!.release();
+  await Promise.all(items);
+});

@@ -9,6 +9,7 @@ export class MicroBatcher<T> {
   private waitingSize = 0;
   private timer?: NodeJS.Timeout;
   private running = new Set<Promise<void>>();
+  private roomWaiters: Array<{ below: number; resolve: () => void }> = [];
 
   constructor(
     private readonly flush: (items: T[]) => Promise<void>,
@@ -48,6 +49,12 @@ export class MicroBatcher<T> {
     return this.waiting.length;
   }
 
+  /** Resolves once the sizes of the items waiting add up to less than `size` (at once if they do). */
+  room(size: number): Promise<void> {
+    if (this.waitingSize < size) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push({ below: size, resolve }));
+  }
+
   private next(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -64,6 +71,7 @@ export class MicroBatcher<T> {
     }
     const batch = this.waiting.splice(0, count);
     this.waitingSize -= size;
+    this.roomWaiters = this.roomWaiters.filter((waiter) => this.waitingSize >= waiter.below || void waiter.resolve());
     const running: Promise<void> = this.flush(batch.map((b) => b.item))
       .then(
         () => batch.forEach((b) => b.done()),

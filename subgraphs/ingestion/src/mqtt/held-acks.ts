@@ -22,21 +22,25 @@ export class HeldAcks {
   private queue: Held[] = [];
   private readonly send: SendPacket;
 
-  constructor(client: MqttClient) {
+  constructor(private readonly client: MqttClient) {
     const internals = client as unknown as { _sendPacket?: SendPacket };
     if (typeof internals._sendPacket !== 'function') {
       throw new Error('this MQTT.js has no _sendPacket: acknowledgements cannot be held until readings are stored');
     }
     this.send = internals._sendPacket.bind(client);
     internals._sendPacket = (packet, callback, ...rest) => {
-      const held = packet.cmd === 'puback' ? this.queue.find((h) => h.messageId === packet.messageId) : undefined;
-      if (!held || held.puback) return this.send(packet, callback, ...rest);
+      const held =
+        packet.cmd === 'puback' ? this.queue.find((h) => h.messageId === packet.messageId && !h.puback) : undefined;
+      if (!held) return this.send(packet, callback, ...rest);
       held.puback = packet;
       // MQTT.js reads the next message once this calls back.
       callback?.();
       this.flush();
     };
+    // A connection's held acknowledgements never go out on another (MQTT.js would queue them
+    // while disconnected and send them on the next, where the broker sends those messages again).
     client.on('close', () => (this.queue = []));
+    client.on('connect', () => (this.queue = []));
   }
 
   /**
@@ -55,6 +59,7 @@ export class HeldAcks {
   }
 
   private flush(): void {
+    if (!this.client.connected) return;
     while (this.queue[0]?.stored && this.queue[0].puback) this.send(this.queue.shift()!.puback!);
   }
 }

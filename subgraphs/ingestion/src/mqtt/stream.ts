@@ -45,7 +45,9 @@ const TOPIC = /^sensors\/([^/]+)\/readings$/;
 /** Readings in one message, and in one micro-batch, at most (as in one ingestReadings batch). */
 const MAX_READINGS = 10_000;
 /** Messages an external broker may send ahead on each connection, unacknowledged. */
-const RECEIVE_MAXIMUM = 100;
+const RECEIVE_MAXIMUM = 20;
+/** Readings waiting for a batch beyond which connections to an external broker read no further. */
+const BACKLOG_READINGS = 2 * MAX_READINGS;
 
 /**
  * Readings over MQTT: the topic `sensors/<code>/readings` carries `{ "at": ISO time, "value":
@@ -179,17 +181,21 @@ export class ReadingStream {
       const acks = new HeldAcks(client);
       client.handleMessage = (packet, callback) => {
         const { topic: name, payload, messageId } = packet as { topic: string; payload: Buffer; messageId?: number };
-        // Left unacknowledged while stopping: the broker sends it again (to another replica).
+        // Left unacknowledged while stopping: the broker keeps it in this replica's session and
+        // sends it again when the replica is back (see docs/operations.md for one gone for good).
         if (this.stopping) return callback(new Error('stopping'));
         // A QoS 0 message has no id and nothing to acknowledge.
         const stored = messageId === undefined ? () => {} : acks.hold(messageId);
-        callback();
         const message = this.parse(name, payload);
-        if (!message) return stored();
-        this.batcher.add(message).then(stored, (error: unknown) => {
-          this.logger.error({ err: error, topic: name }, 'could not store MQTT readings; reconnecting');
-          client.stream.destroy();
-        });
+        if (message) {
+          const connection = client.stream;
+          this.batcher.add(message).then(stored, (error: unknown) => {
+            this.logger.error({ err: error, topic: name }, 'could not store MQTT readings; reconnecting');
+            connection.destroy();
+          });
+        } else stored();
+        // MQTT.js reads the next message once this calls back: at once, unless many readings wait.
+        void this.batcher.room(BACKLOG_READINGS).then(() => callback());
       };
       client.on('error', (error) => this.logger.warn({ err: error }, 'MQTT client error'));
       client.on('offline', () => this.counted.subscribed.set(0));
