@@ -1,6 +1,6 @@
 // npm run bench:ingest — sensor readings into `npm start`'s stack (each service its own process)
 // over one fresh database: ingestReadings through the gateway (batches of 1,000 and 10,000; 1 and
-// 4 callers), MQTT at QoS 1 (one reading per message, and lists) into the ingestion's broker, and
+// 4 callers; as ReadingInput objects and as ReadingColumns), MQTT at QoS 1 (one reading per message, and lists) into the ingestion's broker, and
 // a raw COPY of the same rows into a table shaped like sensors.readings (the median of three runs),
 // each with readings/s and its ratio to COPY; then the p50/p99 of a 30-day hourly `Sensor.series`
 // once BENCH_SERIES_READINGS (default 10,000,000) readings are stored (the target is judged only
@@ -83,19 +83,22 @@ async function main() {
       `bench:ingest — ${SENSORS} sensors, ${ROWS.toLocaleString('en')} readings per ingestReadings contender`,
     );
     const ingest: Run[] = [];
-    for (const [batch, callers] of [
-      [1000, 1],
-      [10_000, 1],
-      [1000, 4],
-      [10_000, 4],
-    ] as const) {
-      const w = window(ROWS);
-      ingest.push(
-        await checked(
-          await timed(() => viaIngestReadings(platform, w.rows, batch, callers, `b${batch}x${callers}`)),
+    const forms = { objects: [] as Run[], columns: [] as Run[] };
+    for (const form of ['objects', 'columns'] as const) {
+      for (const [batch, callers] of [
+        [1000, 1],
+        [10_000, 1],
+        [1000, 4],
+        [10_000, 4],
+      ] as const) {
+        const w = window(ROWS);
+        const run = await checked(
+          await timed(() => viaIngestReadings(platform, w.rows, batch, callers, `${form}${batch}x${callers}`, form)),
           w.stored,
-        ),
-      );
+        );
+        forms[form].push(run);
+        ingest.push(run);
+      }
     }
     // A COPY is over in well under a second, and one run swings widely: the median of three, each
     // into a fresh table.
@@ -128,11 +131,14 @@ async function main() {
         `${run.label} | ${run.rows.toLocaleString('en')} | ${run.seconds.toFixed(2)} | ${rate(run)} | ${(perSecond(run) / perSecond(copy)).toFixed(2)}${run.note ? ` (${run.note})` : ''} | ${cpuPer10k(run).replace('CPU per 10,000 readings: ', '')}`,
       );
     }
-    const best = Math.max(...ingest.map(perSecond)) / perSecond(copy);
-    const slowest = Math.min(...ingest.map(perSecond)) / perSecond(copy);
-    console.log(
-      `\ningestReadings vs COPY: best ${best.toFixed(2)}, slowest ${slowest.toFixed(2)} (target >= 0.5: ${best >= 0.5 ? 'met' : 'NOT met'} by the best, ${slowest >= 0.5 ? 'met' : 'NOT met'} by all)`,
-    );
+    console.log('');
+    for (const [form, runs] of Object.entries(forms)) {
+      const best = Math.max(...runs.map(perSecond)) / perSecond(copy);
+      const slowest = Math.min(...runs.map(perSecond)) / perSecond(copy);
+      console.log(
+        `ingestReadings (${form}) vs COPY: best ${best.toFixed(2)}, slowest ${slowest.toFixed(2)} (target >= 0.5: ${best >= 0.5 ? 'met' : 'NOT met'} by the best, ${slowest >= 0.5 ? 'met' : 'NOT met'} by all)`,
+      );
+    }
     const single = mqtt[0]!;
     console.log(
       `MQTT one reading per message: ${rate(single)} readings/s (target >= 20,000: ${perSecond(single) >= 20_000 ? 'met' : 'NOT met'}), ${single.rows - single.stored} lost, ${doubled ?? 'n/a'} stored twice (redeliveries counted as duplicates)`,
@@ -170,7 +176,7 @@ async function seriesLatency(sql: pg.Client, platform: GraphQLClient, admin: Gra
   const perSensor = Math.ceil(missing / sensors.length);
   const start = new Date(end - perSensor * 30_000);
   const started = performance.now();
-  if (missing) await viaIngestReadings(platform, readings(sensors, start, missing, 30), 10_000, 4, 'series');
+  if (missing) await viaIngestReadings(platform, readings(sensors, start, missing, 30), 10_000, 4, 'series', 'columns');
   const total = (await sql.query('select count(*)::int as n from sensors.readings')).rows[0].n as number;
   console.log(
     `  stored ${missing.toLocaleString('en')} more readings for the series in ${((performance.now() - started) / 1000).toFixed(0)} s`,

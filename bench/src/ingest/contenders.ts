@@ -18,32 +18,56 @@ export interface Run {
 
 const INGEST = `mutation($b: ID!, $r: [ReadingInput!]!) {
   ingestReadings(batchId: $b, readings: $r) { accepted duplicates rejected { index reason } } }`;
+const INGEST_COLUMNS = `mutation($b: ID!, $c: ReadingColumns!) {
+  ingestReadings(batchId: $b, columns: $c) { accepted duplicates rejected { index reason } } }`;
 
-/** ingestReadings through the gateway: batches of `batch` taken by `callers` callers at once. */
+/** How a batch travels: as ReadingInput objects, or as ReadingColumns (three lists). */
+export type Form = 'objects' | 'columns';
+
+const variables = (form: Form, batchId: string, batch: Reading[]) =>
+  form === 'objects'
+    ? { b: batchId, r: batch }
+    : {
+        b: batchId,
+        c: {
+          sensorCodes: batch.map((r) => r.sensorCode),
+          at: batch.map((r) => r.at),
+          values: batch.map((r) => r.value),
+        },
+      };
+
+/** ingestReadings through the gateway: batches of `batch` in `form`, taken by `callers` callers at once. */
 export async function viaIngestReadings(
   platform: GraphQLClient,
   rows: Reading[],
   batch: number,
   callers: number,
   tag: string,
+  form: Form = 'objects',
 ): Promise<Run> {
-  const batches: Reading[][] = [];
-  for (let i = 0; i < rows.length; i += batch) batches.push(rows.slice(i, i + batch));
+  const batches: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < rows.length; i += batch) {
+    batches.push(variables(form, `${tag}-${i / batch}`, rows.slice(i, i + batch)));
+  }
+  const sizes = batches.map((_, i) => Math.min(batch, rows.length - i * batch));
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: callers }, async () => {
       while (next < batches.length) {
         const index = next++;
-        const { ingestReadings: report } = await platform.data(INGEST, { b: `${tag}-${index}`, r: batches[index] });
-        if (report.accepted !== batches[index]!.length) {
+        const { ingestReadings: report } = await platform.data(
+          form === 'objects' ? INGEST : INGEST_COLUMNS,
+          batches[index],
+        );
+        if (report.accepted !== sizes[index]) {
           throw new Error(`batch ${index}: ${JSON.stringify(report).slice(0, 300)}`);
         }
       }
     }),
   );
   return {
-    label: `ingestReadings, batches of ${batch.toLocaleString('en')}, ${callers} caller${callers > 1 ? 's' : ''}`,
+    label: `ingestReadings${form === 'columns' ? ' as columns' : ''}, batches of ${batch.toLocaleString('en')}, ${callers} caller${callers > 1 ? 's' : ''}`,
     rows: rows.length,
     seconds: (performance.now() - started) / 1000,
   };

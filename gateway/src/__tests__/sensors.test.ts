@@ -105,6 +105,86 @@ describe('sensors with the other subgraphs, through the gateway', () => {
     ]);
   });
 
+  it('takes a batch as columns: the same checks, rejects by position, and the same batch as its objects', async () => {
+    const admin = run.client.as(await loginAdmin(run.client));
+    const { sensors } = await createCatalogue(admin, 'PLANT-C', { 'PRESS-C': ['PC-P1', 'PC-V1'] });
+    const INGEST_COLUMNS = `mutation($b: ID!, $c: ReadingColumns!) {
+      ingestReadings(batchId: $b, columns: $c) { batchId accepted duplicates replayed rejected { index field reason } } }`;
+    const batch = [
+      { sensorCode: 'PC-P1', at: at(0), value: 1.5 },
+      { sensorCode: 'NOPE', at: at(0), value: 3 },
+      { sensorCode: 'PC-V1', at: at(0), value: 0.25 },
+      { sensorCode: 'PC-V1', at: at(0), value: 7 },
+      { sensorCode: 'PC-P1', at: at(1), value: 2 },
+    ];
+    const columns = {
+      sensorCodes: batch.map((r) => r.sensorCode),
+      at: batch.map((r) => r.at),
+      values: batch.map((r) => r.value),
+    };
+    const { ingestReadings: report } = await admin.data(INGEST_COLUMNS, { b: 'columns-1', c: columns });
+    expect(report).toEqual({
+      batchId: 'columns-1',
+      accepted: 3,
+      duplicates: 0,
+      replayed: false,
+      rejected: [
+        { index: 1, field: 'sensorCode', reason: 'is not a known sensor' },
+        { index: 3, field: 'at', reason: 'repeats an earlier reading of this batch' },
+      ],
+    });
+    const stored = await run.sql.query(
+      'select s.code, r.at, r.value from sensors.readings r join sensors.sensors s on s.id = r.sensor_id where r.sensor_id = any($1::uuid[]) order by s.code, r.at',
+      [Object.values(sensors)],
+    );
+    expect(stored.rows.map((r) => [r.code, r.at.toISOString(), r.value])).toEqual([
+      ['PC-P1', at(0), 1.5],
+      ['PC-P1', at(1), 2],
+      ['PC-V1', at(0), 0.25],
+    ]);
+    // The same readings as objects under that id are that batch again; other readings, a conflict.
+    expect((await admin.data(INGEST, { b: 'columns-1', r: batch })).ingestReadings).toEqual({
+      ...report,
+      replayed: true,
+    });
+    const other = { ...columns, values: [...columns.values.slice(0, -1), 3] };
+    expect(codes(await admin.request(INGEST_COLUMNS, { b: 'columns-1', c: other }))).toEqual(['CONFLICT']);
+
+    // Both forms, neither, lists of different lengths, too many, a time that is none: refused whole.
+    const both = await admin.request(
+      'mutation($r: [ReadingInput!], $c: ReadingColumns) { ingestReadings(batchId: "columns-2", readings: $r, columns: $c) { accepted } }',
+      { r: batch, c: columns },
+    );
+    expect(both.errors?.[0]).toMatchObject({
+      message: 'readings: give readings or columns, exactly one of them',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    expect(codes(await admin.request('mutation { ingestReadings(batchId: "columns-2") { accepted } }'))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    const ragged = await admin.request(INGEST_COLUMNS, { b: 'columns-2', c: { ...columns, at: columns.at.slice(1) } });
+    expect(ragged.errors?.[0]).toMatchObject({
+      message: 'columns: sensorCodes, at and values must be lists of one length',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    const many = Array.from({ length: 10_001 }, (_, i) => i);
+    const tooMany = await admin.request(INGEST_COLUMNS, {
+      b: 'columns-2',
+      c: { sensorCodes: many.map(() => 'PC-P1'), at: many.map((i) => at(i)), values: many },
+    });
+    expect(tooMany.errors?.[0]).toMatchObject({
+      message: 'columns: must hold at most 10000 readings',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    const notATime = { ...columns, at: [...columns.at.slice(0, -1), '2026-02-30T00:00:00Z'] };
+    expect(codes(await admin.request(INGEST_COLUMNS, { b: 'columns-2', c: notATime }))).toEqual(['BAD_USER_INPUT']);
+    const after = await run.sql.query(
+      'select count(*)::int as n from sensors.readings where sensor_id = any($1::uuid[])',
+      [Object.values(sensors)],
+    );
+    expect(after.rows[0].n).toBe(3);
+  });
+
   it('counts each ingested reading once in the series, and refuses readings older than those the cleanup kept', async () => {
     const admin = run.client.as(await loginAdmin(run.client));
     const { sensors } = await createCatalogue(admin, 'RIG-S', { 'RIG-S-E': ['RIG-S-T'] });

@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
 import { buildSchema, type BuildSchemaOptions, createResolversMap, type PubSub } from 'type-graphql';
 import { authChecker } from './auth.js';
+import { DateTimeISO } from './date-time.js';
 
 /** `{ Type: { field: resolver } }`, as @apollo/subgraph takes it (its type is not exported). */
 type GraphQLResolverMap<_C = unknown> = NonNullable<
@@ -67,6 +68,7 @@ export async function buildFederatedSchema(options: SubgraphOptions): Promise<Gr
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,
     authChecker,
+    scalarsMap: [{ type: Date, scalar: DateTimeISO }],
     pubSub: topicsUnused,
     validate: false,
     // A subgraph may have no Query of its own (it only extends entities).

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { BadUserInputError, columnsBy, ConflictError, requireViewer, statement } from '@switchyard/kit';
 import { storeReadings } from './store.js';
 import type { IngestionContext } from '../context.js';
-import type { IngestReport, ReadingInput } from './readings.types.js';
+import type { IngestReport, ReadingColumns, ReadingInput } from './readings.types.js';
 
 const MAX_BATCH = 10_000;
 
@@ -41,20 +41,35 @@ function samePayload(stored: string, hash: string, readings: ReadingInput[]): bo
   return stored === sha256(JSON.stringify(readings.map((r) => [r.sensorCode, r.at.toISOString(), r.value])));
 }
 
+/** A batch as the caller sent it: `readings` or `columns`, exactly one. */
+export interface BatchInput {
+  readings?: ReadingInput[] | null;
+  columns?: ReadingColumns | null;
+}
+
+/** The batch's readings, in order, whichever form it came in. */
+function readingsOf({ readings, columns }: BatchInput): ReadingInput[] {
+  if (!readings === !columns) throw new BadUserInputError('readings', 'give readings or columns, exactly one of them');
+  const [field, length] = readings ? ['readings', readings.length] : ['columns', columns!.sensorCodes.length];
+  if (length > MAX_BATCH) throw new BadUserInputError(field, `must hold at most ${MAX_BATCH} readings`);
+  if (readings) return readings;
+  const { sensorCodes, at, values } = columns!;
+  if (at.length !== length || values.length !== length) {
+    throw new BadUserInputError('columns', 'sensorCodes, at and values must be lists of one length');
+  }
+  return sensorCodes.map((sensorCode, i) => ({ sensorCode, at: at[i]!, value: values[i]! }));
+}
+
 /**
  * Stores a batch of readings once per batch id: in one transaction the batch is claimed, each
  * reading checked (known sensor, active equipment, a finite value, a time not in the future, no
  * twin in the batch), the valid ones inserted through the sensors domain, and the report kept.
  * Its weeks' partitions are made before. The same batch id again returns that report and stores nothing; with other readings it is a
- * CONFLICT. A rejected reading is reported by index, never dropped silently.
+ * CONFLICT, in either form. A rejected reading is reported by index, never dropped silently.
  */
-export async function ingestReadings(
-  ctx: IngestionContext,
-  batchId: string,
-  readings: ReadingInput[],
-): Promise<IngestReport> {
+export async function ingestReadings(ctx: IngestionContext, batchId: string, batch: BatchInput): Promise<IngestReport> {
   if (!/^[\x21-\x7e]{1,128}$/.test(batchId)) throw new BadUserInputError('batchId', 'must be 1-128 visible characters');
-  if (readings.length > MAX_BATCH) throw new BadUserInputError('readings', `must hold at most ${MAX_BATCH}`);
+  const readings = readingsOf(batch);
   // Batch ids are the caller's own: another caller's id is neither readable nor in the way.
   const viewer = requireViewer(ctx);
   const claim = `${viewer.kind}:${viewer.id}:${batchId}`;

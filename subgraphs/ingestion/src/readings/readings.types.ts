@@ -7,6 +7,16 @@ export class ReadingInput {
   @Field(() => Float) value!: number;
 }
 
+@InputType({
+  description:
+    'Readings as three lists of one length, the i-th reading being sensorCodes[i], at[i] and values[i]: the same batch as ReadingInput objects, about half the bytes and quicker to take.',
+})
+export class ReadingColumns {
+  @Field(() => [String]) sensorCodes!: string[];
+  @Field(() => [Date]) at!: Date[];
+  @Field(() => [Float]) values!: number[];
+}
+
 @ObjectType({ description: 'A reading of the batch that was not stored, and why.' })
 export class RejectedReading {
   @Field(() => Int, { description: 'Its position in the batch, from 0.' }) index!: number;
