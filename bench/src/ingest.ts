@@ -1,5 +1,5 @@
-// npm run bench:ingest — sensor readings into `npm start`'s stack (each service its own process)
-// over one fresh database: ingestReadings through the gateway (batches of 1,000 and 10,000; 1 and
+// npm run bench:ingest — sensor readings into `npm start`'s stack (each service its own process,
+// NODE_ENV=production) over one fresh database: ingestReadings through the gateway (batches of 1,000 and 10,000; 1 and
 // 4 callers; as ReadingInput objects and as ReadingColumns), MQTT at QoS 1 (one reading per message, and lists) into the ingestion's broker, and
 // a raw COPY of the same rows into a table shaped like sensors.readings (the median of three runs),
 // each with readings/s and its ratio to COPY; then the p50/p99 of a 30-day hourly `Sensor.series`
@@ -8,6 +8,7 @@
 // database. Scale with BENCH_SENSORS (100), BENCH_ROWS (per ingestReadings contender, 200,000),
 // BENCH_MQTT_ROWS (100,000), BENCH_RUNS (300 series reads); BENCH_MQTT_URL uses that broker
 // instead of the ingestion's own (MQTT_URL of the ingestion service).
+import { randomBytes } from 'node:crypto';
 import { numberSetting } from '@switchyard/cli';
 import { GraphQLClient } from '@switchyard/testing';
 import pg from 'pg';
@@ -15,7 +16,7 @@ import { benchCatalogue, type BenchSensor, readings } from './ingest/catalogue.j
 import { type Run, viaCopy, viaIngestReadings, viaMqtt } from './ingest/contenders.js';
 import { cpuNow, cpuSpent } from './cpu.js';
 import { benchDatabase, latency, scrapeMetric } from './measure.js';
-import { npmStartStack } from './npm-start.js';
+import { npmStartStack, productionSettings } from './npm-start.js';
 
 const SENSORS = numberSetting('BENCH_SENSORS', 100, 1);
 const ROWS = numberSetting('BENCH_ROWS', 200_000, 1);
@@ -31,7 +32,12 @@ async function main() {
   const external = process.env.BENCH_MQTT_URL;
   // The ingestion's broker is BENCH_MQTT_URL's or its own, never one the shell happens to name.
   delete process.env.MQTT_URL;
+  // As deployed: in production, where graphql-js, Apollo Server and the services skip what only
+  // helps a developer.
+  const metricsToken = randomBytes(16).toString('hex');
   const stack = await npmStartStack(db.url, {
+    ...(await productionSettings()),
+    METRICS_TOKEN: metricsToken,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     WARM_SPARES: 'false',
@@ -121,6 +127,7 @@ async function main() {
     const doubled = await scrapeMetric(
       `http://127.0.0.1:${stack.ports.INGESTION_PORT}`,
       'mqtt_readings_duplicate_total',
+      metricsToken,
     );
 
     const series = await seriesLatency(sql, platform, admin, sensors);
@@ -166,14 +173,15 @@ function cpuPer10k({ cpu, rows }: Run): string {
 const rate = (run: Run) => Math.round(perSecond(run)).toLocaleString('en');
 
 /**
- * Fills the store up to SERIES_READINGS (every sensor, one reading every 30 s, ending a day ago,
- * through ingestReadings), then times a 30-day hourly series of one sensor through the gateway.
+ * Fills the store up to SERIES_READINGS, and at least 31 days (every sensor, one reading every
+ * 30 s, ending a day ago, through ingestReadings), then times a 30-day hourly series of one sensor through the gateway.
  */
 async function seriesLatency(sql: pg.Client, platform: GraphQLClient, admin: GraphQLClient, sensors: BenchSensor[]) {
   const have = (await sql.query('select count(*)::int as n from sensors.readings')).rows[0].n as number;
   const missing = Math.max(0, SERIES_READINGS - have);
   const end = Math.floor(Date.now() / DAY) * DAY - DAY;
-  const perSensor = Math.ceil(missing / sensors.length);
+  // Enough for the series to have all its points, whatever the contenders stored before.
+  const perSensor = missing && Math.max(Math.ceil(missing / sensors.length), (31 * DAY) / 30_000);
   const start = new Date(end - perSensor * 30_000);
   const started = performance.now();
   if (missing) await viaIngestReadings(platform, readings(sensors, start, missing, 30), 10_000, 4, 'series', 'columns');

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { generateSigningKey } from '@switchyard/kit';
 import { freePort, waitFor } from '@switchyard/testing';
 
 const ROOT = join(__dirname, '..', '..');
@@ -15,6 +16,11 @@ export interface NpmStartStack {
   /** The moments `[switchyard]` lines arrived (performance.now()), with the line. */
   stamps: Array<[number, string]>;
   stop(): Promise<void>;
+}
+
+/** The settings a deployment runs with: NODE_ENV=production, and the gateway's key it then asks for. */
+export async function productionSettings(): Promise<Record<string, string>> {
+  return { NODE_ENV: 'production', GATEWAY_SIGNING_KEY: JSON.stringify((await generateSigningKey()).privateJwk) };
 }
 
 /**
