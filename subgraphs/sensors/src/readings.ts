@@ -1,6 +1,6 @@
 // The sensors domain's way in for ingestion (`@switchyard/sensors/readings`): only the kit and SQL.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { columnsBy, statement } from '@switchyard/kit';
+import { statement } from '@switchyard/kit';
 
 export {
   isMissingPartition,
@@ -67,10 +67,11 @@ type StoreRow = {
  * costs PostgreSQL a good deal less per row.
  */
 const storing = (anyStored: boolean) =>
-  statement<{ sensorIds: string; times: string; values: string }, StoreRow>(
-    `/* ${anyStored ? 'insertReadings' : 'insertNewReadings'} */ with input as (
-       select sensor_id, to_timestamp(ms / 1000) as at, value
-       from unnest(:sensorIds::uuid[], :times::float8[], :values::float8[]) as i (sensor_id, ms, value)
+  statement<{ sensorIds: string; sensors: string; times: string; values: string }, StoreRow>(
+    `/* ${anyStored ? 'insertReadings' : 'insertNewReadings'} */ with named as (select :sensorIds::uuid[] as ids),
+     input as (
+       select (select ids from named)[n] as sensor_id, to_timestamp(ms / 1000) as at, value
+       from unnest(:sensors::int4[], :times::float8[], :values::float8[]) as i (n, ms, value)
      ), stored as (
        insert into sensors.readings (sensor_id, at, value)
        select sensor_id, at, value from input order by sensor_id, at
@@ -103,6 +104,37 @@ const storeReadings = storing(true);
 const arrayLiteral = (values: Array<string | number>) => `{${values.join(',')}}`;
 
 /**
+ * The readings as the storing statement takes them: each sensor named once (`sensorIds`) and each
+ * reading by its sensor's place there, from 1; grouped by sensor, in the order each first comes,
+ * and in time order within. PostgreSQL then reads a hundred uuids instead of 10,000, and finds
+ * the rows about in the order of the readings' key.
+ */
+function bySensor(readings: NewReading[]) {
+  const groups = new Map<string, NewReading[]>();
+  for (const reading of readings) {
+    let group = groups.get(reading.sensorId);
+    if (!group) groups.set(reading.sensorId, (group = []));
+    group.push(reading);
+  }
+  const sensorIds: string[] = [];
+  const sensors: number[] = [];
+  const times: number[] = [];
+  const values: number[] = [];
+  for (const [sensorId, group] of groups) {
+    const place = sensorIds.push(sensorId);
+    if (group.some((r, i) => i > 0 && r.at.getTime() < group[i - 1]!.at.getTime())) {
+      group.sort((a, b) => a.at.getTime() - b.at.getTime());
+    }
+    for (const reading of group) {
+      sensors.push(place);
+      times.push(reading.at.getTime());
+      values.push(reading.value);
+    }
+  }
+  return { sensorIds, sensors, times, values };
+}
+
+/**
  * One statement: the readings (a reading already stored, same sensor and instant, is kept as it
  * was) and, from those stored now only, the minute and hour rollups and an alert for each one
  * outside its sensor's normal range. Returns what it stored. The readings' weeks must have their
@@ -113,18 +145,19 @@ export async function insertReadings(
   readings: NewReading[],
 ): Promise<{ stored: NewReading[]; alerts: StoredAlert[] }> {
   if (!readings.length) return { stored: [], alerts: [] };
-  // The rows go as three array literals made here, one text each: binding them element by element
+  // The rows go as array literals made here, one text each: binding them element by element
   // costs more than the statement itself. Times go as epoch milliseconds, which PostgreSQL reads
   // faster than ISO text; as float8, so `ms / 1000` keeps the milliseconds (an integer array would
   // divide to whole seconds), and to_timestamp turns them into the same instants, exact to the
   // microsecond for any year a reading may have (the duplicates' match on `at` depends on it).
   // Only the readings already stored come back, with the alerts.
-  const { sensorIds, times, values } = columnsBy(readings, {
-    sensorIds: (r) => r.sensorId,
-    times: (r) => r.at.getTime(),
-    values: (r) => r.value,
-  });
-  const params = { sensorIds: arrayLiteral(sensorIds), times: arrayLiteral(times), values: arrayLiteral(values) };
+  const { sensorIds, sensors, times, values } = bySensor(readings);
+  const params = {
+    sensorIds: arrayLiteral(sensorIds),
+    sensors: arrayLiteral(sensors),
+    times: arrayLiteral(times),
+    values: arrayLiteral(values),
+  };
   // Most batches hold new readings only: stored as such in a savepoint, and only if one turns out
   // to be stored already (a batch sent again, a redelivery) once more, duplicates set aside.
   let rows: StoreRow[];
