@@ -87,4 +87,33 @@ describe('the PostgreSQL event bus', () => {
       await bus.close();
     }
   });
+
+  it('compresses large payloads with lz4 where the server has it, and keeps pglz where not', async () => {
+    const url = await freshDatabase('events_lz4');
+    const sql = await sqlClient(url);
+    const bus = await createEventBus({ databaseUrl: url });
+    try {
+      const hasLz4 = await sql.query('create temp table probe (body text compression lz4)').then(
+        () => true,
+        () => false,
+      );
+      const { rows } = await sql.query(
+        "select attcompression as method from pg_attribute where attrelid = 'sy_events.payloads'::regclass and attname = 'body'",
+      );
+      expect(rows[0].method).toBe(hasLz4 ? 'l' : '');
+      // Set once: a second bus on the database starts as well.
+      await (await createEventBus({ databaseUrl: url })).close();
+      const alerts = alertsTopic();
+      const { received } = await collect(bus, alerts);
+      const note = 'reading '.repeat(5_000);
+      await bus.publish(alerts, { id: 'big', note });
+      await waitFor(async () => received.length === 1, 30_000, 'the large event');
+      expect(received).toEqual([{ id: 'big', note }]);
+      const stored = await sql.query('select pg_column_compression(body) as method from sy_events.payloads');
+      expect(stored.rows).toEqual([{ method: hasLz4 ? 'lz4' : 'pglz' }]);
+    } finally {
+      await sql.end();
+      await bus.close();
+    }
+  });
 });
