@@ -30,8 +30,11 @@ const DAY = 24 * HOUR;
 async function main() {
   const db = await benchDatabase('switchyard_bench_ingest');
   const external = process.env.BENCH_MQTT_URL;
-  // The ingestion's broker is BENCH_MQTT_URL's or its own, never one the shell happens to name.
+  // The ingestion's broker is BENCH_MQTT_URL's or its own, never one the shell happens to name,
+  // and events go over the zero-setup bus (PostgreSQL), as a newcomer's would.
   delete process.env.MQTT_URL;
+  delete process.env.REDIS_URL;
+  delete process.env.NATS_URL;
   // As deployed: in production, where graphql-js, Apollo Server and the services skip what only
   // helps a developer.
   const metricsToken = randomBytes(16).toString('hex');
