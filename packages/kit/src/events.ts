@@ -185,8 +185,9 @@ class PostgresBus extends BaseBus {
   }
 
   protected async send(topic: string, body: string): Promise<void> {
-    let envelope = JSON.stringify({ body });
-    if (Buffer.byteLength(envelope) > NOTIFY_LIMIT) {
+    // A body longer than the limit in characters is longer in bytes: not written out a second time.
+    let envelope = body.length > NOTIFY_LIMIT ? '' : JSON.stringify({ body });
+    if (!envelope || Buffer.byteLength(envelope) > NOTIFY_LIMIT) {
       const id = randomUUID();
       await this.pool.query(
         `/* storeEventPayload */ with gone as (delete from sy_events.payloads where created_at < now() - interval '1 hour')

@@ -67,10 +67,10 @@ type StoreRow = {
  * costs PostgreSQL a good deal less per row.
  */
 const storing = (anyStored: boolean) =>
-  statement<{ sensorIds: string; sensors: string; times: string; values: string }, StoreRow>(
+  statement<{ since: number; sensorIds: string; sensors: string; times: string; values: string }, StoreRow>(
     `/* ${anyStored ? 'insertReadings' : 'insertNewReadings'} */ with named as (select :sensorIds::uuid[] as ids),
      input as (
-       select (select ids from named)[n] as sensor_id, to_timestamp(ms / 1000) as at, value
+       select (select ids from named)[n] as sensor_id, to_timestamp((:since::float8 + ms) / 1000) as at, value
        from unnest(:sensors::int4[], :times::float8[], :values::float8[]) as i (n, ms, value)
      ), stored as (
        insert into sensors.readings (sensor_id, at, value)
@@ -100,13 +100,17 @@ const storing = (anyStored: boolean) =>
 const storeNewReadings = storing(false);
 const storeReadings = storing(true);
 
-/** A PostgreSQL array literal of values that need no quoting (uuids, finite numbers). */
-const arrayLiteral = (values: Array<string | number>) => `{${values.join(',')}}`;
+/**
+ * A PostgreSQL array literal of uuids or finite numbers, written by JSON.stringify (which writes
+ * numbers about twice as fast as join; a uuid comes quoted, which PostgreSQL reads alike).
+ */
+const arrayLiteral = (values: Array<string | number>) => `{${JSON.stringify(values).slice(1, -1)}}`;
 
 /**
  * The readings as the storing statement takes them: each sensor named once (`sensorIds`) and each
  * reading by its sensor's place there, from 1; grouped by sensor, in the order each first comes,
- * and in time order within. PostgreSQL then reads a hundred uuids instead of 10,000, and finds
+ * and in time order within; each time as milliseconds after the earliest (`since`). PostgreSQL
+ * then reads a hundred uuids instead of 10,000 and short numbers instead of 13 digits, and finds
  * the rows about in the order of the readings' key.
  */
 function bySensor(readings: NewReading[]) {
@@ -120,6 +124,8 @@ function bySensor(readings: NewReading[]) {
   const sensors: number[] = [];
   const times: number[] = [];
   const values: number[] = [];
+  let since = Infinity;
+  for (const reading of readings) since = Math.min(since, reading.at.getTime());
   for (const [sensorId, group] of groups) {
     const place = sensorIds.push(sensorId);
     if (group.some((r, i) => i > 0 && r.at.getTime() < group[i - 1]!.at.getTime())) {
@@ -127,11 +133,11 @@ function bySensor(readings: NewReading[]) {
     }
     for (const reading of group) {
       sensors.push(place);
-      times.push(reading.at.getTime());
+      times.push(reading.at.getTime() - since);
       values.push(reading.value);
     }
   }
-  return { sensorIds, sensors, times, values };
+  return { sensorIds, sensors, since, times, values };
 }
 
 /**
@@ -146,13 +152,15 @@ export async function insertReadings(
 ): Promise<{ stored: NewReading[]; alerts: StoredAlert[] }> {
   if (!readings.length) return { stored: [], alerts: [] };
   // The rows go as array literals made here, one text each: binding them element by element
-  // costs more than the statement itself. Times go as epoch milliseconds, which PostgreSQL reads
-  // faster than ISO text; as float8, so `ms / 1000` keeps the milliseconds (an integer array would
-  // divide to whole seconds), and to_timestamp turns them into the same instants, exact to the
-  // microsecond for any year a reading may have (the duplicates' match on `at` depends on it).
+  // costs more than the statement itself. Times go as epoch milliseconds (the earliest, and the
+  // others after it), which PostgreSQL reads faster than ISO text; as float8, so the sum is exact
+  // and `/ 1000` keeps the milliseconds (an integer array would divide to whole seconds), and
+  // to_timestamp turns them into the same instants, exact to the microsecond for any year a
+  // reading may have (the duplicates' match on `at` depends on it).
   // Only the readings already stored come back, with the alerts.
-  const { sensorIds, sensors, times, values } = bySensor(readings);
+  const { sensorIds, sensors, since, times, values } = bySensor(readings);
   const params = {
+    since,
     sensorIds: arrayLiteral(sensorIds),
     sensors: arrayLiteral(sensors),
     times: arrayLiteral(times),
