@@ -1,6 +1,17 @@
 // The sensors domain's way in for ingestion (`@switchyard/sensors/readings`): only the kit and SQL.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { statement } from '@switchyard/kit';
+import {
+  alertColumns,
+  alertsOf,
+  earliest,
+  groupBySensor,
+  type NormalRange,
+  readingColumns,
+  ROLLUP_WIDTHS,
+  rollupColumns,
+  type SensorGroups,
+} from './reading-batch.js';
 
 export {
   isMissingPartition,
@@ -42,108 +53,84 @@ export interface StoredAlert extends NewReading {
   normalMax: number | null;
 }
 
-// Buckets are binned from the epoch, whatever the session's zone; the widths are literals of the
-// fixed text (composed once, here), not parameters.
-const rollup = (width: '1m' | '1h', interval: string) => `
-    insert into sensors.rollups as r (sensor_id, width, bucket_start, count, sum, min, max)
-    select sensor_id, '${width}', date_bin('${interval}', at, 'epoch'), count(*), sum(value), min(value), max(value)
-    from stored group by 1, 3 order by 1, 3
-    on conflict (sensor_id, width, bucket_start) do update set count = r.count + excluded.count,
-      sum = r.sum + excluded.sum, min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)`;
+/** Named once per statement: the batch's sensors, each reading naming its sensor by place (from 1). */
+const NAMED = 'with named as (select :sensorIds::uuid[] as ids)';
+const SENSOR = '(select ids from named)[n]';
 
-type StoreRow = {
-  what: 'alert' | 'duplicate';
-  sensor_id: string;
-  at: string;
-  value: number;
-  kind: 'HIGH' | 'LOW' | null;
-  normal_min: number | null;
-  normal_max: number | null;
+/** The readings, from their columns (readingColumns); `order by` follows the readings' key. */
+const READINGS = `insert into sensors.readings (sensor_id, at, value)
+     select ${SENSOR}, to_timestamp((:since::float8 + ms) / 1000), value
+     from unnest(:sensors::int4[], :times::float8[], :values::float8[]) as i (n, ms, value) order by 1, 2`;
+
+/** Rollups of one width from their columns (rollupColumns), added to what the buckets hold. */
+const rollups = (width: keyof typeof ROLLUP_WIDTHS) => {
+  const p = `r${width}`;
+  return `insert into sensors.rollups as r (sensor_id, width, bucket_start, count, sum, min, max)
+     select ${SENSOR}, '${width}', to_timestamp(b / 1000), c, s, lo, hi
+     from unnest(:${p}Sensors::int4[], :${p}Starts::float8[], :${p}Counts::int4[], :${p}Sums::float8[],
+       :${p}Mins::float8[], :${p}Maxes::float8[]) as a (n, b, c, s, lo, hi)
+     on conflict (sensor_id, width, bucket_start) do update set count = r.count + excluded.count,
+       sum = r.sum + excluded.sum, min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)`;
 };
 
+/** Alerts from their columns (alertColumns). */
+const ALERTS = `insert into sensors.alerts (sensor_id, at, value, kind, normal_min, normal_max)
+     select ${SENSOR}, to_timestamp((:since::float8 + ms) / 1000), value, kind, lo, hi
+     from unnest(:alertSensors::int4[], :alertTimes::float8[], :alertValues::float8[], :alertKinds::text[],
+       :alertMins::float8[], :alertMaxes::float8[]) as a (n, ms, value, kind, lo, hi)
+     on conflict do nothing`;
+
+const SUMMARIES = `minutes as (${rollups('1m')}), hours as (${rollups('1h')}), alerts as (${ALERTS})`;
+
+type ReadingParams = { since: number; sensorIds: string; sensors: string; times: string; values: string };
+type SummaryParams = { sensorIds: string; since: number } & Record<string, string | number>;
+
+/** New readings with their rollups and alerts: fails (23505) on a reading stored before. */
+const storeNewReadings = statement<ReadingParams & SummaryParams, { '?column?': number }>(
+  `/* insertNewReadings */ ${NAMED}, readings as (${READINGS}), ${SUMMARIES} select 1`,
+);
+/** Readings of which some may be stored: those are left as they were; returns those stored now. */
+const storeSomeReadings = statement<ReadingParams, { sensor_id: string; at: Date }>(
+  `/* insertReadings */ ${NAMED} ${READINGS} on conflict do nothing returning sensor_id, at`,
+);
+/** The rollups and alerts of readings stored by storeSomeReadings. */
+const storeSummaries = statement<SummaryParams, { '?column?': number }>(
+  `/* insertSummaries */ ${NAMED}, ${SUMMARIES} select 1`,
+);
+const normalRanges = statement<{ ids: string[] }, NormalRange & { id: string }>(
+  `/* normalRanges */ select id, normal_min as "normalMin", normal_max as "normalMax"
+   from sensors.sensors where id = any(:ids::uuid[])`,
+);
+
 /**
- * The statement storing readings, in two forms: `anyStored` takes a reading already stored as a
- * duplicate (and returns it as one); the other assumes there is none, and fails on one, which
- * costs PostgreSQL a good deal less per row.
+ * A PostgreSQL array literal of uuids, finite numbers or nulls, written by JSON.stringify (which
+ * writes numbers about twice as fast as join; a uuid comes quoted, which PostgreSQL reads alike).
  */
-const storing = (anyStored: boolean) =>
-  statement<{ since: number; sensorIds: string; sensors: string; times: string; values: string }, StoreRow>(
-    `/* ${anyStored ? 'insertReadings' : 'insertNewReadings'} */ with named as (select :sensorIds::uuid[] as ids),
-     input as (
-       select (select ids from named)[n] as sensor_id, to_timestamp((:since::float8 + ms) / 1000) as at, value
-       from unnest(:sensors::int4[], :times::float8[], :values::float8[]) as i (n, ms, value)
-     ), stored as (
-       insert into sensors.readings (sensor_id, at, value)
-       select sensor_id, at, value from input order by sensor_id, at
-       ${anyStored ? 'on conflict do nothing' : ''}
-       returning sensor_id, at, value
-     ), minutes as (${rollup('1m', '1 minute')}), hours as (${rollup('1h', '1 hour')}),
-     judged as (
-       select r.sensor_id, r.at, r.value, s.normal_min, s.normal_max,
-         case when r.value > s.normal_max then 'HIGH' when r.value < s.normal_min then 'LOW' end as kind
-       from stored r join sensors.sensors s on s.id = r.sensor_id
-     ), alerts as (
-       insert into sensors.alerts (sensor_id, at, value, kind, normal_min, normal_max)
-       select sensor_id, at, value, kind, normal_min, normal_max from judged where kind is not null
-       on conflict do nothing
-     )
-     select 'alert' as what, sensor_id, at, value, kind, normal_min, normal_max from judged where kind is not null
-     ${
-       anyStored
-         ? `union all
-     select 'duplicate', sensor_id, at, value, null, null, null from input i
-     where not exists (select 1 from stored s where s.sensor_id = i.sensor_id and s.at = i.at)`
-         : ''
-     }
-     order by 1, 3, 2`,
+const arrayLiteral = (values: ReadonlyArray<string | number | null>) => `{${JSON.stringify(values).slice(1, -1)}}`;
+
+/** Each column of `columns` as an array literal, named `prefix` + Name. */
+const literals = (prefix: string, columns: Record<string, ReadonlyArray<string | number | null>>) =>
+  Object.fromEntries(
+    Object.entries(columns).map(([name, values]) => [
+      `${prefix}${name[0]!.toUpperCase()}${name.slice(1)}`,
+      arrayLiteral(values),
+    ]),
   );
-const storeNewReadings = storing(false);
-const storeReadings = storing(true);
 
-/**
- * A PostgreSQL array literal of uuids or finite numbers, written by JSON.stringify (which writes
- * numbers about twice as fast as join; a uuid comes quoted, which PostgreSQL reads alike).
- */
-const arrayLiteral = (values: Array<string | number>) => `{${JSON.stringify(values).slice(1, -1)}}`;
-
-/**
- * The readings as the storing statement takes them: each sensor named once (`sensorIds`) and each
- * reading by its sensor's place there, from 1; grouped by sensor, in the order each first comes,
- * and in time order within; each time as milliseconds after the earliest (`since`). PostgreSQL
- * then reads a hundred uuids instead of 10,000 and short numbers instead of 13 digits, and finds
- * the rows about in the order of the readings' key.
- */
-function bySensor(readings: NewReading[]) {
-  const groups = new Map<string, NewReading[]>();
-  for (const reading of readings) {
-    let group = groups.get(reading.sensorId);
-    if (!group) groups.set(reading.sensorId, (group = []));
-    group.push(reading);
-  }
-  const sensorIds: string[] = [];
-  const sensors: number[] = [];
-  const times: number[] = [];
-  const values: number[] = [];
-  let since = Infinity;
-  for (const reading of readings) since = Math.min(since, reading.at.getTime());
-  for (const [sensorId, group] of groups) {
-    const place = sensorIds.push(sensorId);
-    if (group.some((r, i) => i > 0 && r.at.getTime() < group[i - 1]!.at.getTime())) {
-      group.sort((a, b) => a.at.getTime() - b.at.getTime());
-    }
-    for (const reading of group) {
-      sensors.push(place);
-      times.push(reading.at.getTime() - since);
-      values.push(reading.value);
-    }
-  }
-  return { sensorIds, sensors, since, times, values };
+function summaryParams(batch: SensorGroups, alerts: StoredAlert[], since: number): SummaryParams {
+  return {
+    sensorIds: arrayLiteral(batch.sensorIds),
+    since,
+    ...literals('r1m', rollupColumns(batch, '1m')),
+    ...literals('r1h', rollupColumns(batch, '1h')),
+    ...literals('alert', alertColumns(batch, alerts, since)),
+  };
 }
 
 /**
- * One statement: the readings (a reading already stored, same sensor and instant, is kept as it
- * was) and, from those stored now only, the minute and hour rollups and an alert for each one
- * outside its sensor's normal range. Returns what it stored. The readings' weeks must have their
+ * Stores readings: a reading already stored (same sensor and instant) is kept as it was, and the
+ * minute and hour rollups and an alert for each reading outside its sensor's normal range are
+ * made from those stored now only. Returns what it stored. The readings' weeks must have their
  * partitions (prepareReadingPartitions, before the transaction).
  */
 export async function insertReadings(
@@ -156,43 +143,38 @@ export async function insertReadings(
   // others after it), which PostgreSQL reads faster than ISO text; as float8, so the sum is exact
   // and `/ 1000` keeps the milliseconds (an integer array would divide to whole seconds), and
   // to_timestamp turns them into the same instants, exact to the microsecond for any year a
-  // reading may have (the duplicates' match on `at` depends on it).
-  // Only the readings already stored come back, with the alerts.
-  const { sensorIds, sensors, since, times, values } = bySensor(readings);
-  const params = {
+  // reading may have (the duplicates' match on `at` depends on it). Rollups and alerts are
+  // computed here from the batch, grouped by sensor and in time order: PostgreSQL neither sorts
+  // nor sums 10,000 rows twice, nor joins them to their sensors.
+  const batch = groupBySensor(readings);
+  const since = earliest(batch);
+  const ranges = new Map((await normalRanges(em, { ids: batch.sensorIds })).map(({ id, ...range }) => [id, range]));
+  const { sensors, times, values } = readingColumns(batch, since);
+  const readingParams: ReadingParams = {
     since,
-    sensorIds: arrayLiteral(sensorIds),
+    sensorIds: arrayLiteral(batch.sensorIds),
     sensors: arrayLiteral(sensors),
     times: arrayLiteral(times),
     values: arrayLiteral(values),
   };
-  // Most batches hold new readings only: stored as such in a savepoint, and only if one turns out
-  // to be stored already (a batch sent again, a redelivery) once more, duplicates set aside.
-  let rows: StoreRow[];
+  // Most batches hold new readings only: stored as such in a savepoint, in one statement.
   try {
-    rows = await em.transactional((savepoint) => storeNewReadings(savepoint, params));
+    const alerts = alertsOf(batch, ranges);
+    await em.transactional((savepoint) =>
+      storeNewReadings(savepoint, { ...readingParams, ...summaryParams(batch, alerts, since) }),
+    );
+    return { stored: readings, alerts };
   } catch (error) {
     if ((error as { code?: string }).code !== '23505') throw error;
-    rows = await storeReadings(em, params);
   }
-  const alerts: StoredAlert[] = [];
-  const duplicates = new Set<string>();
-  for (const r of rows) {
-    if (r.what === 'duplicate') {
-      duplicates.add(`${r.sensor_id}@${new Date(r.at).getTime()}`);
-      continue;
-    }
-    alerts.push({
-      sensorId: r.sensor_id,
-      at: new Date(r.at),
-      value: r.value,
-      kind: r.kind!,
-      normalMin: r.normal_min,
-      normalMax: r.normal_max,
-    });
-  }
-  const stored = duplicates.size
-    ? readings.filter((r) => !duplicates.has(`${r.sensorId}@${r.at.getTime()}`))
-    : readings;
+  // Some were stored before (a batch sent again, a redelivery): the others are stored and summed.
+  const kept = new Set(
+    (await storeSomeReadings(em, readingParams)).map((r) => `${r.sensor_id}@${new Date(r.at).getTime()}`),
+  );
+  const stored = readings.filter((r) => kept.has(`${r.sensorId}@${r.at.getTime()}`));
+  if (!stored.length) return { stored, alerts: [] };
+  const storedBatch = groupBySensor(stored);
+  const alerts = alertsOf(storedBatch, ranges);
+  await storeSummaries(em, summaryParams(storedBatch, alerts, earliest(storedBatch)));
   return { stored, alerts };
 }

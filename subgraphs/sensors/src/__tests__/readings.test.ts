@@ -107,6 +107,14 @@ describe('readings', () => {
     ]);
     // Readings already stored raise nothing again.
     expect(await sensors.store(batch)).toEqual({ stored: [], alerts: [] });
+    // One stored before and one new: only the new one raises an alert.
+    const mixed = newReadings(ids, [
+      { sensorCode: 'LIVE-A-T', at: now(2), value: 150 },
+      { sensorCode: 'LIVE-B-T', at: now(2), value: 101 },
+    ]);
+    const again = await sensors.store(mixed);
+    expect(again.stored).toEqual(mixed.slice(1));
+    expect(again.alerts.map((a) => [a.kind, a.value, a.normalMin, a.normalMax])).toEqual([['HIGH', 101, 0, 100]]);
     await sensors.store(newReadings(ids, [{ sensorCode: 'LIVE-A-T', at: now(3), value: -1 }]));
 
     const STORED = `query($s: ID, $after: String) { sensorAlerts(siteId: $s, first: 1, after: $after) {
@@ -122,6 +130,6 @@ describe('readings', () => {
       pageInfo: { hasNextPage: false },
     });
     const other = (await user.data(STORED, { s: sites[1] })).sensorAlerts.nodes;
-    expect(other).toEqual([{ kind: 'LOW', value: -5, normalMin: 0, normalMax: 100, sensor: { code: 'LIVE-B-T' } }]);
+    expect(other).toEqual([{ kind: 'HIGH', value: 101, normalMin: 0, normalMax: 100, sensor: { code: 'LIVE-B-T' } }]);
   });
 });

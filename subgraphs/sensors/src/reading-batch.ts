@@ -1,0 +1,127 @@
+// A batch of readings shaped for the storing statements: by sensor, in time order, with the
+// rollups and alerts it makes computed here, so PostgreSQL writes rows and never sorts or sums.
+import type { NewReading, StoredAlert } from './readings.js';
+
+/** A batch by sensor: each sensor once, in the order it first comes; its readings in time order. */
+export interface SensorGroups {
+  sensorIds: string[];
+  groups: NewReading[][];
+}
+
+export interface NormalRange {
+  normalMin: number | null;
+  normalMax: number | null;
+}
+
+export function groupBySensor(readings: readonly NewReading[]): SensorGroups {
+  const bySensor = new Map<string, NewReading[]>();
+  for (const reading of readings) {
+    let group = bySensor.get(reading.sensorId);
+    if (!group) bySensor.set(reading.sensorId, (group = []));
+    group.push(reading);
+  }
+  for (const group of bySensor.values()) {
+    if (group.some((r, i) => i > 0 && r.at.getTime() < group[i - 1]!.at.getTime())) {
+      group.sort((a, b) => a.at.getTime() - b.at.getTime());
+    }
+  }
+  return { sensorIds: [...bySensor.keys()], groups: [...bySensor.values()] };
+}
+
+/** The earliest instant of the batch, in ms: times go as milliseconds after it (short numbers). */
+export function earliest({ groups }: SensorGroups): number {
+  let since = Infinity;
+  for (const group of groups) if (group.length) since = Math.min(since, group[0]!.at.getTime());
+  return since;
+}
+
+/** Each reading as its sensor's place in `sensorIds` (from 1), its ms after `since`, its value. */
+export function readingColumns({ groups }: SensorGroups, since: number) {
+  const columns = { sensors: [] as number[], times: [] as number[], values: [] as number[] };
+  groups.forEach((group, i) => {
+    for (const reading of group) {
+      columns.sensors.push(i + 1);
+      columns.times.push(reading.at.getTime() - since);
+      columns.values.push(reading.value);
+    }
+  });
+  return columns;
+}
+
+export const ROLLUP_WIDTHS = { '1m': 60_000, '1h': 3_600_000 } as const;
+
+/**
+ * The batch's rollups of one width, binned from the epoch: per sensor (its place) and bucket
+ * (its start, in ms), the count, sum, min and max of the values. A sum adds the values in time
+ * order, starting from the first (as PostgreSQL's sum does, in whatever order it is given them).
+ */
+export function rollupColumns({ groups }: SensorGroups, width: keyof typeof ROLLUP_WIDTHS) {
+  const size = ROLLUP_WIDTHS[width];
+  const columns = {
+    sensors: [] as number[],
+    starts: [] as number[],
+    counts: [] as number[],
+    sums: [] as number[],
+    mins: [] as number[],
+    maxes: [] as number[],
+  };
+  groups.forEach((group, i) => {
+    let start = Number.NaN;
+    let last = -1;
+    for (const { at, value } of group) {
+      const bucket = Math.floor(at.getTime() / size) * size;
+      if (bucket !== start) {
+        start = bucket;
+        last = columns.sensors.push(i + 1) - 1;
+        columns.starts.push(bucket);
+        columns.counts.push(1);
+        columns.sums.push(value);
+        columns.mins.push(value);
+        columns.maxes.push(value);
+        continue;
+      }
+      columns.counts[last]!++;
+      columns.sums[last]! += value;
+      if (value < columns.mins[last]!) columns.mins[last] = value;
+      if (value > columns.maxes[last]!) columns.maxes[last] = value;
+    }
+  });
+  return columns;
+}
+
+/**
+ * An alert for each reading outside its sensor's normal range (`ranges` by sensor id), with that
+ * range: HIGH above the max, LOW below the min. In time order, then by sensor id.
+ */
+export function alertsOf({ sensorIds, groups }: SensorGroups, ranges: ReadonlyMap<string, NormalRange>): StoredAlert[] {
+  const alerts: StoredAlert[] = [];
+  groups.forEach((group, i) => {
+    const { normalMin = null, normalMax = null } = ranges.get(sensorIds[i]!) ?? {};
+    if (normalMin === null && normalMax === null) return;
+    for (const reading of group) {
+      const kind =
+        normalMax !== null && reading.value > normalMax
+          ? 'HIGH'
+          : normalMin !== null && reading.value < normalMin
+            ? 'LOW'
+            : undefined;
+      if (kind) alerts.push({ ...reading, kind, normalMin, normalMax });
+    }
+  });
+  return alerts.sort(
+    (a, b) => a.at.getTime() - b.at.getTime() || (a.sensorId < b.sensorId ? -1 : a.sensorId > b.sensorId ? 1 : 0),
+  );
+}
+
+/** The alerts as columns: sensor place (in `sensorIds`), ms after `since`, value, kind, range. */
+export function alertColumns({ sensorIds }: SensorGroups, alerts: readonly StoredAlert[], since: number) {
+  const places = new Map(sensorIds.map((id, i) => [id, i + 1]));
+  return {
+    sensors: alerts.map((a) => places.get(a.sensorId)!),
+    times: alerts.map((a) => a.at.getTime() - since),
+    values: alerts.map((a) => a.value),
+    kinds: alerts.map((a) => a.kind),
+    mins: alerts.map((a) => a.normalMin),
+    maxes: alerts.map((a) => a.normalMax),
+  };
+}
