@@ -2,7 +2,10 @@
 // rollups and alerts it makes computed here, so PostgreSQL writes rows and never sorts or sums.
 import type { NewReading, StoredAlert } from './readings.js';
 
-/** A batch by sensor: each sensor once, in the order it first comes; its readings in time order. */
+/**
+ * A batch by sensor: each sensor once, in the order of their ids (as PostgreSQL orders uuids, so
+ * that the rows go in the order of their keys); its readings in time order.
+ */
 export interface SensorGroups {
   sensorIds: string[];
   groups: NewReading[][];
@@ -25,7 +28,8 @@ export function groupBySensor(readings: readonly NewReading[]): SensorGroups {
       group.sort((a, b) => a.at.getTime() - b.at.getTime());
     }
   }
-  return { sensorIds: [...bySensor.keys()], groups: [...bySensor.values()] };
+  const sensorIds = [...bySensor.keys()].sort();
+  return { sensorIds, groups: sensorIds.map((id) => bySensor.get(id)!) };
 }
 
 /** The earliest instant of the batch, in ms: times go as milliseconds after it (short numbers). */

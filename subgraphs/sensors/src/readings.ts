@@ -62,13 +62,18 @@ const READINGS = `insert into sensors.readings (sensor_id, at, value)
      select ${SENSOR}, to_timestamp((:since::float8 + ms) / 1000), value
      from unnest(:sensors::int4[], :times::float8[], :values::float8[]) as i (n, ms, value) order by 1, 2`;
 
-/** Rollups of one width from their columns (rollupColumns), added to what the buckets hold. */
+/**
+ * Rollups of one width from their columns (rollupColumns), added to what the buckets hold; in the
+ * order of their key, as every batch takes their locks in one order (two concurrent batches of the
+ * same buckets, each in another order, would deadlock).
+ */
 const rollups = (width: keyof typeof ROLLUP_WIDTHS) => {
   const p = `r${width}`;
   return `insert into sensors.rollups as r (sensor_id, width, bucket_start, count, sum, min, max)
      select ${SENSOR}, '${width}', to_timestamp(b / 1000), c, s, lo, hi
      from unnest(:${p}Sensors::int4[], :${p}Starts::float8[], :${p}Counts::int4[], :${p}Sums::float8[],
        :${p}Mins::float8[], :${p}Maxes::float8[]) as a (n, b, c, s, lo, hi)
+     order by 1, 3
      on conflict (sensor_id, width, bucket_start) do update set count = r.count + excluded.count,
        sum = r.sum + excluded.sum, min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)`;
 };
@@ -78,6 +83,7 @@ const ALERTS = `insert into sensors.alerts (sensor_id, at, value, kind, normal_m
      select ${SENSOR}, to_timestamp((:since::float8 + ms) / 1000), value, kind, lo, hi
      from unnest(:alertSensors::int4[], :alertTimes::float8[], :alertValues::float8[], :alertKinds::text[],
        :alertMins::float8[], :alertMaxes::float8[]) as a (n, ms, value, kind, lo, hi)
+     order by 1, 2
      on conflict do nothing`;
 
 const SUMMARIES = `minutes as (${rollups('1m')}), hours as (${rollups('1h')}), alerts as (${ALERTS})`;

@@ -36,8 +36,8 @@ describe('a batch of readings shaped for storing', () => {
   const readings = batch();
   const grouped = groupBySensor(readings);
 
-  it('groups readings by sensor in the order each first comes, each in time order, none lost', () => {
-    expect(grouped.sensorIds).toEqual(['c', 'a', 'b']);
+  it('groups readings by sensor in the order of their ids, each in time order, none lost', () => {
+    expect(grouped.sensorIds).toEqual(['a', 'b', 'c']);
     grouped.groups.forEach((group, i) => {
       expect(group.every((r) => r.sensorId === grouped.sensorIds[i])).toBe(true);
       expect(group.every((r, j) => j === 0 || group[j - 1]!.at <= r.at)).toBe(true);
@@ -60,6 +60,9 @@ describe('a batch of readings shaped for storing', () => {
   ] as const)('rolls up %s buckets as the plain computation does', (width, size) => {
     const columns = rollupColumns(grouped, width);
     const expected = naiveRollups(readings, size);
+    // In the order of their key (sensor, then start), as every batch locks them in one order.
+    const keys = columns.sensors.map((place, i) => [place, columns.starts[i]!]);
+    expect([...keys].sort(([a, x], [b, y]) => a! - b! || x! - y!)).toEqual(keys);
     expect(columns.sensors).toHaveLength(expected.size);
     columns.sensors.forEach((place, i) => {
       const want = expected.get(`${grouped.sensorIds[place - 1]}|${columns.starts[i]}`);
