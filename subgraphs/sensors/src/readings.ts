@@ -92,8 +92,12 @@ type ReadingParams = { since: number; sensorIds: string; sensors: string; times:
 type SummaryParams = { sensorIds: string; since: number } & Record<string, string | number>;
 
 /** New readings with their rollups and alerts: fails (23505) on a reading stored before. */
-const storeNewReadings = statement<ReadingParams & SummaryParams, { '?column?': number }>(
-  `/* insertNewReadings */ ${NAMED}, readings as (${READINGS}), ${SUMMARIES} select 1`,
+const storeNewReadings = statement<ReadingParams & SummaryParams, { stored: number }>(
+  // The main query reads the readings' insert, so it runs first; PostgreSQL runs the other
+  // inserts after it. Every path writes readings, then alerts, then rollups: in one order of
+  // locks, so that two batches sharing readings and buckets wait for each other, never deadlock.
+  `/* insertNewReadings */ ${NAMED}, readings as (${READINGS} returning 1), ${SUMMARIES}
+   select count(*)::int as stored from readings`,
 );
 /** Readings of which some may be stored: those are left as they were; returns those stored now. */
 const storeSomeReadings = statement<ReadingParams, { sensor_id: string; at: Date }>(

@@ -1,5 +1,6 @@
 // Readings as ingestion stores them (each sensor and instant once), served newest first a page at
 // a time; alerts for readings outside their sensor's normal range, stored and served per site.
+import { insertReadings, prepareReadingPartitions } from '../readings.js';
 import { newReadings, tokenViewer, useSensors } from './alone.js';
 import { at, createCatalogue } from './fixtures.js';
 
@@ -131,5 +132,51 @@ describe('readings', () => {
     });
     const other = (await user.data(STORED, { s: sites[1] })).sensorAlerts.nodes;
     expect(other).toEqual([{ kind: 'HIGH', value: 101, normalMin: 0, normalMax: 100, sensor: { code: 'LIVE-B-T' } }]);
+  });
+
+  it('keeps rollups exact when batches that share readings and buckets are stored at the same time', async () => {
+    const { sensors: ids } = await createCatalogue(
+      sensors.admin,
+      'PLANT-RACE',
+      { 'RACE-E': ['RACE-1', 'RACE-2', 'RACE-3', 'RACE-4'] },
+      { normalMin: 10, normalMax: 90 },
+    );
+    const codes = Object.keys(ids);
+    // Every 10 s over two hours, each sensor; batches of 40 minutes, each sharing half of the next.
+    const base = Date.parse(at(0));
+    const all = newReadings(
+      ids,
+      Array.from({ length: 720 * codes.length }, (_, i) => ({
+        sensorCode: codes[i % codes.length]!,
+        at: new Date(base + Math.floor(i / codes.length) * 10_000).toISOString(),
+        value: (i * 37) % 100,
+      })),
+    );
+    await prepareReadingPartitions(
+      sensors.orm.em.fork(),
+      all.map((r) => r.at),
+    );
+    const window = (from: number) =>
+      all.filter((r) => r.at.getTime() >= base + from * 60_000 && r.at.getTime() < base + (from + 40) * 60_000);
+    // Stored as ingestion stores them: each batch in its own transaction, several at once, some
+    // new, some partly stored by another; in a shuffled order of sensors within each batch.
+    const batches = [0, 20, 40, 60, 80, 0, 40, 80].map((from, n) => (n % 2 ? window(from).reverse() : window(from)));
+    const results = await Promise.all(
+      batches.map((batch) => sensors.orm.em.fork().transactional((tx) => insertReadings(tx, batch))),
+    );
+    expect(results.reduce((sum, r) => sum + r.stored.length, 0)).toBe(all.length);
+    expect(results.reduce((sum, r) => sum + r.alerts.length, 0)).toBe(
+      all.filter((r) => r.value < 10 || r.value > 90).length,
+    );
+    const { rows } = await sensors.sql.query(
+      `select width, sum(count)::int as count, sum(sum) as sum from sensors.rollups
+       where sensor_id = any($1::uuid[]) group by width order by width`,
+      [Object.values(ids)],
+    );
+    const total = all.reduce((sum, r) => sum + r.value, 0);
+    expect(rows).toEqual([
+      { width: '1h', count: all.length, sum: total },
+      { width: '1m', count: all.length, sum: total },
+    ]);
   });
 });
