@@ -176,8 +176,8 @@ function cpuPer10k({ cpu, rows }: Run): string {
 const rate = (run: Run) => Math.round(perSecond(run)).toLocaleString('en');
 
 /**
- * Fills the store up to SERIES_READINGS, and at least 31 days (every sensor, one reading every
- * 30 s, ending a day ago, through ingestReadings), then times a 30-day hourly series of one sensor through the gateway.
+ * Where the store holds fewer than SERIES_READINGS, fills it to that many and to at least 31 days
+ * (every sensor, one reading every 30 s, ending a day ago, through ingestReadings), then times a 30-day hourly series of one sensor through the gateway.
  */
 async function seriesLatency(sql: pg.Client, platform: GraphQLClient, admin: GraphQLClient, sensors: BenchSensor[]) {
   const have = (await sql.query('select count(*)::int as n from sensors.readings')).rows[0].n as number;

@@ -31,7 +31,7 @@ const variables = (form: Form, batchId: string, batch: Reading[]) =>
         b: batchId,
         c: {
           sensorCodes: batch.map((r) => r.sensorCode),
-          at: batch.map((r) => r.at),
+          times: batch.map((r) => r.at),
           values: batch.map((r) => r.value),
         },
       };

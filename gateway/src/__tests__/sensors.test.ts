@@ -105,7 +105,7 @@ describe('sensors with the other subgraphs, through the gateway', () => {
     ]);
   });
 
-  it('takes a batch as columns: the same checks, rejects by position, and the same batch as its objects', async () => {
+  it('takes a batch as columns: the same checks, rejects named by position and list, and the same batch as its objects', async () => {
     const admin = run.client.as(await loginAdmin(run.client));
     const { sensors } = await createCatalogue(admin, 'PLANT-C', { 'PRESS-C': ['PC-P1', 'PC-V1'] });
     const INGEST_COLUMNS = `mutation($b: ID!, $c: ReadingColumns!) {
@@ -119,7 +119,7 @@ describe('sensors with the other subgraphs, through the gateway', () => {
     ];
     const columns = {
       sensorCodes: batch.map((r) => r.sensorCode),
-      at: batch.map((r) => r.at),
+      times: batch.map((r) => r.at),
       values: batch.map((r) => r.value),
     };
     const { ingestReadings: report } = await admin.data(INGEST_COLUMNS, { b: 'columns-1', c: columns });
@@ -129,8 +129,8 @@ describe('sensors with the other subgraphs, through the gateway', () => {
       duplicates: 0,
       replayed: false,
       rejected: [
-        { index: 1, field: 'sensorCode', reason: 'is not a known sensor' },
-        { index: 3, field: 'at', reason: 'repeats an earlier reading of this batch' },
+        { index: 1, field: 'sensorCodes', reason: 'is not a known sensor' },
+        { index: 3, field: 'times', reason: 'repeats an earlier reading of this batch' },
       ],
     });
     const stored = await run.sql.query(
@@ -162,21 +162,24 @@ describe('sensors with the other subgraphs, through the gateway', () => {
     expect(codes(await admin.request('mutation { ingestReadings(batchId: "columns-2") { accepted } }'))).toEqual([
       'BAD_USER_INPUT',
     ]);
-    const ragged = await admin.request(INGEST_COLUMNS, { b: 'columns-2', c: { ...columns, at: columns.at.slice(1) } });
+    const ragged = await admin.request(INGEST_COLUMNS, {
+      b: 'columns-2',
+      c: { ...columns, times: columns.times.slice(1) },
+    });
     expect(ragged.errors?.[0]).toMatchObject({
-      message: 'columns: sensorCodes, at and values must be lists of one length',
+      message: 'columns: sensorCodes, times and values must be lists of one length',
       extensions: { code: 'BAD_USER_INPUT' },
     });
     const many = Array.from({ length: 10_001 }, (_, i) => i);
     const tooMany = await admin.request(INGEST_COLUMNS, {
       b: 'columns-2',
-      c: { sensorCodes: many.map(() => 'PC-P1'), at: many.map((i) => at(i)), values: many },
+      c: { sensorCodes: many.map(() => 'PC-P1'), times: many.map((i) => at(i)), values: many },
     });
     expect(tooMany.errors?.[0]).toMatchObject({
       message: 'columns: must hold at most 10000 readings',
       extensions: { code: 'BAD_USER_INPUT' },
     });
-    const notATime = { ...columns, at: [...columns.at.slice(0, -1), '2026-02-30T00:00:00Z'] };
+    const notATime = { ...columns, times: [...columns.times.slice(0, -1), '2026-02-30T00:00:00Z'] };
     expect(codes(await admin.request(INGEST_COLUMNS, { b: 'columns-2', c: notATime }))).toEqual(['BAD_USER_INPUT']);
     const after = await run.sql.query(
       'select count(*)::int as n from sensors.readings where sensor_id = any($1::uuid[])',

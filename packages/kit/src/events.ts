@@ -83,16 +83,18 @@ export async function createEventBus(options: EventBusOptions): Promise<EventBus
 // NOTIFY payloads must stay under 8000 bytes; larger ones are stored and sent by reference.
 const NOTIFY_LIMIT = 7000;
 /**
- * Large payloads compressed with lz4 where the server has it (PostgreSQL 14+, built with lz4):
- * a stored batch's readings (200 KB for 10,000) in under a millisecond, where the default pglz
- * takes about 3.5 to the same size. A server without it keeps pglz.
+ * Large payloads compressed with lz4 where the server has it (PostgreSQL 14+, built with lz4,
+ * which lists it among default_toast_compression's values): a stored batch's readings (200 KB for
+ * 10,000) in under a millisecond, where the default pglz takes about 3.5 to the same size. Set
+ * once; a server without it keeps pglz, and the table is not locked to learn that.
  */
 const LZ4_PAYLOADS = `do $$ begin
-  if exists (select 1 from pg_attribute where attrelid = 'sy_events.payloads'::regclass and attname = 'body'
-             and attcompression is distinct from 'l') then
-    alter table sy_events.payloads alter column body set compression lz4;
+  if exists (select 1 from pg_settings where name = 'default_toast_compression' and 'lz4' = any(enumvals)) then
+    if exists (select 1 from pg_attribute where attrelid = 'sy_events.payloads'::regclass and attname = 'body'
+               and attcompression is distinct from 'l') then
+      alter table sy_events.payloads alter column body set compression lz4;
+    end if;
   end if;
-exception when feature_not_supported or undefined_column then null;
 end $$`;
 const channel = (topic: string) => `sy_${topic.replace(/[^a-z0-9_]/g, '_')}`;
 

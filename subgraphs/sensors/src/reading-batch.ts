@@ -1,5 +1,6 @@
 // A batch of readings shaped for the storing statements: by sensor, in time order, with the
-// rollups and alerts it makes computed here, so PostgreSQL writes rows and never sorts or sums.
+// rollups and alerts it makes computed here, so PostgreSQL writes rows, its sorts find them in
+// order already, and it never sums or judges them.
 import type { NewReading, StoredAlert } from './readings.js';
 
 /**

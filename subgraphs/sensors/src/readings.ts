@@ -146,6 +146,8 @@ function summaryParams(batch: SensorGroups, alerts: StoredAlert[], since: number
 export async function insertReadings(
   em: EntityManager,
   readings: NewReading[],
+  /** The sensors' normal ranges by id where the caller has read them already (sensorsByCode). */
+  known?: ReadonlyMap<string, NormalRange>,
 ): Promise<{ stored: NewReading[]; alerts: StoredAlert[] }> {
   if (!readings.length) return { stored: [], alerts: [] };
   // The rows go as array literals made here, one text each: binding them element by element
@@ -154,11 +156,13 @@ export async function insertReadings(
   // and `/ 1000` keeps the milliseconds (an integer array would divide to whole seconds), and
   // to_timestamp turns them into the same instants, exact to the microsecond for any year a
   // reading may have (the duplicates' match on `at` depends on it). Rollups and alerts are
-  // computed here from the batch, grouped by sensor and in time order: PostgreSQL neither sorts
-  // nor sums 10,000 rows twice, nor joins them to their sensors.
+  // computed here from the batch, grouped by sensor and in time order: PostgreSQL finds the rows
+  // in the order of their keys, and neither sums 10,000 of them twice nor joins them to their
+  // sensors.
   const batch = groupBySensor(readings);
   const since = earliest(batch);
-  const ranges = new Map((await normalRanges(em, { ids: batch.sensorIds })).map(({ id, ...range }) => [id, range]));
+  const ranges =
+    known ?? new Map((await normalRanges(em, { ids: batch.sensorIds })).map(({ id, ...range }) => [id, range]));
   const { sensors, times, values } = readingColumns(batch, since);
   const readingParams: ReadingParams = {
     since,

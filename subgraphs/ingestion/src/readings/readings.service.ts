@@ -47,17 +47,20 @@ export interface BatchInput {
   columns?: ReadingColumns | null;
 }
 
+/** A rejected reading's field as a batch of columns names it: the list it came in. */
+const COLUMN_OF: Record<string, string> = { sensorCode: 'sensorCodes', at: 'times', value: 'values' };
+
 /** The batch's readings, in order, whichever form it came in. */
 function readingsOf({ readings, columns }: BatchInput): ReadingInput[] {
   if (!readings === !columns) throw new BadUserInputError('readings', 'give readings or columns, exactly one of them');
   const [field, length] = readings ? ['readings', readings.length] : ['columns', columns!.sensorCodes.length];
   if (length > MAX_BATCH) throw new BadUserInputError(field, `must hold at most ${MAX_BATCH} readings`);
   if (readings) return readings;
-  const { sensorCodes, at, values } = columns!;
-  if (at.length !== length || values.length !== length) {
-    throw new BadUserInputError('columns', 'sensorCodes, at and values must be lists of one length');
+  const { sensorCodes, times, values } = columns!;
+  if (times.length !== length || values.length !== length) {
+    throw new BadUserInputError('columns', 'sensorCodes, times and values must be lists of one length');
   }
-  return sensorCodes.map((sensorCode, i) => ({ sensorCode, at: at[i]!, value: values[i]! }));
+  return sensorCodes.map((sensorCode, i) => ({ sensorCode, at: times[i]!, value: values[i]! }));
 }
 
 /**
@@ -83,7 +86,13 @@ export async function ingestReadings(ctx: IngestionContext, batchId: string, bat
       }
       return { ...earlier!.report, replayed: true };
     }
-    const report: IngestReport = { batchId, ...(await store()), replayed: false };
+    const { rejected, ...counts } = await store();
+    const report: IngestReport = {
+      batchId,
+      ...counts,
+      rejected: batch.columns ? rejected.map((r) => ({ ...r, field: COLUMN_OF[r.field] ?? r.field })) : rejected,
+      replayed: false,
+    };
     await batchReport(em, { batchId: claim, report: JSON.stringify(report) });
     return report;
   });

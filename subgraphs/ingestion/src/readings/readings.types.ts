@@ -9,11 +9,11 @@ export class ReadingInput {
 
 @InputType({
   description:
-    'Readings as three lists of one length, the i-th reading being sensorCodes[i], at[i] and values[i]: the same batch as ReadingInput objects, about half the bytes and quicker to take.',
+    'Readings as three lists of one length, the i-th reading being sensorCodes[i], times[i] and values[i]: a batch as ReadingInput objects would hold it, in fewer bytes and taken in less time.',
 })
 export class ReadingColumns {
   @Field(() => [String]) sensorCodes!: string[];
-  @Field(() => [Date]) at!: Date[];
+  @Field(() => [Date], { description: 'The instant of each reading (its `at`).' }) times!: Date[];
   @Field(() => [Float]) values!: number[];
 }
 

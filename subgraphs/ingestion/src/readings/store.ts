@@ -31,7 +31,7 @@ export async function storeReadings<R = Stored>(
     em.fork().transactional((tx) =>
       within(tx, async () => {
         const { valid, rejected, twins, targets } = await checkReadings(tx, readings, messageOf);
-        const stored = await insertReadings(tx, valid);
+        const stored = await insertReadings(tx, valid, targets);
         announce = () => announceReadings(events, stored, targets, logger);
         return { accepted: stored.stored.length, duplicates: valid.length - stored.stored.length + twins, rejected };
       }),
