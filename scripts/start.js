@@ -46,11 +46,14 @@ const elapsed = () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
 const progress = {
   tty: process.stdout.isTTY === true,
   states: new Map(),
+  /** Each one's latest state, kept after the status line is done. */
+  last: new Map(),
   shown: false,
   timer: undefined,
   set(name, state) {
     if (this.states.get(name) === state) return;
     this.states.set(name, state);
+    this.last.set(name, state);
     if (!this.tty) return process.stdout.write(`[switchyard] ${elapsed()}: ${name} ${state}\n`);
     this.timer ??= setInterval(() => this.draw(), 1000);
     this.draw();
@@ -175,19 +178,23 @@ function node(script, env) {
     });
 }
 
+/** Resolves when `name` answers /ready on `port`; after 120 s, fails saying what it answered last. */
 async function waitReady(name, port) {
   const deadline = Date.now() + 120_000;
+  let last = 'nothing listening';
   while (Date.now() < deadline) {
     if (stopping) return;
     try {
       const response = await fetch(`http://127.0.0.1:${port}/ready`);
       if (response.ok) return;
-    } catch {
-      // not listening yet
+      const body = await response.json().catch(() => ({}));
+      last = `/ready answered ${response.status}${body.reason ? `: ${body.reason}` : ''}`;
+    } catch (error) {
+      last = `not listening on ${port} (${error.cause?.code ?? error.message})`;
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${name} was not ready within 120 s`);
+  throw new Error(`${name} was not ready within 120 s (last: ${last}; state: ${progress.last.get(name) ?? 'unknown'})`);
 }
 
 /**

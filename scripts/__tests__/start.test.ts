@@ -40,7 +40,11 @@ async function start(
     }, 100);
     child.once('exit', (code) => {
       clearInterval(timer);
-      reject(new Error(`npm start exited with ${code}:\n${text}`));
+      // Why first: a long log is cut in the middle where CI prints it.
+      const why = text
+        .split('\n')
+        .filter((line) => /^\w*Error\b|\[switchyard\] .*(exited|in use|not ready)/.test(line));
+      reject(new Error(`npm start exited with ${code}: ${why.join('\n') || 'no error line'}\n\n${text}`));
     });
   });
   return { child, output: () => text };
