@@ -228,6 +228,9 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
     introspection: options.introspection ?? !options.production,
     includeStacktraceInErrorResponses: options.debugErrors ?? false,
     formatError: format,
+    // One line, where Apollo's default indents: a 720-point series is a third smaller and costs
+    // the writer (and the gateway reading a subgraph) a third less. IDEs indent for themselves.
+    stringifyResult: (value: unknown) => JSON.stringify(value),
     // Production answers a misspelt field without listing the ones that exist ("Did you mean ...").
     hideSchemaDetailsFromClientErrors: options.production,
     logger,

@@ -6,7 +6,8 @@ export const AnalyticsKind = Object.fromEntries(ANALYTICS_KINDS.map((k) => [k, k
 };
 registerEnumType(AnalyticsKind, { name: 'AnalyticsKind', description: 'What the data-science system computed.' });
 
-@ObjectType({ description: 'One result of the data-science system for a piece of equipment.' })
+// Plain values, hundreds per answer: graphql-js reads them (simpleResolvers), no per-field wrapper.
+@ObjectType({ description: 'One result of the data-science system for a piece of equipment.', simpleResolvers: true })
 export class AnalyticsPoint {
   @Field() at!: Date;
   @Field(() => Float) value!: number;

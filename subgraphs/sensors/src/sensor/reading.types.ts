@@ -1,7 +1,8 @@
 import { connectionType } from '@switchyard/kit';
 import { Field, Float, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'One value of a sensor at an instant.' })
+// Plain values, hundreds per answer: graphql-js reads them (simpleResolvers), no per-field wrapper.
+@ObjectType({ description: 'One value of a sensor at an instant.', simpleResolvers: true })
 export class Reading {
   @Field()
   at!: Date;

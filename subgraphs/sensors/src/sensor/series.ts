@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadUserInputError, statement } from '@switchyard/kit';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'Aggregates of one bucket of a series.' })
+// Plain values, hundreds per answer: graphql-js reads them (simpleResolvers), no per-field wrapper.
+@ObjectType({ description: 'Aggregates of one bucket of a series.', simpleResolvers: true })
 export class SeriesPoint {
   @Field({ description: 'Where the bucket starts.' }) start!: Date;
   @Field(() => Int) count!: number;
@@ -19,9 +20,11 @@ const MAX_POINTS = 10_000;
 // would bring in readings outside the range.
 const seriesBuckets = statement<
   { ids: string[]; bucket: string; source: '1m' | '1h'; sourceInterval: string; from: Date; to: Date },
-  { sensor_id: string; start: string; count: string; avg: number; min: number; max: number }
+  { sensor_id: string; start_ms: number; count: string; avg: number; min: number; max: number }
 >(
-  `/* series */ select sensor_id, date_bin(:bucket::interval, bucket_start, 'epoch'::timestamptz) as start,
+  // The start as epoch milliseconds (a number, not text to parse again for each point).
+  `/* series */ select sensor_id,
+     extract(epoch from date_bin(:bucket::interval, bucket_start, 'epoch'::timestamptz))::float8 * 1000 as start_ms,
      sum(count) as count, sum(sum) / sum(count) as avg, min(min) as min, max(max) as max
    from sensors.rollups where sensor_id = any(:ids::uuid[]) and width = :source and bucket_start >= :from
      and bucket_start + :sourceInterval::interval <= :to
@@ -55,8 +58,10 @@ export async function seriesOf(
     to: args.to,
   });
   const bySensor = new Map<string, SeriesPoint[]>(ids.map((id) => [id, []]));
-  for (const { sensor_id, ...r } of rows) {
-    bySensor.get(sensor_id)!.push({ ...r, start: new Date(r.start), count: Number(r.count) });
+  for (const r of rows) {
+    bySensor
+      .get(r.sensor_id)!
+      .push({ start: new Date(r.start_ms), count: Number(r.count), avg: r.avg, min: r.min, max: r.max });
   }
   return bySensor;
 }
