@@ -39,6 +39,22 @@ describe('the gateway over HTTP', () => {
     expect(subgraph.headers.get('cache-control')).toBe('no-store');
   });
 
+  it("answers as one line of JSON, the gateway and its subgraphs alike (not Apollo's indented default)", async () => {
+    const body = '{"query":"{ __typename }"}';
+    const gateway = await fetch(run.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(await gateway.text()).toBe('{"data":{"__typename":"Query"}}');
+    const subgraph = await fetch(run.sensors.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await viewerHeader(run.gatewayKey, 'sensors')) },
+      body,
+    });
+    expect(await subgraph.text()).toBe('{"data":{"__typename":"Query"}}');
+  });
+
   it('serves Apollo Sandbox with CORS for it in development', async () => {
     const page = await fetch(run.gateway.url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);

@@ -228,8 +228,8 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
     introspection: options.introspection ?? !options.production,
     includeStacktraceInErrorResponses: options.debugErrors ?? false,
     formatError: format,
-    // One line, where Apollo's default indents: a 720-point series is a third smaller and costs
-    // the writer (and the gateway reading a subgraph) a third less. IDEs indent for themselves.
+    // One line, where Apollo's default indents: a 720-point series is 66 KB instead of 122 KB to
+    // write, send and (from a subgraph, in the gateway) read. IDEs indent for themselves.
     stringifyResult: (value: unknown) => JSON.stringify(value),
     // Production answers a misspelt field without listing the ones that exist ("Did you mean ...").
     hideSchemaDetailsFromClientErrors: options.production,

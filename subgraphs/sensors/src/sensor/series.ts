@@ -22,9 +22,10 @@ const seriesBuckets = statement<
   { ids: string[]; bucket: string; source: '1m' | '1h'; sourceInterval: string; from: Date; to: Date },
   { sensor_id: string; start_ms: number; count: string; avg: number; min: number; max: number }
 >(
-  // The start as epoch milliseconds (a number, not text to parse again for each point).
+  // The start as epoch milliseconds (a number, not text to parse again for each point), multiplied
+  // while still numeric, so it is exact.
   `/* series */ select sensor_id,
-     extract(epoch from date_bin(:bucket::interval, bucket_start, 'epoch'::timestamptz))::float8 * 1000 as start_ms,
+     (extract(epoch from date_bin(:bucket::interval, bucket_start, 'epoch'::timestamptz)) * 1000)::float8 as start_ms,
      sum(count) as count, sum(sum) / sum(count) as avg, min(min) as min, max(max) as max
    from sensors.rollups where sensor_id = any(:ids::uuid[]) and width = :source and bucket_start >= :from
      and bucket_start + :sourceInterval::interval <= :to
