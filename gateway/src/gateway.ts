@@ -29,6 +29,7 @@ import { sharedSecret } from './secrets.js';
 import { landingPagePlugin, mountPages, servedPages } from './pages.js';
 import { mountHttpRoutes, subgraphUrls } from './routes.js';
 import { supergraphFile } from './supergraph-file.js';
+import { checkVariablesQuickly } from './variable-check.js';
 
 /** The federated gateway over whatever supergraph the configuration names. */
 export async function startGateway(
@@ -132,6 +133,7 @@ export async function startGateway(
     },
     logger,
   });
+  checkVariablesQuickly(gateway);
   const { sandbox, pages } = servedPages(env);
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: served, coreSupergraphSdl }) => {

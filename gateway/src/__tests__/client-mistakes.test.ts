@@ -58,6 +58,23 @@ const mistakes: Array<[string, unknown, number, string, string | RegExp]> = [
     /Variable "\$n" got invalid value "many"/,
   ],
   [
+    'a list item of the wrong type',
+    {
+      query: 'query($c: [String!]!) { sensorsByCode(codes: $c) { id } }',
+      variables: { c: ['A', 7] },
+    },
+    400,
+    'BAD_USER_INPUT',
+    /Variable "\$c" got invalid value 7 at "c\[1\]"; String cannot represent a non string value: 7/,
+  ],
+  [
+    'a null in a list of non-null items',
+    { query: 'query($c: [String!]!) { sensorsByCode(codes: $c) { id } }', variables: { c: ['A', null] } },
+    400,
+    'BAD_USER_INPUT',
+    /Variable "\$c" got invalid value null at "c\[1\]"; Expected non-nullable type "String!" not to be null./,
+  ],
+  [
     'a required variable left out',
     { query: 'query($n: Int!) { tickers(first: $n) { nodes { symbol } } }', variables: {} },
     400,
