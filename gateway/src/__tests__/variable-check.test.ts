@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
+import { ApolloGateway } from '@apollo/gateway';
 import {
   buildSchema,
   getVariableValues,
@@ -11,7 +12,7 @@ import {
   type OperationDefinitionNode,
   parse,
 } from 'graphql';
-import { certainlyValid } from '../variable-check.js';
+import { certainlyValid, checkVariablesQuickly } from '../variable-check.js';
 
 const definitions = (schema: GraphQLSchema, query: string) => ({
   schema,
@@ -68,22 +69,57 @@ const VALUES: unknown[] = [
   { a: 'a' }, { a: 'a', b: null }, { a: 'a', b: 1, c: [1.5] }, { a: 'a', c: [null] }, { a: null }, { b: 1 },
   [{ a: 'a' }, { a: 'b', c: [1] }], { a: 'a', b: 1 },
 ];
-/** Valid only as graphql-js wraps a single value into a list, which is left to it. */
-const WRAPPED: unknown[] = [{ a: 'a', c: 1.5 }, [{ a: 'a', c: 1 }]];
+/**
+ * Left to graphql-js whatever it makes of them: a single value it wraps into a list, holes and
+ * undefined (null to it, or left out), keys of Object.prototype's, numbers JSON makes of 1e400.
+ */
+// prettier-ignore
+const DOUBTFUL: unknown[] = [
+  // Holes on purpose: graphql-js reads them as undefined.
+  // eslint-disable-next-line no-sparse-arrays
+  { a: 'a', c: 1.5 }, [{ a: 'a', c: 1 }], [, 1], [, { x: 1 }], new Array(2), [undefined], [[1], [, 1]],
+  { x: undefined }, { a: 'a', b: undefined }, JSON.parse('{"__proto__": {"x": 1}}'), JSON.parse('{"x": 1, "constructor": 1}'),
+  JSON.parse('1e400'), JSON.parse('-1e400'), [JSON.parse('1e400')], { a: 'a', c: [JSON.parse('1e400')] }, Number.NaN, -0,
+];
 
 it.each(TYPES)('judges $%s as graphql-js does, or leaves it to graphql-js', (type) => {
   const { defs } = definitions(schema, `query($x: ${type}, $y: Int = 3) { ok }`);
   const known = !/Color|One|Even/.test(type);
-  for (const value of [...VALUES, ...WRAPPED, undefined]) {
+  for (const value of [...VALUES, ...DOUBTFUL, undefined]) {
     const inputs = value === undefined ? {} : { x: value };
     const ours = certainlyValid(schema, defs, inputs);
     const theirs = getVariableValues(schema, defs, inputs).errors === undefined;
     if (ours) expect({ type, value, theirs }).toEqual({ type, value, theirs: true });
-    // A single value for a list (at any depth) is wrapped by graphql-js; every other valid one is taken here.
+    // Every value graphql-js takes is taken here, but those in doubt and any a list wraps.
     const single =
-      WRAPPED.includes(value) ||
+      DOUBTFUL.includes(value) ||
       type.startsWith('[[') ||
       (type.startsWith('[') && value !== null && !Array.isArray(value));
     if (known && theirs && !single) expect({ type, value, ours }).toEqual({ type, value, ours: true });
   }
+});
+
+it('takes a left-out variable with a default, refuses to judge a type it does not know', () => {
+  const withDefault = definitions(schema, 'query($x: Int! = 3) { ok }');
+  expect(certainlyValid(schema, withDefault.defs, {})).toBe(true);
+  expect(getVariableValues(schema, withDefault.defs, {}).errors).toBeUndefined();
+  expect(certainlyValid(schema, definitions(schema, 'query($x: Nope) { ok }').defs, {})).toBe(false);
+  expect(certainlyValid(schema, definitions(schema, 'query($x: Query) { ok }').defs, { x: {} })).toBe(false);
+});
+
+it("replaces the gateway's own check on the instance, and answers with it where it cannot judge", () => {
+  const sdl = readFileSync(join(__dirname, '..', '..', '..', 'supergraph.graphql'), 'utf8');
+  const api = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
+  const gateway = new ApolloGateway({ supergraphSdl: sdl });
+  const original = (gateway as unknown as { validateIncomingRequest: unknown }).validateIncomingRequest;
+  checkVariablesQuickly(gateway);
+  const validate = (gateway as unknown as { validateIncomingRequest: (r: unknown, o: unknown) => Error[] })
+    .validateIncomingRequest;
+  expect(validate).not.toBe(original);
+  const operation = parse('query($n: Int) { __typename }').definitions[0];
+  expect(validate.call(gateway, { request: { variables: { n: 1 } } }, { schema: api, operation })).toEqual([]);
+  const errors = validate.call(gateway, { request: { variables: { n: 'many' } } }, { schema: api, operation });
+  expect(errors.map((e) => e.message)).toEqual([
+    'Variable "$n" got invalid value "many"; Int cannot represent non-integer value: "many"',
+  ]);
 });
