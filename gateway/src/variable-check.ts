@@ -35,6 +35,7 @@ const BUILT_IN = new Map<GraphQLScalarType, Check>([
 ]);
 /** graphql-js's parseValue for a scalar built from SDL alone: the value as given. */
 const AS_GIVEN = new GraphQLScalarType({ name: 'AsGiven' }).parseValue;
+const ANY_VALUE: Check = (v) => v !== undefined;
 
 /** How to check one value of a scalar type here, or undefined to leave it to graphql-js. */
 function scalarCheck(type: GraphQLInputType): Check | undefined {
@@ -43,7 +44,7 @@ function scalarCheck(type: GraphQLInputType): Check | undefined {
   if (builtIn) return builtIn;
   // A custom scalar in the gateway's schema takes any value (its subgraph reads it); one that
   // parses for itself is graphql-js's to judge.
-  return type.parseValue === AS_GIVEN ? (v) => v !== undefined : undefined;
+  return type.parseValue === AS_GIVEN ? ANY_VALUE : undefined;
 }
 
 const fieldLists = new WeakMap<GraphQLInputObjectType, GraphQLInputField[]>();
