@@ -3,6 +3,7 @@ import 'reflect-metadata';
 export * from './assertion.js';
 export * from './auth.js';
 export * from './date-time.js';
+export * from './copy.js';
 export * from './db.js';
 export * from './embedded.js';
 export * from './env.js';

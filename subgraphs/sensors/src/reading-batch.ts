@@ -1,6 +1,7 @@
 // A batch of readings shaped for the storing statements: by sensor, in time order, with the
 // rollups and alerts it makes computed here, so PostgreSQL writes rows, its sorts find them in
 // order already, and it never sums or judges them.
+import type { CopyColumn } from '@switchyard/kit';
 import type { NewReading, StoredAlert } from './readings.js';
 
 /**
@@ -51,6 +52,25 @@ export function readingColumns({ groups }: SensorGroups, since: number) {
     }
   });
   return columns;
+}
+
+/** The readings as COPY columns (sensor id, instant, value), by sensor in time order: in key order. */
+export function copyColumns({ sensorIds, groups }: SensorGroups): CopyColumn[] {
+  const ids: string[] = [];
+  const times: number[] = [];
+  const values: number[] = [];
+  groups.forEach((group, i) => {
+    for (const reading of group) {
+      ids.push(sensorIds[i]!);
+      times.push(reading.at.getTime());
+      values.push(reading.value);
+    }
+  });
+  return [
+    { type: 'uuid', values: ids },
+    { type: 'timestamptz', values: times },
+    { type: 'float8', values },
+  ];
 }
 
 export const ROLLUP_WIDTHS = { '1m': 60_000, '1h': 3_600_000 } as const;

@@ -1,9 +1,10 @@
 // The sensors domain's way in for ingestion (`@switchyard/sensors/readings`): only the kit and SQL.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { statement } from '@switchyard/kit';
+import { copyRows, statement } from '@switchyard/kit';
 import {
   alertColumns,
   alertsOf,
+  copyColumns,
   earliest,
   groupBySensor,
   type NormalRange,
@@ -91,14 +92,6 @@ const SUMMARIES = `minutes as (${rollups('1m')}), hours as (${rollups('1h')}), a
 type ReadingParams = { since: number; sensorIds: string; sensors: string; times: string; values: string };
 type SummaryParams = { sensorIds: string; since: number } & Record<string, string | number>;
 
-/** New readings with their rollups and alerts: fails (23505) on a reading stored before. */
-const storeNewReadings = statement<ReadingParams & SummaryParams, { stored: number }>(
-  // The main query reads the readings' insert, so it runs first; PostgreSQL runs the other
-  // inserts after it. Every path writes readings, then alerts, then rollups: in one order of
-  // locks, so that two batches sharing readings and buckets wait for each other, never deadlock.
-  `/* insertNewReadings */ ${NAMED}, readings as (${READINGS} returning 1), ${SUMMARIES}
-   select count(*)::int as stored from readings`,
-);
 /** Readings of which some may be stored: those are left as they were; returns those stored now. */
 const storeSomeReadings = statement<ReadingParams, { sensor_id: string; at: Date }>(
   `/* insertReadings */ ${NAMED} ${READINGS} on conflict do nothing returning sensor_id, at`,
@@ -150,19 +143,32 @@ export async function insertReadings(
   known?: ReadonlyMap<string, NormalRange>,
 ): Promise<{ stored: NewReading[]; alerts: StoredAlert[] }> {
   if (!readings.length) return { stored: [], alerts: [] };
-  // The rows go as array literals made here, one text each: binding them element by element
-  // costs more than the statement itself. Times go as epoch milliseconds (the earliest, and the
-  // others after it), which PostgreSQL reads faster than ISO text; as float8, so the sum is exact
-  // and `/ 1000` keeps the milliseconds (an integer array would divide to whole seconds), and
-  // to_timestamp turns them into the same instants, exact to the microsecond for any year a
-  // reading may have (the duplicates' match on `at` depends on it). Rollups and alerts are
-  // computed here from the batch, grouped by sensor and in time order: PostgreSQL finds the rows
-  // in the order of their keys, and neither sums 10,000 of them twice nor joins them to their
-  // sensors.
+  // Rollups and alerts are computed here from the batch, grouped by sensor and in time order:
+  // PostgreSQL finds the rows in the order of their keys, and neither sums 10,000 of them twice
+  // nor joins them to their sensors. New readings go by binary COPY (nothing for PostgreSQL to
+  // parse, heap pages filled many rows at a time). A batch with readings stored before goes as
+  // array literals made here, one text each (binding them element by element costs more than the
+  // statement), times as epoch milliseconds after the earliest: as float8, so the sum is exact and
+  // `/ 1000` keeps the milliseconds, and to_timestamp gives the same instants, exact to the
+  // microsecond for any year a reading may have (the duplicates' match on `at` depends on it).
   const batch = groupBySensor(readings);
   const since = earliest(batch);
   const ranges =
     known ?? new Map((await normalRanges(em, { ids: batch.sensorIds })).map(({ id, ...range }) => [id, range]));
+  // Most batches hold new readings only: copied in a savepoint (binary COPY, in the order of
+  // their key), then their rollups and alerts. A reading stored before fails the COPY (23505).
+  try {
+    const alerts = alertsOf(batch, ranges);
+    await em.transactional(async (savepoint) => {
+      await copyRows(savepoint, 'sensors.readings (sensor_id, at, value)', copyColumns(batch));
+      // Then alerts, then rollups (as the path below): every path takes its locks in one order.
+      await storeSummaries(savepoint, summaryParams(batch, alerts, since));
+    });
+    return { stored: readings, alerts };
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505') throw error;
+  }
+  // Some were stored before (a batch sent again, a redelivery): the others are stored and summed.
   const { sensors, times, values } = readingColumns(batch, since);
   const readingParams: ReadingParams = {
     since,
@@ -171,17 +177,6 @@ export async function insertReadings(
     times: arrayLiteral(times),
     values: arrayLiteral(values),
   };
-  // Most batches hold new readings only: stored as such in a savepoint, in one statement.
-  try {
-    const alerts = alertsOf(batch, ranges);
-    await em.transactional((savepoint) =>
-      storeNewReadings(savepoint, { ...readingParams, ...summaryParams(batch, alerts, since) }),
-    );
-    return { stored: readings, alerts };
-  } catch (error) {
-    if ((error as { code?: string }).code !== '23505') throw error;
-  }
-  // Some were stored before (a batch sent again, a redelivery): the others are stored and summed.
   const kept = new Set(
     (await storeSomeReadings(em, readingParams)).map((r) => `${r.sensor_id}@${new Date(r.at).getTime()}`),
   );
