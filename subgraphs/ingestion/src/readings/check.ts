@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type NewReading, readingsKeptSince, type SensorTarget, sensorsByCode } from '@switchyard/sensors/readings';
+import { Instants } from './instants.js';
 
 /** Clocks drift: a reading up to this far in the future is accepted. */
 const FUTURE_SLACK_MS = 5 * 60_000;
@@ -51,8 +52,8 @@ export async function checkReadings(
   const keptSince = (await readingsKeptSince(em))?.getTime() ?? EARLIEST;
   const rejected: Rejection[] = [];
   const valid: NewReading[] = [];
-  /** Valid readings so far, by sensor, then instant, with the message each came in. */
-  const seen = new Map<string, Map<number, number>>();
+  /** Valid readings so far, by sensor: their instants, with the message each came in. */
+  const seen = new Map<string, Instants>();
   let twins = 0;
   const latest = Date.now() + FUTURE_SLACK_MS;
   readings.forEach((reading, index) => {
@@ -71,12 +72,12 @@ export async function checkReadings(
     if (Number.isNaN(at.getTime()) || at.getTime() > latest) return reject('at', 'must be a time, not in the future');
     if (at.getTime() < Math.max(keptSince, EARLIEST)) return reject('at', 'is older than the readings kept');
     let instants = seen.get(sensor.id);
-    if (!instants) seen.set(sensor.id, (instants = new Map()));
+    if (!instants) seen.set(sensor.id, (instants = new Instants()));
     const message = messageOf?.[index] ?? 0;
-    const earlier = instants.get(at.getTime());
+    const earlier = instants.messageAt(at.getTime());
     if (earlier !== undefined && earlier !== message) return void twins++;
     if (earlier !== undefined) return reject('at', 'repeats an earlier reading of this batch');
-    instants.set(at.getTime(), message);
+    instants.add(at.getTime(), message);
     valid.push({ sensorId: sensor.id, at, value: reading.value });
   });
   return { valid, rejected, twins, targets: new Map([...sensors.values()].map((t) => [t.id, t])) };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BadUserInputError, columnsBy, ConflictError, requireViewer, statement } from '@switchyard/kit';
+import { BadUserInputError, ConflictError, requireViewer, statement } from '@switchyard/kit';
 import { storeReadings } from './store.js';
 import type { IngestionContext } from '../context.js';
 import type { IngestReport, ReadingColumns, ReadingInput } from './readings.types.js';
@@ -20,24 +20,38 @@ const batchReport = statement<{ batchId: string; report: string }, never>(
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** What a batch id holds its readings to: their codes, instants and values, hashed (`v2:...`). */
+/**
+ * What a batch id holds its readings to: their codes (as a JSON list, which ends where it ends),
+ * then their instants and values as doubles (little-endian), hashed (`v3:...`). Numbers go by
+ * their bytes: writing 20,000 of them out as text took most of the hash's time.
+ */
 function payloadHash(readings: ReadingInput[]): string {
-  const { codes, times, values } = columnsBy(readings, {
-    codes: (r) => r.sensorCode,
-    times: (r) => r.at.getTime(),
-    values: (r) => r.value,
+  const codes = new Array<string>(readings.length);
+  const numbers = Buffer.allocUnsafe(readings.length * 16);
+  readings.forEach((r, i) => {
+    codes[i] = r.sensorCode;
+    numbers.writeDoubleLE(r.at.getTime(), i * 8);
+    numbers.writeDoubleLE(r.value, (readings.length + i) * 8);
   });
-  return `v2:${sha256(JSON.stringify([codes, times, values]))}`;
+  return `v3:${createHash('sha256').update(JSON.stringify(codes)).update(numbers).digest('hex')}`;
 }
 
 /**
- * Whether a batch sent again holds what the first one did. Batches stored before the `v2:` form
- * (before 2026-12-05) carry the first one (a [code, ISO time, value] list), compared until they
- * pass retention: the branch can go once every deployment has run the v2 form for longer than its
- * BATCH_RETENTION_DAYS.
+ * Whether a batch sent again holds what the first one did. Batches stored with an earlier form of
+ * the hash (`v2:` over the same columns as JSON, and before it a [code, ISO time, value] list;
+ * both 2026-12-05) are compared in their form until they pass retention: the branches can go once
+ * every deployment has run the v3 form for longer than its BATCH_RETENTION_DAYS.
  */
 function samePayload(stored: string, hash: string, readings: ReadingInput[]): boolean {
-  if (stored.startsWith('v2:')) return stored === hash;
+  if (stored.startsWith('v3:')) return stored === hash;
+  if (stored.startsWith('v2:')) {
+    const columns = [
+      readings.map((r) => r.sensorCode),
+      readings.map((r) => r.at.getTime()),
+      readings.map((r) => r.value),
+    ];
+    return stored === `v2:${sha256(JSON.stringify(columns))}`;
+  }
   return stored === sha256(JSON.stringify(readings.map((r) => [r.sensorCode, r.at.toISOString(), r.value])));
 }
 
