@@ -22,42 +22,55 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The rows of `columns` in COPY's binary format (header, one tuple per row, trailer). An instant
- * is a whole number of ms (timestamptz holds microseconds); a uuid is written once per distinct
- * value. Throws on a value its type cannot hold rather than send PostgreSQL a wrong one.
+ * is a whole number of ms (timestamptz holds microseconds) from 1715 to 2285; a uuid is made into
+ * bytes once per distinct value. Throws on a value its type cannot hold rather than send
+ * PostgreSQL a wrong one.
  */
 export function binaryCopyRows(columns: readonly CopyColumn[]): Buffer {
   const rows = columns[0]?.values.length ?? 0;
   if (columns.some((column) => column.values.length !== rows)) throw new Error('COPY columns of different lengths');
   const rowBytes = 2 + columns.reduce((sum, column) => sum + 4 + WIDTH[column.type], 0);
-  const out = Buffer.allocUnsafe(SIGNATURE.length + 8 + rows * rowBytes + 2);
-  let at = SIGNATURE.copy(out, 0);
-  at = out.writeInt32BE(0, at); // flags
-  at = out.writeInt32BE(0, at); // header extension
-  const uuids = new Map<string, Buffer>();
+  const out = Buffer.alloc(SIGNATURE.length + 8 + rows * rowBytes + 2);
+  // A DataView writes without Buffer's checks per call; flags and header extension stay 0.
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  let at = SIGNATURE.copy(out, 0) + 8;
+  const uuids = new Map<string, Uint8Array>();
   const uuidBytes = (value: string) => {
     let bytes = uuids.get(value);
     if (!bytes) {
       if (!UUID.test(value)) throw new Error(`not a uuid: ${value}`);
-      uuids.set(value, (bytes = Buffer.from(value.replaceAll('-', ''), 'hex')));
+      uuids.set(value, (bytes = Uint8Array.from(Buffer.from(value.replaceAll('-', ''), 'hex'))));
     }
     return bytes;
   };
   for (let row = 0; row < rows; row++) {
-    at = out.writeInt16BE(columns.length, at);
+    view.setInt16(at, columns.length);
+    at += 2;
     for (const column of columns) {
-      at = out.writeInt32BE(WIDTH[column.type], at);
+      view.setInt32(at, WIDTH[column.type]);
+      at += 4;
       if (column.type === 'uuid') {
-        at += uuidBytes(column.values[row]!).copy(out, at);
+        out.set(uuidBytes(column.values[row]!), at);
+        at += 16;
       } else if (column.type === 'timestamptz') {
+        // Microseconds after 2000 as an int64, in two halves: exact while a double holds them
+        // (any instant from 1715 to 2285).
         const ms = column.values[row]!;
-        if (!Number.isSafeInteger(ms)) throw new Error(`not an instant in whole ms: ${ms}`);
-        at = out.writeBigInt64BE(BigInt(ms - POSTGRES_EPOCH_MS) * 1000n, at);
+        const micros = (ms - POSTGRES_EPOCH_MS) * 1000;
+        if (!Number.isInteger(ms) || !Number.isSafeInteger(micros)) {
+          throw new Error(`not an instant in whole ms from 1715 to 2285: ${ms}`);
+        }
+        const high = Math.floor(micros / 2 ** 32);
+        view.setInt32(at, high);
+        view.setUint32(at + 4, micros - high * 2 ** 32);
+        at += 8;
       } else {
-        at = out.writeDoubleBE(column.values[row]!, at);
+        view.setFloat64(at, column.values[row]!);
+        at += 8;
       }
     }
   }
-  out.writeInt16BE(-1, at);
+  view.setInt16(at, -1);
   return out;
 }
 

@@ -73,6 +73,8 @@ describe('copyRows (binary COPY)', () => {
     const id = '11111111-2222-4333-8444-555555555555';
     expect(() => binaryCopyRows(columnsOf(['not-a-uuid'], [0], [1]))).toThrow(/not a uuid/);
     expect(() => binaryCopyRows(columnsOf([id], [1.5], [1]))).toThrow(/whole ms/);
+    expect(() => binaryCopyRows(columnsOf([id], [Date.UTC(2300, 0, 1)], [1]))).toThrow(/from 1715 to 2285/);
+    expect(() => binaryCopyRows(columnsOf([id], [Date.UTC(1700, 0, 1)], [1]))).toThrow(/from 1715 to 2285/);
     expect(() => binaryCopyRows(columnsOf([id, id], [0], [1]))).toThrow(/different lengths/);
     await expect(copyRows(orm.em.fork(), TARGET, columnsOf([id], [0], [1]))).rejects.toThrow(/inside a transaction/);
     // An empty COPY is a COPY of nothing.

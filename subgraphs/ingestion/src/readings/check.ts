@@ -56,29 +56,45 @@ export async function checkReadings(
   const seen = new Map<string, Instants>();
   let twins = 0;
   const latest = Date.now() + FUTURE_SLACK_MS;
+  const oldest = Math.max(keptSince, EARLIEST);
   readings.forEach((reading, index) => {
     const sensor = sensors.get(reading.sensorCode);
     const at = reading.at instanceof Date ? reading.at : new Date(reading.at);
-    const reject = (field: string, reason: string) => rejected.push({ index, field, reason });
-    if (!sensor) return reject('sensorCode', 'is not a known sensor');
-    if (!sensor.active) return reject('sensorCode', 'belongs to deactivated equipment');
-    if (
-      typeof reading.value !== 'number' ||
-      !Number.isFinite(reading.value) ||
-      Math.abs(reading.value) > MAX_ABS_VALUE
-    ) {
-      return reject('value', `must be a number between -${MAX_ABS_VALUE} and ${MAX_ABS_VALUE}`);
-    }
-    if (Number.isNaN(at.getTime()) || at.getTime() > latest) return reject('at', 'must be a time, not in the future');
-    if (at.getTime() < Math.max(keptSince, EARLIEST)) return reject('at', 'is older than the readings kept');
+    if (!sensor) return void rejected.push({ index, ...REFUSED.unknown });
+    const refused = refusal(sensor, reading.value, at.getTime(), latest, oldest);
+    if (refused) return void rejected.push({ index, ...refused });
     let instants = seen.get(sensor.id);
     if (!instants) seen.set(sensor.id, (instants = new Instants()));
     const message = messageOf?.[index] ?? 0;
     const earlier = instants.messageAt(at.getTime());
     if (earlier !== undefined && earlier !== message) return void twins++;
-    if (earlier !== undefined) return reject('at', 'repeats an earlier reading of this batch');
+    if (earlier !== undefined) return void rejected.push({ index, ...REFUSED.twin });
     instants.add(at.getTime(), message);
     valid.push({ sensorId: sensor.id, at, value: reading.value });
   });
   return { valid, rejected, twins, targets: new Map([...sensors.values()].map((t) => [t.id, t])) };
+}
+
+const REFUSED = {
+  unknown: { field: 'sensorCode', reason: 'is not a known sensor' },
+  inactive: { field: 'sensorCode', reason: 'belongs to deactivated equipment' },
+  value: { field: 'value', reason: `must be a number between -${MAX_ABS_VALUE} and ${MAX_ABS_VALUE}` },
+  time: { field: 'at', reason: 'must be a time, not in the future' },
+  old: { field: 'at', reason: 'is older than the readings kept' },
+  twin: { field: 'at', reason: 'repeats an earlier reading of this batch' },
+} as const;
+
+/** Why a reading of a known sensor cannot be stored, its twins aside, if it cannot. */
+function refusal(
+  sensor: SensorTarget,
+  value: unknown,
+  time: number,
+  latest: number,
+  oldest: number,
+): { field: string; reason: string } | undefined {
+  if (!sensor.active) return REFUSED.inactive;
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > MAX_ABS_VALUE) return REFUSED.value;
+  if (Number.isNaN(time) || time > latest) return REFUSED.time;
+  if (time < oldest) return REFUSED.old;
+  return undefined;
 }
