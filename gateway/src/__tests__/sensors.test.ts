@@ -58,6 +58,10 @@ describe('sensors with the other subgraphs, through the gateway', () => {
     expect(codes(await platform.request(INGEST, { b: 'batch-1', r: batch.slice(1) }))).toEqual(['CONFLICT']);
     // A batch stored while its hash had an earlier form (v2:, and before it none) is still known
     // for what it held.
+    const claimed = await run.sql.query(
+      "select payload_hash from ingestion.reading_batches where batch_id like 'token:%:batch-1'",
+    );
+    expect(claimed.rows).toEqual([{ payload_hash: expect.stringMatching(/^v3:[0-9a-f]{64}$/) }]);
     const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
     const earlierForms = [
       `v2:${sha256([batch.map((r) => r.sensorCode), batch.map((r) => Date.parse(r.at)), batch.map((r) => r.value)])}`,

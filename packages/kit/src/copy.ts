@@ -85,11 +85,17 @@ interface InTransaction {
  * transaction, or the savepoint `em` is in) as an insert would. Returns the rows copied.
  */
 export async function copyRows(em: InTransaction, target: string, columns: readonly CopyColumn[]): Promise<number> {
-  // knex binds a transaction to one connection, which its client hands out (the same one each time).
-  const trx = em.getTransactionContext() as { client?: { acquireConnection?: () => Promise<pg.Client> } } | undefined;
-  if (!trx?.client?.acquireConnection) throw new Error('copyRows runs inside a transaction');
+  // The rows first: a value that cannot go must fail before the connection is in COPY mode.
+  const rows = binaryCopyRows(columns);
+  // knex binds a transaction to one connection, which its client hands out (the same one each
+  // time); once the transaction is over, that connection is back in the pool, someone else's.
+  const trx = em.getTransactionContext() as
+    { isCompleted?: () => boolean; client?: { acquireConnection?: () => Promise<pg.Client> } } | undefined;
+  if (!trx?.client?.acquireConnection || trx.isCompleted?.() !== false) {
+    throw new Error('copyRows runs inside a transaction that is still open');
+  }
   const connection = await trx.client.acquireConnection();
   const copy = connection.query(copyFrom(`copy ${target} from stdin (format binary)`));
-  await pipeline(Readable.from([binaryCopyRows(columns)]), copy);
+  await pipeline(Readable.from([rows]), copy);
   return copy.rowCount;
 }

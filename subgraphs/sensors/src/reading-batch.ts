@@ -2,6 +2,7 @@
 // rollups and alerts it makes computed here, so PostgreSQL writes rows, its sorts find them in
 // order already, and it never sums or judges them.
 import type { CopyColumn } from '@switchyard/kit';
+import { weekOf } from './partitions.js';
 import type { NewReading, StoredAlert } from './readings.js';
 
 /**
@@ -41,30 +42,55 @@ export function earliest({ groups }: SensorGroups): number {
   return since;
 }
 
-/** Each reading as its sensor's place in `sensorIds` (from 1), its ms after `since`, its value. */
-export function readingColumns({ groups }: SensorGroups, since: number) {
+/**
+ * Calls `visit` with each reading and its sensor's place (in `sensorIds`, from 0) in the one order
+ * every path stores a batch's readings in: week by week (the partitions' weeks), then by sensor,
+ * in time order. Batches that share readings then wait for each other in one order and never
+ * deadlock: a COPY into a partitioned table writes the rows of one partition at a time, those of
+ * the partition it met first first.
+ */
+export function inStoringOrder({ groups }: SensorGroups, visit: (place: number, reading: NewReading) => void): void {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const group of groups) {
+    if (!group.length) continue;
+    first = Math.min(first, weekOf(group[0]!.at.getTime()));
+    last = Math.max(last, weekOf(group.at(-1)!.at.getTime()));
+  }
+  if (first === last) {
+    groups.forEach((group, place) => {
+      for (const reading of group) visit(place, reading);
+    });
+    return;
+  }
+  // Across weeks (rare): by week, a stable sort keeping sensor and time order within each.
+  const rows = groups.flatMap((group, place) =>
+    group.map((reading) => ({ week: weekOf(reading.at.getTime()), place, reading })),
+  );
+  rows.sort((a, b) => a.week - b.week);
+  for (const { place, reading } of rows) visit(place, reading);
+}
+
+/** Each reading as its sensor's place (from 1), its ms after `since`, its value; in storing order. */
+export function readingColumns(batch: SensorGroups, since: number) {
   const columns = { sensors: [] as number[], times: [] as number[], values: [] as number[] };
-  groups.forEach((group, i) => {
-    for (const reading of group) {
-      columns.sensors.push(i + 1);
-      columns.times.push(reading.at.getTime() - since);
-      columns.values.push(reading.value);
-    }
+  inStoringOrder(batch, (place, reading) => {
+    columns.sensors.push(place + 1);
+    columns.times.push(reading.at.getTime() - since);
+    columns.values.push(reading.value);
   });
   return columns;
 }
 
-/** The readings as COPY columns (sensor id, instant, value), by sensor in time order: in key order. */
-export function copyColumns({ sensorIds, groups }: SensorGroups): CopyColumn[] {
+/** The readings as COPY columns (sensor id, instant, value), in storing order. */
+export function copyColumns(batch: SensorGroups): CopyColumn[] {
   const ids: string[] = [];
   const times: number[] = [];
   const values: number[] = [];
-  groups.forEach((group, i) => {
-    for (const reading of group) {
-      ids.push(sensorIds[i]!);
-      times.push(reading.at.getTime());
-      values.push(reading.value);
-    }
+  inStoringOrder(batch, (place, reading) => {
+    ids.push(batch.sensorIds[place]!);
+    times.push(reading.at.getTime());
+    values.push(reading.value);
   });
   return [
     { type: 'uuid', values: ids },

@@ -58,10 +58,11 @@ export interface StoredAlert extends NewReading {
 const NAMED = 'with named as (select :sensorIds::uuid[] as ids)';
 const SENSOR = '(select ids from named)[n]';
 
-/** The readings, from their columns (readingColumns); `order by` follows the readings' key. */
+/** The readings, from their columns (readingColumns), in the order given (inStoringOrder). */
 const READINGS = `insert into sensors.readings (sensor_id, at, value)
      select ${SENSOR}, to_timestamp((:since::float8 + ms) / 1000), value
-     from unnest(:sensors::int4[], :times::float8[], :values::float8[]) as i (n, ms, value) order by 1, 2`;
+     from unnest(:sensors::int4[], :times::float8[], :values::float8[]) with ordinality as i (n, ms, value, o)
+     order by o`;
 
 /**
  * Rollups of one width from their columns (rollupColumns), added to what the buckets hold; in the

@@ -77,6 +77,20 @@ describe('copyRows (binary COPY)', () => {
     expect(() => binaryCopyRows(columnsOf([id], [Date.UTC(1700, 0, 1)], [1]))).toThrow(/from 1715 to 2285/);
     expect(() => binaryCopyRows(columnsOf([id, id], [0], [1]))).toThrow(/different lengths/);
     await expect(copyRows(orm.em.fork(), TARGET, columnsOf([id], [0], [1]))).rejects.toThrow(/inside a transaction/);
+    // Nor with the entity manager of a transaction that is over (its connection is back in the pool).
+    let finished: Parameters<typeof copyRows>[0] | undefined;
+    await orm.em.fork().transactional(async (em) => void (finished = em));
+    await expect(copyRows(finished!, TARGET, columnsOf([id], [0], [1]))).rejects.toThrow(/still open/);
+    // A value refused inside a transaction fails it before any COPY starts: the connection goes on.
+    const em = orm.em.fork();
+    await expect(
+      em.transactional(async (tx) => {
+        await copyRows(tx, TARGET, columnsOf([id], [Date.UTC(2026, 0, 4)], [1]));
+        await tx.transactional((savepoint) => copyRows(savepoint, TARGET, columnsOf(['nope'], [0], [1])));
+      }),
+    ).rejects.toThrow(/not a uuid/);
+    await em.transactional((tx) => copyRows(tx, TARGET, columnsOf([id], [Date.UTC(2026, 0, 5)], [2])));
+    expect(await rows(em, {})).toEqual([{ id, at: '2026-01-05T00:00:00.000Z', value: 2 }]);
     // An empty COPY is a COPY of nothing.
     expect(await orm.em.fork().transactional((em) => copyRows(em, TARGET, columnsOf([], [], [])))).toBe(0);
   });

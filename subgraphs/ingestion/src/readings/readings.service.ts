@@ -31,7 +31,7 @@ function payloadHash(readings: ReadingInput[]): string {
   readings.forEach((r, i) => {
     codes[i] = r.sensorCode;
     numbers.writeDoubleLE(r.at.getTime(), i * 8);
-    numbers.writeDoubleLE(r.value, (readings.length + i) * 8);
+    numbers.writeDoubleLE(r.value + 0, (readings.length + i) * 8); // -0 as 0, as JSON writes it
   });
   return `v3:${createHash('sha256').update(JSON.stringify(codes)).update(numbers).digest('hex')}`;
 }

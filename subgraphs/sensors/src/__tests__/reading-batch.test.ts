@@ -1,14 +1,23 @@
-import { alertColumns, alertsOf, earliest, groupBySensor, readingColumns, rollupColumns } from '../reading-batch.js';
+import {
+  alertColumns,
+  alertsOf,
+  copyColumns,
+  earliest,
+  groupBySensor,
+  readingColumns,
+  rollupColumns,
+} from '../reading-batch.js';
+import { weekOf } from '../partitions.js';
 import type { NewReading } from '../readings.js';
 
-/** Readings of three sensors, out of order and interleaved, over about three hours. */
-function batch(): NewReading[] {
+/** Readings of three sensors, out of order and interleaved, over about three hours from `start`. */
+function batch(start = Date.UTC(2026, 10, 30, 22)): NewReading[] {
   const readings: NewReading[] = [];
   let seed = 11;
   const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
   for (let i = 0; i < 3000; i++) {
     const sensorId = ['c', 'a', 'b'][i % 3]!;
-    const at = new Date(Date.UTC(2026, 10, 30, 22) + Math.floor(next() * 3 * 3_600_000));
+    const at = new Date(start + Math.floor(next() * 3 * 3_600_000));
     readings.push({ sensorId, at, value: Math.round(next() * 20_000) / 100 - 50 });
   }
   return readings;
@@ -52,6 +61,32 @@ describe('a batch of readings shaped for storing', () => {
       value: columns.values[i],
     }));
     expect(back).toEqual(grouped.groups.flat());
+  });
+
+  it('orders the readings to store week by week, then by sensor, in time order, as COPY rows and columns alike', () => {
+    // From Sunday 22:00 to Monday 01:00 UTC: two weeks, two partitions.
+    const across = groupBySensor(batch(Date.UTC(2026, 10, 29, 22)));
+    const since = earliest(across);
+    const columns = readingColumns(across, since);
+    const rows = columns.sensors.map((place, i) => ({
+      sensorId: across.sensorIds[place - 1]!,
+      at: new Date(since + columns.times[i]!),
+      value: columns.values[i]!,
+    }));
+    const key = (r: NewReading) => [weekOf(r.at.getTime()), r.sensorId, r.at.getTime()] as const;
+    const ordered = [...rows].sort((a, b) => {
+      const [x, y] = [key(a), key(b)];
+      return x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0) || x[2] - y[2];
+    });
+    expect(new Set(rows.map((r) => weekOf(r.at.getTime()))).size).toBe(2);
+    expect(rows).toEqual(ordered);
+    expect([...rows].sort((a, b) => a.at.getTime() - b.at.getTime())).toEqual(
+      [...across.groups.flat()].sort((a, b) => a.at.getTime() - b.at.getTime()),
+    );
+    const [ids, times, values] = copyColumns(across);
+    expect(ids!.values).toEqual(rows.map((r) => r.sensorId));
+    expect(times!.values).toEqual(rows.map((r) => r.at.getTime()));
+    expect(values!.values).toEqual(rows.map((r) => r.value));
   });
 
   it.each([

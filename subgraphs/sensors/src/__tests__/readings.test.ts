@@ -142,8 +142,9 @@ describe('readings', () => {
       { normalMin: 10, normalMax: 90 },
     );
     const codes = Object.keys(ids);
-    // Every 10 s over two hours, each sensor; batches of 40 minutes, each sharing half of the next.
-    const base = Date.parse(at(0));
+    // Every 10 s over two hours, each sensor, from an hour before a week (a partition) begins;
+    // batches of 40 minutes, each sharing half of the next.
+    const base = Date.UTC(2026, 10, 1, 23);
     const all = newReadings(
       ids,
       Array.from({ length: 720 * codes.length }, (_, i) => ({
