@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { binaryCopyRows } from '@switchyard/kit';
 import type { GraphQLClient } from '@switchyard/testing';
 import { connectAsync } from 'mqtt';
 import pg from 'pg';
@@ -75,9 +76,15 @@ export async function viaIngestReadings(
 
 /**
  * The database's own bulk path: one COPY of the same rows into a table shaped like
- * sensors.readings (same columns, key and indexes, partitioned alike), in one transaction.
+ * sensors.readings (same columns, key and indexes, partitioned alike), in one transaction; as
+ * text (what `psql \copy` sends) or in COPY's binary form (what ingestion sends).
  */
-export async function viaCopy(db: string, sensors: BenchSensor[], rows: Reading[]): Promise<Run> {
+export async function viaCopy(
+  db: string,
+  sensors: BenchSensor[],
+  rows: Reading[],
+  format: 'text' | 'binary' = 'text',
+): Promise<Run> {
   const ids = new Map(sensors.map((s) => [s.code, s.id]));
   const client = new pg.Client({ connectionString: db });
   await client.connect();
@@ -106,23 +113,36 @@ export async function viaCopy(db: string, sensors: BenchSensor[], rows: Reading[
       }
       return chunk;
     };
+    // Binary: one header and trailer for the whole COPY, so the rows go as one piece.
+    const binary = () =>
+      binaryCopyRows([
+        { type: 'uuid', values: rows.map((r) => ids.get(r.sensorCode)!) },
+        { type: 'timestamptz', values: rows.map((r) => Date.parse(r.at)) },
+        { type: 'float8', values: rows.map((r) => r.value) },
+      ]);
     const cpuBefore = await cpuNow([], []);
     const started = performance.now();
     await client.query('begin');
     await pipeline(
       Readable.from(
-        (function* () {
-          for (let i = 0; i < rows.length; i += 10_000) yield text(i, Math.min(rows.length, i + 10_000));
-        })(),
+        format === 'binary'
+          ? [binary()]
+          : (function* () {
+              for (let i = 0; i < rows.length; i += 10_000) yield text(i, Math.min(rows.length, i + 10_000));
+            })(),
       ),
-      client.query(copyFrom('copy bench_copy.readings (sensor_id, at, value) from stdin')),
+      client.query(
+        copyFrom(
+          `copy bench_copy.readings (sensor_id, at, value) from stdin${format === 'binary' ? ' (format binary)' : ''}`,
+        ),
+      ),
     );
     await client.query('commit');
     const seconds = (performance.now() - started) / 1000;
     const cpu = cpuSpent(cpuBefore, await cpuNow([], []));
     return {
       cpu,
-      label: `COPY of the same rows into a table shaped like sensors.readings${parts.length ? ` (${parts.length} partitions)` : ''}`,
+      label: `COPY${format === 'binary' ? ' (binary)' : ''} of the same rows into a table shaped like sensors.readings${parts.length ? ` (${parts.length} partitions)` : ''}`,
       rows: rows.length,
       seconds,
     };
