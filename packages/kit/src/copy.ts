@@ -26,14 +26,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * bytes once per distinct value. Throws on a value its type cannot hold rather than send
  * PostgreSQL a wrong one.
  */
-export function binaryCopyRows(columns: readonly CopyColumn[]): Buffer {
+export function binaryCopyRows(
+  columns: readonly CopyColumn[],
+  /** For a COPY sent in pieces: the header with the first only, the trailer with the last. */
+  { header = true, trailer = true } = {},
+): Buffer {
   const rows = columns[0]?.values.length ?? 0;
   if (columns.some((column) => column.values.length !== rows)) throw new Error('COPY columns of different lengths');
   const rowBytes = 2 + columns.reduce((sum, column) => sum + 4 + WIDTH[column.type], 0);
-  const out = Buffer.alloc(SIGNATURE.length + 8 + rows * rowBytes + 2);
+  const out = Buffer.alloc((header ? SIGNATURE.length + 8 : 0) + rows * rowBytes + (trailer ? 2 : 0));
   // A DataView writes without Buffer's checks per call; flags and header extension stay 0.
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  let at = SIGNATURE.copy(out, 0) + 8;
+  let at = header ? SIGNATURE.copy(out, 0) + 8 : 0;
   const uuids = new Map<string, Uint8Array>();
   const uuidBytes = (value: string) => {
     let bytes = uuids.get(value);
@@ -70,7 +74,7 @@ export function binaryCopyRows(columns: readonly CopyColumn[]): Buffer {
       }
     }
   }
-  view.setInt16(at, -1);
+  if (trailer) view.setInt16(at, -1);
   return out;
 }
 

@@ -69,6 +69,21 @@ describe('copyRows (binary COPY)', () => {
     expect(await rows(after, {})).toHaveLength(2);
   });
 
+  it('makes a COPY in pieces that are the whole one, cut between rows', () => {
+    const ids = [
+      '0f8e5a52-3b1c-4c1e-9d2a-7b5e6c4d3a21',
+      '11111111-2222-4333-8444-555555555555',
+      'ffffffff-0000-4000-8000-000000000001',
+    ];
+    const whole = binaryCopyRows(columnsOf(ids, [0, 1, 2], [0.5, -1, 2]));
+    const pieces = Buffer.concat([
+      binaryCopyRows(columnsOf(ids.slice(0, 1), [0], [0.5]), { trailer: false }),
+      binaryCopyRows(columnsOf(ids.slice(1, 2), [1], [-1]), { header: false, trailer: false }),
+      binaryCopyRows(columnsOf(ids.slice(2), [2], [2]), { header: false }),
+    ]);
+    expect(pieces.equals(whole)).toBe(true);
+  });
+
   it('refuses what its types cannot hold, and to run outside a transaction', async () => {
     const id = '11111111-2222-4333-8444-555555555555';
     expect(() => binaryCopyRows(columnsOf(['not-a-uuid'], [0], [1]))).toThrow(/not a uuid/);
