@@ -11,6 +11,8 @@ import {
   SERIES,
   seriesReadings,
 } from '@switchyard/sensors/__tests__/fixtures';
+import { createEventBus } from '@switchyard/kit';
+import { readingsStored } from '@switchyard/sensors/events';
 import { codes, TestSubscription, waitFor } from '@switchyard/testing';
 import { loginAdmin, metricOf, newUser, useStack } from './stack.js';
 
@@ -242,7 +244,7 @@ describe('sensors with the other subgraphs, through the gateway', () => {
     const user = await newUser(run.client);
     const tail = new TestSubscription(
       run.gateway.url,
-      'subscription($ids: [ID!]!) { readings(sensorIds: $ids) { value sensor { code unit } } }',
+      'subscription($ids: [ID!]!) { readings(sensorIds: $ids) { at value sensor { code unit } } }',
       { ids: [ids['LIVE-A']] },
       user.token,
     );
@@ -271,12 +273,13 @@ describe('sensors with the other subgraphs, through the gateway', () => {
       await send('live-2', [{ sensorCode: 'LIVE-A-T', at: now(3), value: -1 }]);
 
       const batches = await tail.take(2);
+      const liveA = { code: 'LIVE-A-T', unit: 'C' };
       expect(batches.map((b) => b.data!.readings)).toEqual([
         [
-          { value: 50, sensor: { code: 'LIVE-A-T', unit: 'C' } },
-          { value: 150, sensor: { code: 'LIVE-A-T', unit: 'C' } },
+          { at: now(1), value: 50, sensor: liveA },
+          { at: now(2), value: 150, sensor: liveA },
         ],
-        [{ value: -1, sensor: { code: 'LIVE-A-T', unit: 'C' } }],
+        [{ at: now(3), value: -1, sensor: liveA }],
       ]);
       const raised = await alerts.take(2);
       expect(raised.map((r) => r.data!.sensorAlert)).toEqual([
@@ -289,10 +292,22 @@ describe('sensors with the other subgraphs, through the gateway', () => {
       // Nothing more came meanwhile (the replay was not announced again): the next thing each
       // subscriber gets is what is sent now, events on one channel arriving in order.
       await send('live-3', [{ sensorCode: 'LIVE-A-T', at: now(4), value: 500 }]);
-      expect((await tail.take(3))[2]!.data!.readings).toEqual([
-        { value: 500, sensor: { code: 'LIVE-A-T', unit: 'C' } },
-      ]);
+      expect((await tail.take(3))[2]!.data!.readings).toEqual([{ at: now(4), value: 500, sensor: liveA }]);
       expect((await alerts.take(3))[2]!.data!.sensorAlert).toMatchObject({ kind: 'HIGH', value: 500 });
+      // An event in the form an ingestion of an earlier release publishes (instants since the
+      // epoch) is served alike.
+      const bus = await createEventBus({ databaseUrl: run.db });
+      try {
+        await bus.publish(readingsStored, {
+          sensors: [{ sensorId: ids['LIVE-A']!, at: [Date.parse(now(6)), Date.parse(now(5))], value: [7, 6] }],
+        });
+      } finally {
+        await bus.close();
+      }
+      expect((await tail.take(4))[3]!.data!.readings).toEqual([
+        { at: now(5), value: 6, sensor: liveA },
+        { at: now(6), value: 7, sensor: liveA },
+      ]);
     } finally {
       await Promise.all([tail.close(), alerts.close(), anonymous.close()]);
     }

@@ -15,14 +15,16 @@ export async function announceReadings(
 ): Promise<void> {
   if (!stored.length) return;
   try {
-    const bySensor = new Map<string, { sensorId: string; at: number[]; value: number[] }>();
+    let since = Infinity;
+    for (const r of stored) since = Math.min(since, r.at.getTime());
+    const bySensor = new Map<string, { sensorId: string; after: number[]; value: number[] }>();
     for (const r of stored) {
       let sensor = bySensor.get(r.sensorId);
-      if (!sensor) bySensor.set(r.sensorId, (sensor = { sensorId: r.sensorId, at: [], value: [] }));
-      sensor.at.push(r.at.getTime());
+      if (!sensor) bySensor.set(r.sensorId, (sensor = { sensorId: r.sensorId, after: [], value: [] }));
+      sensor.after.push(r.at.getTime() - since);
       sensor.value.push(r.value);
     }
-    await events.publish(readingsStored, { sensors: [...bySensor.values()] });
+    await events.publish(readingsStored, { since, sensors: [...bySensor.values()] });
     if (alerts.length) {
       await events.publish(sensorAlertsRaised, {
         alerts: alerts.map((alert) => ({

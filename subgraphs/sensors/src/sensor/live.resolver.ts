@@ -16,7 +16,7 @@ import {
   Subscription,
 } from 'type-graphql';
 import type { SensorsContext } from '../context.js';
-import { readingsStored, sensorAlertsRaised } from '../events.js';
+import { readingsStored, sensorAlertsRaised, storedInstants } from '../events.js';
 import { READERS, requireReader } from '../readers.js';
 import { listSensorAlerts } from './alert.service.js';
 import { Sensor } from './sensor.entity.js';
@@ -85,8 +85,11 @@ export class LiveReadingResolver {
   ): LiveReading[] {
     ctx.fresh();
     return event.sensors
-      .filter((s) => sensorIds.includes(s.sensorId))
-      .flatMap((s) => s.at.map((at, i) => ({ sensorId: s.sensorId, at: new Date(at), value: s.value[i]! })))
+      .flatMap(({ sensorId, value }, index) =>
+        sensorIds.includes(sensorId)
+          ? storedInstants(event, index).map((at, i) => ({ sensorId, at: new Date(at), value: value[i]! }))
+          : [],
+      )
       .sort((a, b) => a.at.getTime() - b.at.getTime() || (a.sensorId < b.sensorId ? -1 : 1));
   }
 
