@@ -131,7 +131,8 @@ export async function viaCopy(
     await pipeline(
       Readable.from(
         (function* () {
-          for (let i = 0; i < rows.length; i += 10_000) {
+          // A binary COPY of no rows still has its header and trailer.
+          for (let i = 0; i < rows.length || (i === 0 && format === 'binary'); i += 10_000) {
             const end = Math.min(rows.length, i + 10_000);
             yield format === 'binary' ? binary(i, end) : text(i, end);
           }
