@@ -1,17 +1,13 @@
 // Binary COPY inside a transaction, held to what PostgreSQL reads from text for the same values.
 import { freshDatabase } from '@switchyard/testing';
 import { binaryCopyRows, type CopyColumn, copyRows } from '../copy.js';
-import { migrationsIn, openDatabase, type Orm } from '../db.js';
+import type { Orm } from '../db.js';
+import { openBareDatabase } from './db-helpers.js';
 import { statement } from '../sql.js';
 
 let orm: Orm;
 beforeAll(async () => {
-  orm = await openDatabase({
-    url: await freshDatabase('copy'),
-    schema: 'public',
-    entities: [],
-    migrations: migrationsIn([], async () => ({})),
-  });
+  orm = await openBareDatabase(await freshDatabase('copy'));
   await orm.em.getConnection().execute(`create table copied (
     id uuid not null, at timestamptz(3) not null, value float8 not null, primary key (id, at))`);
 });

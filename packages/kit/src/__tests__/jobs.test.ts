@@ -1,5 +1,6 @@
 import { freshDatabase, waitFor } from '@switchyard/testing';
-import { defineTask, JobQueue, migrationsIn, openDatabase, z } from '../index.js';
+import { defineTask, JobQueue, z } from '../index.js';
+import { openBareDatabase } from './db-helpers.js';
 
 let url: string;
 const queues: JobQueue[] = [];
@@ -92,12 +93,7 @@ describe('the job queue', () => {
       },
     });
     const queue = await start([note]);
-    const orm = await openDatabase({
-      url,
-      schema: 'public',
-      entities: [],
-      migrations: migrationsIn([], async () => ({})),
-    });
+    const orm = await openBareDatabase(url);
     try {
       await expect(
         orm.em.fork().transactional(async (em) => {

@@ -1,15 +1,11 @@
 import { freshDatabase } from '@switchyard/testing';
-import { migrationsIn, openDatabase, type Orm } from '../db.js';
+import type { Orm } from '../db.js';
+import { openBareDatabase } from './db-helpers.js';
 import { columns, columnsBy, statement } from '../sql.js';
 
 let orm: Orm;
 beforeAll(async () => {
-  orm = await openDatabase({
-    url: await freshDatabase('sql'),
-    schema: 'public',
-    entities: [],
-    migrations: migrationsIn([], async () => ({})),
-  });
+  orm = await openBareDatabase(await freshDatabase('sql'));
 });
 afterAll(() => orm?.close());
 
