@@ -31,6 +31,12 @@ export function subgraphMetrics(registry: Registry) {
       labelNames: ['subgraph', 'outcome'],
       registers: [registry],
     }),
+    direct: new Counter({
+      name: 'gateway_direct_answers_total',
+      help: "Answers passed on as the subgraph sent them: the plan was one fetch asking exactly the caller's selection.",
+      labelNames: ['subgraph'],
+      registers: [registry],
+    }),
   };
 }
 export type SubgraphMetrics = ReturnType<typeof subgraphMetrics>;
@@ -49,7 +55,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly inFlight = new Map<string, Promise<SubgraphAnswer>>();
 
   private readonly count: Record<
-    'sent' | 'shared' | 'retried' | 'failed' | 'distinct' | 'folded',
+    'sent' | 'shared' | 'retried' | 'failed' | 'distinct' | 'folded' | 'direct',
     { inc(n?: number): void }
   >;
 
@@ -72,6 +78,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       failed: fetches('failed'),
       distinct: representations('sent'),
       folded: representations('folded'),
+      direct: metrics.direct.labels({ subgraph: name }),
     };
   }
 
@@ -184,6 +191,11 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         },
       },
     );
+  }
+
+  /** Counts an answer of this subgraph that the gateway passed on as it came (direct-answer.ts). */
+  answeredDirectly(): void {
+    this.count.direct.inc();
   }
 
   /** Resolves when the subgraph answers a trivial query, as @apollo/gateway's health check asks it. */

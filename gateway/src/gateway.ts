@@ -29,6 +29,7 @@ import { sharedSecret } from './secrets.js';
 import { landingPagePlugin, mountPages, servedPages } from './pages.js';
 import { mountHttpRoutes, subgraphUrls } from './routes.js';
 import { supergraphFile } from './supergraph-file.js';
+import { answerDirectFetches } from './direct-answer.js';
 import { checkVariablesQuickly } from './variable-check.js';
 
 /** The federated gateway over whatever supergraph the configuration names. */
@@ -134,6 +135,7 @@ export async function startGateway(
     logger,
   });
   checkVariablesQuickly(gateway);
+  answerDirectFetches();
   const { sandbox, pages } = servedPages(env);
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: served, coreSupergraphSdl }) => {

@@ -71,6 +71,23 @@ const comparable = (result: { data?: unknown; errors?: readonly unknown[] }) => 
   })),
 });
 
+/** What stock @apollo/gateway answers over the same subgraphs, as comparable. */
+async function stockAnswer(subgraphs: SmallSubgraph[], query: string, variables?: Record<string, unknown>) {
+  const stock = new ApolloServer({
+    gateway: new ApolloGateway({
+      supergraphSdl: new IntrospectAndCompose({ subgraphs: subgraphs.map(({ name, url }) => ({ name, url })) }),
+    }),
+  });
+  await stock.start();
+  try {
+    const answer = await stock.executeOperation({ query, variables });
+    expect(answer.body.kind).toBe('single');
+    return comparable((answer.body as { singleResult: { data?: unknown; errors?: unknown[] } }).singleResult);
+  } finally {
+    await stock.stop();
+  }
+}
+
 describe('the gateway data path', () => {
   const stack = new Stack();
   let shop: { products: SmallSubgraph; reviews: SmallSubgraph };
@@ -89,24 +106,7 @@ describe('the gateway data path', () => {
     // 40 reviews name 5 products: 5 representations reach products, not 40.
     expect(shop.products.representations() - before).toBe(5);
 
-    const stock = new ApolloServer({
-      gateway: new ApolloGateway({
-        supergraphSdl: new IntrospectAndCompose({
-          subgraphs: [shop.products, shop.reviews].map(({ name, url }) => ({ name, url })),
-        }),
-      }),
-    });
-    await stock.start();
-    try {
-      const answer = await stock.executeOperation({ query });
-      expect(answer.body.kind).toBe('single');
-      const expected = comparable(
-        (answer.body as { singleResult: { data?: unknown; errors?: unknown[] } }).singleResult,
-      );
-      expect(comparable(ours)).toEqual(expected);
-    } finally {
-      await stock.stop();
-    }
+    expect(comparable(ours)).toEqual(await stockAnswer([shop.products, shop.reviews], query));
     // The withdrawn product's name fails at each of its 8 reviews, each with its own path.
     const paths = ours.errors!.map((e) => e.path);
     expect(paths).toHaveLength(8);
@@ -123,6 +123,38 @@ describe('the gateway data path', () => {
     expect(
       await metricOf(gateway, 'gateway_subgraph_representations_total', { subgraph: 'products', outcome: 'folded' }),
     ).toBe(35);
+  });
+
+  it("passes on as it came a subgraph's answer to exactly the caller's selection, and answers every query as stock @apollo/gateway does", async () => {
+    const direct = async () =>
+      (await metricOf(gateway, 'gateway_direct_answers_total', { subgraph: 'products' })) +
+      (await metricOf(gateway, 'gateway_direct_answers_total', { subgraph: 'reviews' }));
+    const cases: Array<[query: string, variables: Record<string, unknown> | undefined, passedOn: boolean]> = [
+      ['{ topProducts(first: 2) { upc name price } }', undefined, true],
+      ['query($n: Int) { topProducts(first: $n) { upc price } }', { n: 4 }, true],
+      ['query($n: Int = 2) { topProducts(first: $n) { upc } }', undefined, true],
+      ['{ a: topProducts(first: 1) { u: upc p: price } b: topProducts(first: 2) { upc } }', undefined, true],
+      ['{ reviews { id body } }', undefined, true],
+      ['mutation { bump(upc: "p1") }', undefined, true],
+      // The subgraph's errors take the gateway's path (their paths, codes and partial data).
+      ['{ topProducts { upc name } }', undefined, false],
+      // Fragments, directives and __typename: the gateway shapes the answer.
+      ['{ topProducts(first: 2) { ...F } } fragment F on Product { upc }', undefined, false],
+      ['{ topProducts(first: 2) { ... on Product { upc } } }', undefined, false],
+      ['query($yes: Boolean!) { topProducts(first: 2) { upc name @include(if: $yes) } }', { yes: false }, false],
+      ['{ topProducts(first: 2) { __typename upc } }', undefined, false],
+      ['{ __typename topProducts(first: 1) { upc } }', undefined, false],
+      // A selection the plan sends otherwise (the field asked twice, sent once).
+      ['{ topProducts(first: 1) { upc upc } }', undefined, false],
+      // Two fetches.
+      ['{ topProducts(first: 2) { upc reviews { id } } }', undefined, false],
+    ];
+    for (const [query, variables, passedOn] of cases) {
+      const before = await direct();
+      const ours = await gateway.client.request(query, variables);
+      expect({ query, passedOn: (await direct()) - before === 1 }).toEqual({ query, passedOn });
+      expect(comparable(ours)).toEqual(await stockAnswer([shop.products, shop.reviews], query, variables));
+    }
   });
 
   it('lets identical concurrent queries share one fetch, but never mutations', async () => {

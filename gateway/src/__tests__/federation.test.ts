@@ -8,7 +8,7 @@ import { parse } from 'graphql';
 import { buildCatalogSchema } from './federation/catalog.js';
 import { buildReviewsSchema } from './federation/reviews.js';
 import { buildStockSchema } from './federation/stock.js';
-import { testGateway } from './stack.js';
+import { metricOf, testGateway } from './stack.js';
 
 const stack = new Stack();
 afterAll(() => stack.close());
@@ -61,6 +61,12 @@ describe('Federation 2 through the gateway, with kit subgraphs', () => {
     // Not in the API the gateway serves.
     const hidden = await gateway.client.request('{ product(id: "p1") { internalCode } }');
     expect(codes(hidden)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    // Where the supergraph hides anything, no answer is passed on as a subgraph sent it (a hidden
+    // enum value, say, must become an error): one subgraph's answer too takes the gateway's path.
+    expect(await gateway.client.data('{ product(id: "p1") { id sku } }')).toEqual({
+      product: { id: 'p1', sku: 'federation' },
+    });
+    expect(await metricOf(gateway, 'gateway_direct_answers_total', { subgraph: 'catalog' })).toBe(0);
   });
 
   it('resolves one product across three subgraphs: @override, @requires, @provides, @shareable', async () => {
