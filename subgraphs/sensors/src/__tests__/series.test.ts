@@ -24,6 +24,7 @@ it('serves series from rollups that count each stored reading once, and outlive 
   const series = async (b: string) => (await admin.data(SERIES, { id: ids['RIG-S-T'], b })).sensor.series;
   for (const [bucket, minutes] of [
     ['1h', 60],
+    ['1m', 1],
     ['30m', 30],
     ['1d', 1440],
   ] as const) {

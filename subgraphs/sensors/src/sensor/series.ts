@@ -15,21 +15,28 @@ export class SeriesPoint {
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 /** Points a series may have, so one request cannot ask for millions. */
 const MAX_POINTS = 10_000;
+/** The rollups' widths. */
+const SOURCES = { '1h': { ms: UNIT_MS.h, interval: '1 hour' }, '1m': { ms: UNIT_MS.m, interval: '1 minute' } } as const;
 
+type SeriesParams = { ids: string[]; source: '1m' | '1h'; sourceInterval: string; from: Date; to: Date };
+type SeriesRow = { sensor_id: string; start_ms: number; count: string; avg: number; min: number; max: number };
 // Only source buckets wholly inside [from, to): one starting before `from` or ending after `to`
-// would bring in readings outside the range.
-const seriesBuckets = statement<
-  { ids: string[]; bucket: string; source: '1m' | '1h'; sourceInterval: string; from: Date; to: Date },
-  { sensor_id: string; start_ms: number; count: string; avg: number; min: number; max: number }
->(
-  // The start as epoch milliseconds (a number, not text to parse again for each point), multiplied
-  // while still numeric, so it is exact.
+// would bring in readings outside the range. Starts as epoch milliseconds (a number, not text to
+// parse again for each point): whole seconds, so exact as float8.
+const RANGE = `from sensors.rollups where sensor_id = any(:ids::uuid[]) and width = :source and bucket_start >= :from
+     and bucket_start + :sourceInterval::interval <= :to`;
+/** Buckets as wide as the rollups': the rollups themselves, in the index's order. */
+const seriesRollups = statement<SeriesParams, SeriesRow>(
+  `/* series */ select sensor_id, date_part('epoch', bucket_start) * 1000 as start_ms,
+     count, sum / count as avg, min, max
+   ${RANGE} order by sensor_id, bucket_start`,
+);
+/** Wider buckets: rollups summed into them. */
+const seriesBuckets = statement<SeriesParams & { bucket: string }, SeriesRow>(
   `/* series */ select sensor_id,
-     (extract(epoch from date_bin(:bucket::interval, bucket_start, 'epoch'::timestamptz)) * 1000)::float8 as start_ms,
+     date_part('epoch', date_bin(:bucket::interval, bucket_start, 'epoch'::timestamptz)) * 1000 as start_ms,
      sum(count) as count, sum(sum) / sum(count) as avg, min(min) as min, max(max) as max
-   from sensors.rollups where sensor_id = any(:ids::uuid[]) and width = :source and bucket_start >= :from
-     and bucket_start + :sourceInterval::interval <= :to
-   group by 1, 2 order by 1, 2`,
+   ${RANGE} group by 1, 2 order by 1, 2`,
 );
 
 /**
@@ -49,15 +56,13 @@ export async function seriesOf(
   if ((args.to.getTime() - args.from.getTime()) / widthMs > MAX_POINTS) {
     throw new BadUserInputError('bucket', `makes more than ${MAX_POINTS} points for this range`);
   }
-  const source = widthMs % UNIT_MS.h === 0 ? '1h' : '1m';
-  const rows = await seriesBuckets(em, {
-    ids,
-    bucket: `${widthMs / 1000} seconds`,
-    source,
-    sourceInterval: source === '1h' ? '1 hour' : '1 minute',
-    from: args.from,
-    to: args.to,
-  });
+  const source: keyof typeof SOURCES = widthMs % UNIT_MS.h === 0 ? '1h' : '1m';
+  const { ms, interval } = SOURCES[source];
+  const range = { ids, source, sourceInterval: interval, from: args.from, to: args.to };
+  const rows =
+    widthMs === ms
+      ? await seriesRollups(em, range)
+      : await seriesBuckets(em, { ...range, bucket: `${widthMs / 1000} seconds` });
   const bySensor = new Map<string, SeriesPoint[]>(ids.map((id) => [id, []]));
   for (const r of rows) {
     bySensor
