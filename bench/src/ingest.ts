@@ -15,8 +15,9 @@ import { GraphQLClient } from '@switchyard/testing';
 import pg from 'pg';
 import { benchCatalogue, type BenchSensor, type Reading, readings } from './ingest/catalogue.js';
 import { type Run, viaCopy, viaIngestReadings, viaMqtt } from './ingest/contenders.js';
+import { timedReads } from './ingest/reader.js';
 import { cpuNow, cpuSpent } from './cpu.js';
-import { benchDatabase, keptAliveCaller, latency, scrapeMetric } from './measure.js';
+import { benchDatabase, scrapeMetric } from './measure.js';
 import { npmStartStack, productionSettings } from './npm-start.js';
 
 const SENSORS = numberSetting('BENCH_SENSORS', 100, 1);
@@ -129,7 +130,7 @@ async function main() {
       metricsToken,
     );
 
-    const series = await seriesLatency(sql, platform, keptAliveCaller(stack.gatewayUrl, login.token), sensors);
+    const series = await seriesLatency(sql, platform, admin, { url: stack.gatewayUrl, token: login.token }, sensors);
 
     console.log('\npath | readings | seconds | readings/s | vs COPY | CPU per 10,000 readings');
     for (const run of [...ingest, copy, binaryCopy, ...mqtt]) {
@@ -195,12 +196,13 @@ const rate = (run: Run) => Math.round(perSecond(run)).toLocaleString('en');
 /**
  * Where the store holds fewer than SERIES_READINGS, fills it to that many and to at least 31 days
  * (every sensor, one reading every 30 s, ending a day ago, through ingestReadings), then times a 30-day hourly series of one sensor through the gateway
- * (read as an app would over one kept-alive connection: keptAliveCaller).
+ * (from a process of its own, over one kept-alive connection: timedReads).
  */
 async function seriesLatency(
   sql: pg.Client,
   platform: GraphQLClient,
-  admin: ReturnType<typeof keptAliveCaller>,
+  admin: GraphQLClient,
+  reader: { url: string; token: string },
   sensors: BenchSensor[],
 ) {
   const have = (await sql.query('select count(*)::int as n from sensors.readings')).rows[0].n as number;
@@ -224,16 +226,20 @@ async function seriesLatency(
   const SERIES =
     'query($id: ID!, $f: DateTimeISO!, $t: DateTimeISO!) { sensor(id: $id) { series(from: $f, to: $t, bucket: "1h") { start count avg min max } } }';
   const id = sensors[Math.floor(sensors.length / 2)]!.id;
-  const { sensor } = await admin(SERIES, { id, f: from.toISOString(), t: to.toISOString() });
+  const variables = { id, f: from.toISOString(), t: to.toISOString() };
+  const { sensor } = await admin.data(SERIES, variables);
   if (perSensor * 30_000 >= 30 * DAY && sensor.series.length !== 720)
     throw new Error(`the series has ${sensor.series.length} points, not 720`);
-  // The fill's generated readings (10 million objects in this process) collected now, not by a
-  // pause of this process inside the timed reads (npm run bench:ingest exposes gc).
-  (globalThis as { gc?: () => void }).gc?.();
-  const series = await latency(() => admin(SERIES, { id, f: from.toISOString(), t: to.toISOString() }), RUNS);
-  // For scale: the same sensor without its series, through the same gateway.
-  const bare = await latency(() => admin('query($id: ID!) { sensor(id: $id) { code } }', { id }), RUNS);
-  return { total, points: sensor.series.length as number, ...series, bare };
+  const { series, bare } = await timedReads({
+    ...reader,
+    runs: RUNS,
+    reads: {
+      series: { query: SERIES, variables },
+      // For scale: the same sensor without its series, through the same gateway.
+      bare: { query: 'query($id: ID!) { sensor(id: $id) { code } }', variables: { id } },
+    },
+  });
+  return { total, points: sensor.series.length as number, ...series!, bare: bare! };
 }
 
 main().then(
