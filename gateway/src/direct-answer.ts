@@ -1,15 +1,20 @@
-import { createRequire } from 'node:module';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { FetchNode, QueryPlan } from '@apollo/query-planner';
 import {
   type ExecutionResult,
+  getNamedType,
+  type GraphQLNamedType,
   type GraphQLSchema,
+  isEnumType,
+  isInterfaceType,
+  isObjectType,
   Kind,
   type OperationDefinitionNode,
   parse,
   print,
   type SelectionSetNode,
 } from 'graphql';
+import { apolloInternal, gatewayTracing } from './apollo-internals.js';
 
 type ExecuteQueryPlan = (
   plan: QueryPlan,
@@ -19,7 +24,7 @@ type ExecuteQueryPlan = (
     context: unknown;
     metrics?: { captureTraces?: boolean };
   },
-  operationContext: { operation: OperationDefinitionNode; fragments: Record<string, unknown> },
+  operationContext: { schema: GraphQLSchema; operation: OperationDefinitionNode; fragments: Record<string, unknown> },
   supergraphSchema: GraphQLSchema,
   ...rest: unknown[]
 ) => Promise<ExecutionResult>;
@@ -31,21 +36,20 @@ interface Direct extends GraphQLDataSource {
 const takesDirect = (source: GraphQLDataSource | undefined): source is Direct =>
   typeof (source as Partial<Direct> | undefined)?.answeredDirectly === 'function';
 
-/** @apollo/gateway's own executeQueryPlan module (the copy it loads), whose export its executor calls. */
-function executorModule(): { executeQueryPlan: ExecuteQueryPlan } {
-  const fromGateway = createRequire(createRequire(__filename).resolve('@apollo/gateway'));
-  return fromGateway('@apollo/gateway/dist/executeQueryPlan') as { executeQueryPlan: ExecuteQueryPlan };
-}
-
-/** Whether a selection set only names fields: no fragments, directives, or meta fields (__typename). */
-function plainFields(set: SelectionSetNode): boolean {
-  return set.selections.every(
-    (s) =>
-      s.kind === Kind.FIELD &&
-      !s.directives?.length &&
-      !s.name.value.startsWith('__') &&
-      (!s.selectionSet || plainFields(s.selectionSet)),
-  );
+/**
+ * Whether a selection set only names fields (no fragments, directives or meta fields such as
+ * __typename) of the API schema whose values are not enums: an enum value a subgraph adds before
+ * the supergraph is composed again is one the gateway's own path turns into null and an error.
+ */
+function plainFields(set: SelectionSetNode, parent: GraphQLNamedType | null | undefined): boolean {
+  if (!isObjectType(parent) && !isInterfaceType(parent)) return false;
+  const fields = parent.getFields();
+  return set.selections.every((s) => {
+    if (s.kind !== Kind.FIELD || s.directives?.length || s.name.value.startsWith('__')) return false;
+    const type = fields[s.name.value] && getNamedType(fields[s.name.value]!.type);
+    if (!type || isEnumType(type)) return false;
+    return s.selectionSet ? plainFields(s.selectionSet, type) : true;
+  });
 }
 
 const directFetches = new WeakMap<QueryPlan, FetchNode | null>();
@@ -53,9 +57,13 @@ const directFetches = new WeakMap<QueryPlan, FetchNode | null>();
 /**
  * The plan's one fetch when it asks its subgraph exactly the caller's selection (the same fields,
  * aliases and arguments, no fragments, directives or meta fields): the subgraph's data is then
- * the answer as the gateway would shape it. Judged once per plan (a plan belongs to one document).
+ * the answer as the gateway would shape it. Judged once per plan (a plan belongs to one document
+ * and operation name, and the gateway plans again for a new supergraph).
  */
-export function directFetch(plan: QueryPlan, operation: OperationDefinitionNode, fragments: object): FetchNode | null {
+export function directFetch(
+  plan: QueryPlan,
+  { schema, operation, fragments }: { schema: GraphQLSchema; operation: OperationDefinitionNode; fragments: object },
+): FetchNode | null {
   let fetch = directFetches.get(plan);
   if (fetch !== undefined) return fetch;
   fetch = null;
@@ -68,7 +76,7 @@ export function directFetch(plan: QueryPlan, operation: OperationDefinitionNode,
     !node.contextRewrites?.length &&
     !node.hasDefers &&
     Object.keys(fragments).length === 0 &&
-    plainFields(operation.selectionSet)
+    plainFields(operation.selectionSet, schema.getRootType(operation.operation))
   ) {
     const sent = parse(node.operation).definitions;
     const same =
@@ -88,19 +96,23 @@ let installed = false;
  * Makes @apollo/gateway pass a subgraph's data on as it came when the plan is one fetch asking
  * exactly what the caller asked (directFetch): the gateway would otherwise merge it into an empty
  * result and copy it out again field by field, for an identical answer. Anything else (errors,
- * several fetches, fragments, usage traces, a supergraph with @inaccessible) takes the gateway's
- * own path, with the answer already received where there is one. (@apollo/gateway offers no hook:
+ * several fetches, fragments, enum values, usage traces, a supergraph with @inaccessible) takes
+ * the gateway's own path, with the answer already received where there is one. What a subgraph
+ * passed on this way sends is not checked against the supergraph's types again: a subgraph that
+ * changes a field's type or nullability before the supergraph is composed again is answered as it
+ * says. (@apollo/gateway offers no hook:
  * its executor calls this module export, replaced here; a version without it fails at start.)
  */
 export function answerDirectFetches(): void {
   if (installed) return;
-  const module = executorModule();
+  const module = apolloInternal<{ executeQueryPlan: ExecuteQueryPlan }>('@apollo/gateway/dist/executeQueryPlan');
   const shaped = module.executeQueryPlan;
   if (typeof shaped !== 'function') {
     throw new Error('@apollo/gateway has no executeQueryPlan: gateway/src/direct-answer.ts needs updating');
   }
+  const { tracer, OpenTelemetrySpanNames: spans } = gatewayTracing();
   module.executeQueryPlan = async (plan, serviceMap, requestContext, operationContext, supergraph, ...rest) => {
-    const fetch = directFetch(plan, operationContext.operation, operationContext.fragments);
+    const fetch = directFetch(plan, operationContext);
     const source = fetch ? serviceMap[fetch.serviceName] : undefined;
     if (
       !fetch ||
@@ -115,9 +127,8 @@ export function answerDirectFetches(): void {
     for (const name of fetch.variableUsages ?? []) {
       if (Object.hasOwn(provided, name) && provided[name] !== undefined) variables[name] = provided[name];
     }
-    let answer: Awaited<ReturnType<GraphQLDataSource['process']>>;
-    try {
-      answer = await source.process({
+    const send = () =>
+      source.process({
         kind: 'incoming operation',
         request: { query: fetch.operation, variables, operationName: fetch.operationName },
         incomingRequestContext: requestContext,
@@ -125,29 +136,30 @@ export function answerDirectFetches(): void {
         document: fetch.operationDocumentNode,
         pathInIncomingRequest: [],
       } as unknown as GraphQLDataSourceProcessOptions);
-    } catch (error) {
-      return shaped(
-        plan,
-        { [fetch.serviceName]: { process: () => Promise.reject(error) } },
-        requestContext,
-        operationContext,
-        supergraph,
-        ...rest,
-      );
-    }
-    const data = answer.data;
-    if (!answer.errors?.length && data !== null && typeof data === 'object' && !Array.isArray(data)) {
-      source.answeredDirectly();
-      return { data };
-    }
-    return shaped(
-      plan,
-      { [fetch.serviceName]: { process: async () => answer } },
-      requestContext,
-      operationContext,
-      supergraph,
-      ...rest,
+    // The gateway's own spans for what runs here (its path, when taken below, adds its own).
+    const received = await tracer.startActiveSpan(spans.EXECUTE, (execute) =>
+      tracer
+        .startActiveSpan(spans.FETCH, { attributes: { service: fetch.serviceName } }, (span) =>
+          send().finally(() => span.end()),
+        )
+        .then(
+          (answer) => ({ answer }),
+          (error: unknown) => ({ error }),
+        )
+        .finally(() => execute.end()),
     );
+    if ('answer' in received) {
+      const data = received.answer.data;
+      if (!received.answer.errors?.length && data !== null && typeof data === 'object' && !Array.isArray(data)) {
+        source.answeredDirectly();
+        return { data };
+      }
+    }
+    // What came back, through the gateway's path (its errors' paths and codes, partial data).
+    const again: GraphQLDataSource = {
+      process: () => ('answer' in received ? Promise.resolve(received.answer) : Promise.reject(received.error)),
+    };
+    return shaped(plan, { [fetch.serviceName]: again }, requestContext, operationContext, supergraph, ...rest);
   };
   installed = true;
 }

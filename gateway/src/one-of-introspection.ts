@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type { Schema } from '@apollo/federation-internals';
+import { apolloInternal } from './apollo-internals.js';
 
 /**
  * `__Type.isOneOf` for the query planner. Apollo Server validates an operation with graphql-js
@@ -12,12 +12,10 @@ import type { Schema } from '@apollo/federation-internals';
  * built-in changes allowed, and every Schema calls it through the module's exports).
  */
 export function plannerKnowsIsOneOf(): void {
-  // The copy @apollo/gateway loads, should it ever have one of its own.
-  const fromGateway = createRequire(createRequire(__filename).resolve('@apollo/gateway'));
-  const introspection = fromGateway('@apollo/federation-internals/dist/introspection') as {
+  const introspection = apolloInternal<{
     addIntrospectionFields: (schema: Schema) => void;
     withIsOneOf?: true;
-  };
+  }>('@apollo/federation-internals/dist/introspection');
   if (introspection.withIsOneOf) return;
   const addOthers = introspection.addIntrospectionFields;
   introspection.addIntrospectionFields = (schema) => {

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { ApolloGateway } from '@apollo/gateway';
 import {
   type GraphQLInputType,
@@ -20,6 +19,7 @@ import {
   typeFromAST,
   type VariableDefinitionNode,
 } from 'graphql';
+import { gatewayTracing } from './apollo-internals.js';
 
 type Check = (value: unknown) => boolean;
 
@@ -118,15 +118,6 @@ interface VariableValidation {
     requestContext: { request: { variables?: Record<string, unknown> } },
     operationContext: { schema: GraphQLSchema; operation: OperationDefinitionNode },
   ): unknown[];
-}
-
-/** @apollo/gateway's own tracer and span names (the copy it loads). */
-function gatewayTracing() {
-  const fromGateway = createRequire(createRequire(__filename).resolve('@apollo/gateway'));
-  return fromGateway('@apollo/gateway/dist/utilities/opentelemetry') as {
-    tracer: { startActiveSpan<T>(name: string, run: (span: { end(): void }) => T): T };
-    OpenTelemetrySpanNames: { VALIDATE: string };
-  };
 }
 
 /**

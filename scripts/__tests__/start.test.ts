@@ -210,6 +210,15 @@ it('traces one request across the gateway, the subgraphs and their SQL when an O
       'a trace across gateway, users and sessions',
     );
     expect(new Set(traced.map((s) => s.service))).toEqual(new Set(['gateway', 'users', 'sessions']));
+    expect(traced.map((s) => s.name)).toContain('gateway.postprocessing');
+    // The registration, one fetch of the caller's own selection, passed on as users sent it
+    // (direct-answer.ts) under the gateway's own execute and fetch spans, with nothing to shape.
+    const registration = collector.spans.find((s) => s.service === 'users' && s.name === 'graphql.resolve register');
+    const gatewaySpans = collector.spans
+      .filter((s) => s.traceId === registration?.traceId && s.service === 'gateway')
+      .map((s) => s.name);
+    expect(gatewaySpans).toEqual(expect.arrayContaining(['gateway.request', 'gateway.execute', 'gateway.fetch']));
+    expect(gatewaySpans).not.toContain('gateway.postprocessing');
   } finally {
     expect(await stop(started)).toBe(0);
     await collector.close();

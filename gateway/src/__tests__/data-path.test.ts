@@ -19,7 +19,8 @@ async function startShop(stack: Stack, options: Parameters<typeof startSubgraph>
     startSubgraph(
       'products',
       `${LINK}
-      type Product @key(fields: "upc") { upc: String! name: String price: Int }
+      type Product @key(fields: "upc") { upc: String! name: String price: Int status: Status }
+      enum Status { ON_SALE WITHDRAWN }
       type Query { topProducts(first: Int = 5): [Product!]! }
       type Mutation { bump(upc: String!): Int }`,
       {
@@ -27,6 +28,7 @@ async function startShop(stack: Stack, options: Parameters<typeof startSubgraph>
         Mutation: { bump: () => 1 },
         Product: {
           __resolveReference: (ref: { upc: string }) => PRODUCTS.find((p) => p.upc === ref.upc),
+          status: (product: { upc: string }) => (product.upc === 'p3' ? 'WITHDRAWN' : 'ON_SALE'),
           name: (product: { upc: string; name: string }) => {
             if (product.upc === 'p3') throw new GraphQLError('p3 is withdrawn', { extensions: { code: 'NOT_FOUND' } });
             return product.name;
@@ -144,6 +146,8 @@ describe('the gateway data path', () => {
       ['query($yes: Boolean!) { topProducts(first: 2) { upc name @include(if: $yes) } }', { yes: false }, false],
       ['{ topProducts(first: 2) { __typename upc } }', undefined, false],
       ['{ __typename topProducts(first: 1) { upc } }', undefined, false],
+      // Enum values: a subgraph's value unknown to the supergraph is the gateway's to refuse.
+      ['{ topProducts(first: 4) { upc status } }', undefined, false],
       // A selection the plan sends otherwise (the field asked twice, sent once).
       ['{ topProducts(first: 1) { upc upc } }', undefined, false],
       // Two fetches.
