@@ -5,7 +5,8 @@
 import { generateSessions, pool } from '@switchyard/simulator';
 import { GraphQLClient } from '@switchyard/testing';
 import pg from 'pg';
-import { benchStack, latency } from './measure.js';
+import { benchStack } from './measure.js';
+import { latency } from './timing.js';
 import { numberSetting } from '@switchyard/cli';
 
 const USERS = numberSetting('BENCH_USERS', 1000, 1);

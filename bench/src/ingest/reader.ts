@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { keptAliveCaller, latency } from '../measure.js';
+import { keptAliveCaller, latency } from '../timing.js';
 
 interface Reads {
   url: string;
