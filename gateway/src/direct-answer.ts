@@ -46,7 +46,8 @@ function plainFields(set: SelectionSetNode, parent: GraphQLNamedType | null | un
   const fields = parent.getFields();
   return set.selections.every((s) => {
     if (s.kind !== Kind.FIELD || s.directives?.length || s.name.value.startsWith('__')) return false;
-    const type = fields[s.name.value] && getNamedType(fields[s.name.value]!.type);
+    const field = fields[s.name.value];
+    const type = field && getNamedType(field.type);
     if (!type || isEnumType(type)) return false;
     return s.selectionSet ? plainFields(s.selectionSet, type) : true;
   });
@@ -56,13 +57,15 @@ const directFetches = new WeakMap<QueryPlan, FetchNode | null>();
 
 /**
  * The plan's one fetch when it asks its subgraph exactly the caller's selection (the same fields,
- * aliases and arguments, no fragments, directives or meta fields): the subgraph's data is then
+ * aliases and arguments, no fragments, directives or meta fields; nothing in the supergraph
+ * @inaccessible): the subgraph's data is then
  * the answer as the gateway would shape it. Judged once per plan (a plan belongs to one document
  * and operation name, and the gateway plans again for a new supergraph).
  */
 export function directFetch(
   plan: QueryPlan,
   { schema, operation, fragments }: { schema: GraphQLSchema; operation: OperationDefinitionNode; fragments: object },
+  supergraph: GraphQLSchema,
 ): FetchNode | null {
   let fetch = directFetches.get(plan);
   if (fetch !== undefined) return fetch;
@@ -70,6 +73,7 @@ export function directFetch(
   const node = plan.node;
   if (
     node?.kind === 'Fetch' &&
+    !supergraph.getDirective('inaccessible') &&
     !node.requires?.length &&
     !node.inputRewrites?.length &&
     !node.outputRewrites?.length &&
@@ -112,14 +116,9 @@ export function answerDirectFetches(): void {
   }
   const { tracer, OpenTelemetrySpanNames: spans } = gatewayTracing();
   module.executeQueryPlan = async (plan, serviceMap, requestContext, operationContext, supergraph, ...rest) => {
-    const fetch = directFetch(plan, operationContext);
+    const fetch = directFetch(plan, operationContext, supergraph);
     const source = fetch ? serviceMap[fetch.serviceName] : undefined;
-    if (
-      !fetch ||
-      !takesDirect(source) ||
-      requestContext.metrics?.captureTraces ||
-      supergraph.getDirective('inaccessible')
-    ) {
+    if (!fetch || !takesDirect(source) || requestContext.metrics?.captureTraces) {
       return shaped(plan, serviceMap, requestContext, operationContext, supergraph, ...rest);
     }
     const provided = requestContext.request.variables ?? {};
