@@ -130,7 +130,14 @@ async function main() {
       metricsToken,
     );
 
-    const series = await seriesLatency(sql, platform, admin, { url: stack.gatewayUrl, token: login.token }, sensors);
+    const series = await seriesLatency(
+      sql,
+      platform,
+      admin,
+      { url: stack.gatewayUrl, token: login.token },
+      sensors,
+      stack.stamps,
+    );
 
     console.log('\npath | readings | seconds | readings/s | vs COPY | CPU per 10,000 readings');
     for (const run of [...ingest, copy, binaryCopy, ...mqtt]) {
@@ -154,6 +161,7 @@ async function main() {
     console.log(
       `30-day hourly Sensor.series over ${series.total.toLocaleString('en')} readings: p50 ${series.p50.toFixed(1)} ms, p99 ${series.p99.toFixed(1)} ms, max ${series.max.toFixed(1)} ms (${series.runs} runs; target p99 <= 20 ms: ${series.points < 720 ? `not judged, the series has ${series.points} of its 720 points` : series.p99 <= 20 ? 'met' : 'NOT met'}); the sensor without its series: p50 ${series.bare.p50.toFixed(1)} ms, p99 ${series.bare.p99.toFixed(1)} ms`,
     );
+    console.log(`CPU per series read (ms): ${series.cpu}; per bare read: ${series.bare.cpu}`);
   } finally {
     await sql.end();
     await stack.stop();
@@ -204,6 +212,7 @@ async function seriesLatency(
   admin: GraphQLClient,
   reader: { url: string; token: string },
   sensors: BenchSensor[],
+  stamps: Array<[number, string]>,
 ) {
   const have = (await sql.query('select count(*)::int as n from sensors.readings')).rows[0].n as number;
   const missing = Math.max(0, SERIES_READINGS - have);
@@ -232,16 +241,21 @@ async function seriesLatency(
   const { sensor } = await admin.data(SERIES, variables);
   if (perSensor * 30_000 >= 30 * DAY && sensor.series.length !== 720)
     throw new Error(`the series has ${sensor.series.length} points, not 720`);
-  const { series, bare } = await timedReads({
-    ...reader,
-    runs: RUNS,
-    reads: {
-      series: { query: SERIES, variables },
-      // For scale: the same sensor without its series, through the same gateway.
-      bare: { query: 'query($id: ID!) { sensor(id: $id) { code } }', variables: { id } },
-    },
-  });
-  return { total, points: sensor.series.length as number, ...series!, bare: bare! };
+  // Each read timed with the CPU every process used meanwhile (per read, warm-up included).
+  const timedWithCpu = async (query: string, vars: Record<string, unknown>) => {
+    const services = ['gateway', 'sensors', 'users', 'sessions', 'benchmarks', 'ingestion', 'cleanup'];
+    const before = await cpuNow(stamps, services);
+    const { read } = await timedReads({ ...reader, runs: RUNS, reads: { read: { query, variables: vars } } });
+    const cpu = cpuSpent(before, await cpuNow(stamps, services));
+    const calls = RUNS + Math.ceil(RUNS / 10);
+    const ms = (seconds?: number) => (seconds === undefined ? 'n/a' : ((seconds * 1000) / calls).toFixed(2));
+    const services_ = Object.entries(cpu.services).map(([name, seconds]) => `${name} ${ms(seconds)}`);
+    return { ...read!, cpu: `${services_.join(', ')}, PostgreSQL ${ms(cpu.postgres)}` };
+  };
+  const series = await timedWithCpu(SERIES, variables);
+  // For scale: the same sensor without its series, through the same gateway.
+  const bare = await timedWithCpu('query($id: ID!) { sensor(id: $id) { code } }', { id });
+  return { total, points: sensor.series.length as number, ...series, bare };
 }
 
 main().then(

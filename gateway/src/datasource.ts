@@ -13,6 +13,12 @@ import {
 
 const MUTATION = /^\s*mutation\b/;
 
+/** Whether a parsed answer is only its data (`{"data":{...}}`). */
+const onlyData = (response: SubgraphResponse) => {
+  const keys = Object.keys(response);
+  return keys.length === 1 && keys[0] === 'data' && typeof response.data === 'object' && response.data !== null;
+};
+
 /** The status codes whose meaning a caller can act on; any other failure is the subgraph's. */
 const STATUS_CODES: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN' };
 
@@ -83,6 +89,13 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
+    return (await this.answer(options)).response;
+  }
+
+  /** The subgraph's answer to a fetch, parsed; with the text it came as where it was only data. */
+  async answer(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): Promise<{ response: SubgraphResponse; text?: string }> {
     const { request } = options;
     const context = options.context as Partial<GatewayContext> | undefined;
     const mutation = MUTATION.test(request.query ?? '');
@@ -114,13 +127,15 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       answer = await this.fetch(body, headers, mutation, context.mutations);
     }
     const response = this.parse(answer);
+    // Only data, as sent: the answer's text can be passed on as it is (direct-answer.ts).
+    const text = !shared && answer.status === 200 && onlyData(response) ? answer.body : undefined;
     const changed = response.extensions?.[IDENTITY_CHANGED];
     if (Array.isArray(changed)) {
       // Before the caller has the answer: their next request is confirmed anew, deterministically.
       this.identityChanged(changed.filter((id): id is string => typeof id === 'string'));
       delete response.extensions![IDENTITY_CHANGED];
     }
-    return shared ? spreadEntities(response, shared.slots) : response;
+    return { response: shared ? spreadEntities(response, shared.slots) : response, text };
   }
 
   /** One fetch (shared with an identical query in flight), its failures as UNAVAILABLE errors. */

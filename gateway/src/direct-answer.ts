@@ -14,6 +14,7 @@ import {
   print,
   type SelectionSetNode,
 } from 'graphql';
+import { passedOn } from '@switchyard/kit';
 import { apolloInternal, gatewayTracing } from './apollo-internals.js';
 
 type ExecuteQueryPlan = (
@@ -31,10 +32,14 @@ type ExecuteQueryPlan = (
 
 /** A source that takes direct answers (ours; any other gateway in the process keeps Apollo's path). */
 interface Direct extends GraphQLDataSource {
+  /** The answer, parsed, with the text it came as where it was only data. */
+  answer(
+    options: GraphQLDataSourceProcessOptions,
+  ): Promise<{ response: Awaited<ReturnType<GraphQLDataSource['process']>>; text?: string }>;
   answeredDirectly(): void;
 }
 const takesDirect = (source: GraphQLDataSource | undefined): source is Direct =>
-  typeof (source as Partial<Direct> | undefined)?.answeredDirectly === 'function';
+  typeof (source as Partial<Direct> | undefined)?.answer === 'function';
 
 /**
  * Whether a selection set only names fields (no fragments, directives or meta fields such as
@@ -127,7 +132,7 @@ export function answerDirectFetches(): void {
       if (Object.hasOwn(provided, name) && provided[name] !== undefined) variables[name] = provided[name];
     }
     const send = () =>
-      source.process({
+      source.answer({
         kind: 'incoming operation',
         request: { query: fetch.operation, variables, operationName: fetch.operationName },
         incomingRequestContext: requestContext,
@@ -142,7 +147,7 @@ export function answerDirectFetches(): void {
           send().finally(() => span.end()),
         )
         .then(
-          (answer) => ({ answer }),
+          ({ response: answer, text }) => ({ answer, text }),
           (error: unknown) => ({ error }),
         )
         .finally(() => execute.end()),
@@ -151,7 +156,8 @@ export function answerDirectFetches(): void {
       const data = received.answer.data;
       if (!received.answer.errors?.length && data !== null && typeof data === 'object' && !Array.isArray(data)) {
         source.answeredDirectly();
-        return { data };
+        // Where the answer was only its data, written out again as the text it came as.
+        return { data: received.text === undefined ? data : passedOn(received.text) };
       }
     }
     // What came back, through the gateway's path (its errors' paths and codes, partial data).

@@ -161,6 +161,40 @@ describe('the gateway data path', () => {
     }
   });
 
+  it("writes a passed-on answer out as the subgraph's text, unless the subgraph sent more than data", async () => {
+    // Valid JSON no serialiser writes (1.0e1 is 10): it reaches the caller only if passed on as text.
+    const texts = {
+      plain: '{"data":{"topProducts":[{"upc":"p1","price":1.0e1}]}}',
+      extended: '{"data":{"topProducts":[{"price":1.0e1,"upc":"p1"}]},"extensions":{"subgraphOnly":true}}',
+    };
+    const queries = { plain: '{ topProducts { upc price } }', extended: '{ topProducts { price upc } }' };
+    const products = await stack.add(
+      startSubgraph('products', SMALL.replace('upc: String!', 'upc: String! price: Int'), SMALL_RESOLVERS, {
+        intercept: (request, _req, res) => {
+          const form = request.query.includes('upc price') ? 'plain' : 'extended';
+          const text = request.query.includes('price') ? texts[form] : undefined;
+          if (!text) return false;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(text);
+          return true;
+        },
+      }),
+    );
+    const own = await gatewayOver(stack, [products]);
+    const raw = async (form: keyof typeof queries) => {
+      const response = await fetch(own.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: queries[form] }),
+      });
+      return response.text();
+    };
+    expect(await raw('plain')).toBe(texts.plain);
+    // Extensions are the subgraph's own: the gateway answers the data alone, serialised anew.
+    expect(await raw('extended')).toBe('{"data":{"topProducts":[{"price":10,"upc":"p1"}]}}');
+    expect(await metricOf(own, 'gateway_direct_answers_total', { subgraph: 'products' })).toBe(2);
+  });
+
   it('lets identical concurrent queries share one fetch, but never mutations', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));

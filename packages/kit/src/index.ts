@@ -18,6 +18,7 @@ export * from './loaders.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './paging.js';
+export * from './passed-on.js';
 export * from './push-iterator.js';
 export * from './retention.js';
 export * from './routes.js';

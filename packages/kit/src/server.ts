@@ -27,6 +27,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { VIEWER_HEADER } from './assertion.js';
 import { errorCode, formatError, isBadValue, isClientError } from './errors.js';
 import { inputStringsPlugin } from './input-strings.js';
+import { stringifyResult } from './passed-on.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { runShutdownHooks } from './shutdown.js';
@@ -230,7 +231,8 @@ export async function startService<C extends RequestContext>(options: ServiceOpt
     formatError: format,
     // One line, where Apollo's default indents: a 720-point series is 66 KB instead of 122 KB to
     // write, send and (from a subgraph, in the gateway) read. IDEs indent for themselves.
-    stringifyResult: (value: unknown) => JSON.stringify(value),
+    // Answers passed on as they came (the gateway's direct answers) are written out as they came.
+    stringifyResult,
     // Production answers a misspelt field without listing the ones that exist ("Did you mean ...").
     hideSchemaDetailsFromClientErrors: options.production,
     logger,

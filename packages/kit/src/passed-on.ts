@@ -1,0 +1,46 @@
+// Answers a server passes on as it received them (the gateway's direct answers): the JSON text is
+// written out again as it came, instead of being parsed into objects and serialised once more.
+
+/**
+ * What a passed-on data object answers for the whole answer's text (`{"data":...}`) it stands for.
+ * (Not a WeakMap: a WeakMap's values outlive young-generation collections here, so every answer's
+ * text would be copied and promoted.)
+ */
+const TEXT = Symbol('passed-on answer text');
+
+/**
+ * A stand-in for the `data` of `answer`, a GraphQL response's JSON text that has `data` (an object)
+ * and nothing else. `stringifyResult` writes `answer` itself out for a result that is only this
+ * data; anything else that looks inside (a plugin, a stored idempotent answer, a test) sees the data
+ * parsed from the text, on first use, as a plain object would show it.
+ */
+export function passedOn(answer: string): Record<string, unknown> {
+  let parsed: Record<string, unknown> | undefined;
+  const data = () => (parsed ??= (JSON.parse(answer) as { data: Record<string, unknown> }).data);
+  const standIn = new Proxy<Record<string, unknown>>(Object.create(null) as Record<string, unknown>, {
+    get: (_, key) => (key === TEXT ? answer : Reflect.get(data(), key)),
+    set: (_, key, value) => Reflect.set(data(), key, value),
+    has: (_, key) => Reflect.has(data(), key),
+    deleteProperty: (_, key) => Reflect.deleteProperty(data(), key),
+    ownKeys: () => Reflect.ownKeys(data()),
+    getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(data(), key),
+    defineProperty: (_, key, descriptor) => Reflect.defineProperty(data(), key, descriptor),
+    getPrototypeOf: () => Reflect.getPrototypeOf(data()),
+  });
+  return standIn;
+}
+
+/**
+ * A GraphQL result as JSON on one line: for a result that is only a passed-on answer's data (no
+ * errors or extensions added since), the text that answer came as.
+ */
+export function stringifyResult(result: object): string {
+  const fields = result as Record<string, unknown>;
+  const data = fields.data as { [TEXT]?: string } | null | undefined;
+  const text = typeof data === 'object' && data !== null ? data[TEXT] : undefined;
+  if (text === undefined) return JSON.stringify(result);
+  for (const key of Object.keys(fields)) {
+    if (key !== 'data' && fields[key] !== undefined) return JSON.stringify(result);
+  }
+  return text;
+}
