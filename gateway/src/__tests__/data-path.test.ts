@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { Stack, waitFor } from '@switchyard/testing';
@@ -304,6 +305,28 @@ describe('the gateway data path', () => {
     } finally {
       release();
     }
+  });
+
+  it('closes a connection idle for 4 s when the subgraph names no keep-alive timeout', async () => {
+    const sockets: Socket[] = [];
+    // keepAliveTimeout 0: the subgraph keeps connections open without saying for how long.
+    const silent = await stack.add(
+      startSubgraph('products', SMALL, SMALL_RESOLVERS, {
+        keepAliveMs: 0,
+        intercept: (_request, req) => {
+          sockets.push(req.socket);
+          return false;
+        },
+      }),
+    );
+    const own = await gatewayOver(stack, [silent]);
+    const before = sockets.length;
+    expect((await own.client.request('{ topProducts { upc } }')).errors).toBeUndefined();
+    const socket = sockets[before]!;
+    const answered = Date.now();
+    const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now())));
+    // The gateway hangs up (the subgraph never would): after about 4 s idle, never much sooner.
+    expect((await closed) - answered).toBeGreaterThanOrEqual(3_500);
   });
 
   it('loses no request to a reused connection around the subgraph keep-alive timeout', async () => {
