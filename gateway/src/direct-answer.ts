@@ -39,7 +39,8 @@ interface Direct extends GraphQLDataSource {
   answeredDirectly(): void;
 }
 const takesDirect = (source: GraphQLDataSource | undefined): source is Direct =>
-  typeof (source as Partial<Direct> | undefined)?.answer === 'function';
+  typeof (source as Partial<Direct> | undefined)?.answer === 'function' &&
+  typeof (source as Partial<Direct>).answeredDirectly === 'function';
 
 /**
  * Whether a selection set only names fields (no fragments, directives or meta fields such as

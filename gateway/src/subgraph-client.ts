@@ -39,13 +39,18 @@ export class SubgraphFetchError extends Error {
 const REFUSED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const RESET = new Set(['ECONNRESET', 'EPIPE']);
 
-function classify(error: unknown, timedOut: boolean, answering = false): SubgraphFetchError {
+/**
+ * What a failed attempt was: `answering` once part of the answer came; `reused` when it went out
+ * on a connection already open (whose errors, unreachable host included, never prove that
+ * nothing reached the subgraph).
+ */
+function classify(error: unknown, timedOut: boolean, answering = false, reused = false): SubgraphFetchError {
   if (error instanceof SubgraphFetchError) return error;
   const { code, message, cause } = error as { code?: string; message?: string; cause?: { code?: string } };
   const actual = code ?? cause?.code;
   if (timedOut) return new SubgraphFetchError('timed out', 'timeout', 'ETIMEDOUT');
   if (answering) return new SubgraphFetchError(actual ?? message ?? String(error), 'interrupted', actual);
-  if (actual && REFUSED.has(actual)) return new SubgraphFetchError(actual, 'refused', actual);
+  if (actual && REFUSED.has(actual)) return new SubgraphFetchError(actual, reused ? 'reset' : 'refused', actual);
   if (actual && RESET.has(actual)) return new SubgraphFetchError(actual, 'reset', actual);
   return new SubgraphFetchError(message ?? String(error), 'other', actual);
 }
@@ -54,6 +59,9 @@ function classify(error: unknown, timedOut: boolean, answering = false): Subgrap
 const IDLE_MS = 4_000;
 /** The longest an idle connection is kept, whatever the subgraph's keep-alive timeout. */
 const MAX_IDLE_MS = 60_000;
+
+/** Node's agent reads a keep-alive hint only at the start of the header. */
+const KEEP_ALIVE_HINT = /^timeout=\d+/;
 
 /**
  * Makes `agent` drop idle connections before the subgraph would close them: Node's agent follows
@@ -84,6 +92,9 @@ export class SubgraphClient {
   private readonly url: URL;
   private readonly agent: Agent;
   private readonly hinted: WeakSet<Socket>;
+  /** Sends not yet settled, and what close() waits on. */
+  private sending = 0;
+  private drained?: () => void;
   private readonly request: (
     url: URL,
     options: RequestOptions,
@@ -114,6 +125,7 @@ export class SubgraphClient {
   async send(body: string, headers: Record<string, string>, retry: 'reset' | 'refused'): Promise<SubgraphAnswer> {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs);
+    this.sending++;
     try {
       try {
         return await this.attempt(this.agent, body, headers, deadline.signal);
@@ -129,6 +141,7 @@ export class SubgraphClient {
       });
     } finally {
       clearTimeout(timer);
+      if (--this.sending === 0) this.drained?.();
     }
   }
 
@@ -140,7 +153,7 @@ export class SubgraphClient {
   ): Promise<SubgraphAnswer> {
     return new Promise((resolve, reject) => {
       let answering = false;
-      const fail = (error: unknown) => reject(classify(error, signal.aborted, answering));
+      const fail = (error: unknown) => reject(classify(error, signal.aborted, answering, req.reusedSocket));
       const options = {
         method: 'POST',
         agent,
@@ -149,7 +162,7 @@ export class SubgraphClient {
       };
       const req = this.request(this.url, options, (res) => {
         answering = true; // part of the answer came: never sent again
-        if (res.headers['keep-alive']?.includes('timeout=')) this.hinted.add(res.socket);
+        if (KEEP_ALIVE_HINT.test(String(res.headers['keep-alive'] ?? ''))) this.hinted.add(res.socket);
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', fail);
@@ -165,8 +178,12 @@ export class SubgraphClient {
     });
   }
 
-  close(): Promise<void> {
+  /**
+   * Closes the connections once the fetches under way have their answers (each within its
+   * deadline), as a reloaded supergraph that moved the subgraph retires its old client.
+   */
+  async close(): Promise<void> {
+    if (this.sending > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     this.agent.destroy();
-    return Promise.resolve();
   }
 }

@@ -11,23 +11,38 @@ const TEXT = Symbol('passed-on answer text');
 /**
  * A stand-in for the `data` of `answer`, a GraphQL response's JSON text that has `data` (an object)
  * and nothing else. `stringifyResult` writes `answer` itself out for a result that is only this
- * data; anything else that looks inside (a plugin, a stored idempotent answer, a test) sees the data
- * parsed from the text, on first use, as a plain object would show it.
+ * data, while nothing has looked inside it; anything that does (a plugin, a stored idempotent
+ * answer, a test) gets the data parsed from the text, as plain properties of the stand-in, and the
+ * result is then serialised anew, with whatever was changed.
  */
 export function passedOn(answer: string): Record<string, unknown> {
-  let parsed: Record<string, unknown> | undefined;
-  const data = () => (parsed ??= (JSON.parse(answer) as { data: Record<string, unknown> }).data);
-  const standIn = new Proxy<Record<string, unknown>>(Object.create(null) as Record<string, unknown>, {
-    get: (_, key) => (key === TEXT ? answer : Reflect.get(data(), key)),
+  const target: Record<string, unknown> = {};
+  let parsed = false;
+  const data = () => {
+    if (!parsed) {
+      parsed = true;
+      const fields = (JSON.parse(answer) as { data: Record<string, unknown> }).data;
+      for (const key of Object.keys(fields)) {
+        Object.defineProperty(target, key, {
+          value: fields[key],
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      }
+    }
+    return target;
+  };
+  return new Proxy(target, {
+    get: (_, key) => (key === TEXT ? (parsed ? undefined : answer) : Reflect.get(data(), key)),
     set: (_, key, value) => Reflect.set(data(), key, value),
     has: (_, key) => Reflect.has(data(), key),
     deleteProperty: (_, key) => Reflect.deleteProperty(data(), key),
     ownKeys: () => Reflect.ownKeys(data()),
     getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(data(), key),
     defineProperty: (_, key, descriptor) => Reflect.defineProperty(data(), key, descriptor),
-    getPrototypeOf: () => Reflect.getPrototypeOf(data()),
+    preventExtensions: () => Reflect.preventExtensions(data()),
   });
-  return standIn;
 }
 
 /**

@@ -27,6 +27,15 @@ describe('answers passed on as they came', () => {
     expect(JSON.parse(stringifyResult(failed))).toEqual({ errors: [{ message: 'partly' }], data: DATA });
   });
 
+  it('are serialised anew, with any change, once something has looked inside', () => {
+    const data = passedOn(TEXT);
+    (data.sensor as { code: string }).code = 'T-2';
+    expect(JSON.parse(stringifyResult({ data }))).toEqual({ data: { sensor: { ...DATA.sensor, code: 'T-2' } } });
+    const read = passedOn(TEXT);
+    expect(Object.keys(read)).toEqual(['sensor']);
+    expect(stringifyResult({ data: read })).toBe(JSON.stringify({ data: DATA }));
+  });
+
   it('show their data to anything that looks inside, as a plain object would', () => {
     const data = passedOn(TEXT);
     expect(data).toEqual(DATA);
@@ -35,6 +44,7 @@ describe('answers passed on as they came', () => {
     expect(JSON.stringify(data)).toBe(JSON.stringify(DATA));
     expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
     expect({ ...data }).toEqual(DATA);
+    expect(Object.isFrozen(Object.freeze(passedOn(TEXT)))).toBe(true);
   });
 
   it('leave any other result to JSON.stringify', () => {
