@@ -247,17 +247,18 @@ async function seriesLatency(
     throw new Error(`the series has ${sensor.series.length} points, not 720`);
   // Each read timed, after the services' warm-up, with the CPU every process used meanwhile (per
   // read, the reader's own warm-up of a tenth of the runs included).
+  const services = ['gateway', 'sensors', 'users', 'sessions', 'benchmarks', 'ingestion', 'cleanup'];
+  const readerWarmup = Math.ceil(RUNS / 10);
   const timedWithCpu = async (query: string, vars: Record<string, unknown>) => {
     const reads = { read: { query, variables: vars } };
     if (WARMUP) await timedReads({ ...reader, runs: WARMUP, warmup: 0, reads });
-    const services = ['gateway', 'sensors', 'users', 'sessions', 'benchmarks', 'ingestion', 'cleanup'];
     const before = await cpuNow(stamps, services);
-    const { read } = await timedReads({ ...reader, runs: RUNS, reads });
+    const { read } = await timedReads({ ...reader, runs: RUNS, warmup: readerWarmup, reads });
     const cpu = cpuSpent(before, await cpuNow(stamps, services));
-    const calls = RUNS + Math.ceil(RUNS / 10);
-    const ms = (seconds?: number) => (seconds === undefined ? 'n/a' : ((seconds * 1000) / calls).toFixed(2));
-    const services_ = Object.entries(cpu.services).map(([name, seconds]) => `${name} ${ms(seconds)}`);
-    return { ...read!, cpu: `${services_.join(', ')}, PostgreSQL ${ms(cpu.postgres)}` };
+    const ms = (seconds?: number) =>
+      seconds === undefined ? 'n/a' : ((seconds * 1000) / (RUNS + readerWarmup)).toFixed(2);
+    const each = Object.entries(cpu.services).map(([name, seconds]) => `${name} ${ms(seconds)}`);
+    return { ...read!, cpu: `${each.join(', ')}, PostgreSQL ${ms(cpu.postgres)}` };
   };
   const series = await timedWithCpu(SERIES, variables);
   // For scale: the same sensor without its series, through the same gateway.
