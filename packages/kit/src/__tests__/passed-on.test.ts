@@ -47,6 +47,13 @@ describe('answers passed on as they came', () => {
     expect(Object.isFrozen(Object.freeze(passedOn(TEXT)))).toBe(true);
   });
 
+  it('let go of their text once it is written out', () => {
+    const data = passedOn(TEXT);
+    expect(stringifyResult({ data })).toBe(TEXT);
+    expect(() => JSON.stringify(data)).toThrow(/read after it was written out/);
+    expect(() => stringifyResult({ data })).toThrow(/read after it was written out/);
+  });
+
   it('leave any other result to JSON.stringify', () => {
     const plain = { data: { sensor: { code: 'T-1' } } };
     expect(stringifyResult(plain)).toBe(JSON.stringify(plain));
