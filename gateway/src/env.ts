@@ -74,7 +74,7 @@ export const gatewayEnv = {
   GATEWAY_SIGNING_KEY: z.string().optional(),
   /** The users service, which issues tokens; unset: the users subgraph's URL. */
   USERS_URL: confirmerEnv.USERS_URL.removeDefault().optional(),
-  /** How long a confirmed token is trusted before users is asked again (a change to the caller's session clears it at once). */
+  /** How long a confirmed token is trusted without asking users again (one in use is confirmed anew in the background after two thirds of it; a change to the caller's session clears it at once). */
   AUTH_CACHE_SEC: confirmerEnv.AUTH_CACHE_SEC,
   /** Seconds between confirmations of a subscriber's token (a change to their session ends it at once). */
   SUBSCRIPTION_RECHECK_SEC: z.coerce.number().min(0.1).default(60),

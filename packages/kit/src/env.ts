@@ -61,7 +61,7 @@ export const commonEnv = {
 export const confirmerEnv = {
   /** The users service (the issuer of tokens): its JWKS and token confirmation. */
   USERS_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:4001'),
-  /** How long a confirmed token is trusted before users is asked again (changes clear it at once). */
+  /** How long a confirmed token is trusted without asking users again (one in use is confirmed anew in the background after two thirds of it; changes clear it at once). */
   AUTH_CACHE_SEC: z.coerce.number().min(0).default(30),
 };
 

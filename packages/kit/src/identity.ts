@@ -28,9 +28,13 @@ export interface CallerVerifierOptions {
 
 interface Confirmed {
   auth: Promise<AuthContext>;
+  /** Whether the issuer has answered (an entry is renewed only then). */
+  settled: boolean;
   until: number;
-  /** From when a use of the entry asks the issuer again in the background (refreshAhead). */
+  /** From when a use of the entry asks the issuer again in the background (renew). */
   renewFrom: number;
+  /** The token's own expiry (ms): no entry outlives it. */
+  end: number;
   /** The user or API token the entry is about, for forgetting it on an event. */
   owner: string;
 }
@@ -100,7 +104,7 @@ export class CallerVerifier {
     const hit = this.confirmed.get(token);
     const now = Date.now();
     if (hit && hit.until > now) {
-      if (hit.renewFrom <= now) this.renew(token, hit);
+      if (hit.settled && hit.renewFrom <= now) this.renew(token, hit);
       return hit.auth;
     }
     let claims: { sub?: string; jti?: string; exp?: number };
@@ -111,11 +115,12 @@ export class CallerVerifier {
       return { viewer: null, authError: new UnauthenticatedError('invalid token') };
     }
     // Cached before anything is awaited: a burst of first requests with one token asks users once.
-    const entry = this.entry(this.check(token), claims.exp, claims.sub ?? claims.jti ?? '');
+    const entry = this.entry(this.check(token), Date.now(), (claims.exp ?? Infinity) * 1000, claims.sub ?? claims.jti);
     if (this.confirmed.size >= CACHE_LIMIT) this.confirmed.clear();
     this.confirmed.set(token, entry);
-    // An unreachable issuer is asked again next time, not remembered.
     void entry.auth.then(({ authError }) => {
+      entry.settled = true;
+      // An unreachable issuer is asked again next time, not remembered.
       if (authError?.extensions.code === 'UNAVAILABLE' && this.confirmed.get(token) === entry) {
         this.confirmed.delete(token);
       }
@@ -123,12 +128,11 @@ export class CallerVerifier {
     return entry.auth;
   }
 
-  private entry(auth: Promise<AuthContext>, exp: number | undefined, owner: string): Confirmed {
-    const now = Date.now();
-    // A token's own expiry ends its entry, and nothing past it is renewed.
-    const end = (exp ?? Infinity) * 1000;
-    const until = Math.min(now + this.options.cacheMs, end);
-    return { auth, until, renewFrom: Math.min(now + this.options.cacheMs * RENEW_AFTER, end), owner };
+  /** An entry for the issuer's answer to a question asked at `asked`, ending by the token's `end`. */
+  private entry(auth: Promise<AuthContext>, asked: number, end: number, owner = ''): Confirmed {
+    const until = Math.min(asked + this.options.cacheMs, end);
+    const renewFrom = Math.min(asked + this.options.cacheMs * RENEW_AFTER, end);
+    return { auth, settled: false, until, renewFrom, end, owner };
   }
 
   /**
@@ -138,18 +142,26 @@ export class CallerVerifier {
    */
   private renew(token: string, hit: Confirmed): void {
     hit.renewFrom = Infinity;
-    const { exp } = decodeJwt(token);
-    const auth = this.check(token);
-    void auth.then((answer) => {
+    const asked = Date.now();
+    void this.check(token).then((answer) => {
       const kept = answer.authError?.extensions.code !== 'UNAVAILABLE' && this.confirmed.get(token) === hit;
-      if (kept) this.confirmed.set(token, this.entry(Promise.resolve(answer), exp, hit.owner));
+      if (kept) {
+        const renewed = this.entry(Promise.resolve(answer), asked, hit.end, hit.owner);
+        renewed.settled = true;
+        this.confirmed.set(token, renewed);
+      }
       this.options.logger?.debug({ owner: hit.owner, kept }, 'confirmation renewed');
     });
   }
 
   /** The signature by the issuer's published keys, then the issuer's own word. */
   private async check(token: string): Promise<AuthContext> {
-    const issuer = this.issuer();
+    let issuer: string | undefined;
+    try {
+      issuer = this.issuer();
+    } catch (error) {
+      this.options.logger?.warn({ err: error }, 'could not tell where the issuer is');
+    }
     if (!issuer) return { viewer: null, authError: unavailable() };
     try {
       await jwtVerify(token, this.keys(issuer), { algorithms: [SIGNING_ALGORITHM], issuer: TOKEN_ISSUER });
@@ -176,6 +188,7 @@ export class CallerVerifier {
       });
       if (!response.ok) throw new Error(`confirm answered ${response.status}`);
       answer = (await response.json()) as ConfirmAnswer;
+      if (typeof answer !== 'object' || answer === null) throw new Error('confirm answered no object');
     } catch (error) {
       this.options.logger?.warn({ err: error }, 'could not confirm a token with the issuer');
       return { viewer: null, authError: unavailable() };

@@ -2,13 +2,12 @@
 // written out again as it came, instead of being parsed into objects and serialised once more.
 
 /**
- * What a passed-on data object answers for the whole answer's text (`{"data":...}`) it stands for,
- * while nothing has looked inside it; TAKE hands the text over once, for writing out.
- * (Not a WeakMap: a WeakMap's values outlive young-generation collections here, so every answer's
- * text would be copied and promoted.)
+ * What a passed-on data object hands over, once, for writing out: the whole answer's text
+ * (`{"data":...}`) it stands for, while nothing has looked inside it. (Not a WeakMap: a WeakMap's
+ * values outlive young-generation collections here, so every answer's text would be copied and
+ * promoted.)
  */
-const TEXT = Symbol('passed-on answer text');
-const TAKE = Symbol('passed-on answer text, handed over');
+const TAKE = Symbol('passed-on answer text');
 
 /**
  * A stand-in for the `data` of `answer`, a GraphQL response's JSON text that has `data` (an object)
@@ -45,14 +44,16 @@ export function passedOn(answer: string): Record<string, unknown> {
     }
     return target;
   };
+  /** The text, once, while nothing has looked inside; after it, the stand-in has been written out. */
   const take = () => {
+    if (state !== 'text') return undefined;
     const taken = text;
     text = undefined;
     state = 'written';
     return taken;
   };
   return new Proxy(target, {
-    get: (_, key) => (key === TEXT ? text : key === TAKE ? take() : Reflect.get(data(), key)),
+    get: (_, key) => (key === TAKE ? take() : Reflect.get(data(), key)),
     set: (_, key, value) => Reflect.set(data(), key, value),
     has: (_, key) => Reflect.has(data(), key),
     deleteProperty: (_, key) => Reflect.deleteProperty(data(), key),
@@ -70,11 +71,10 @@ export function passedOn(answer: string): Record<string, unknown> {
  */
 export function stringifyResult(result: object): string {
   const fields = result as Record<string, unknown>;
-  const data = fields.data as { [TEXT]?: string; [TAKE]?: string } | null | undefined;
-  const passed = typeof data === 'object' && data !== null && data[TEXT] !== undefined;
-  if (!passed) return JSON.stringify(result);
+  const data = fields.data as { [TAKE]?: string } | null | undefined;
+  if (typeof data !== 'object' || data === null) return JSON.stringify(result);
   for (const key of Object.keys(fields)) {
     if (key !== 'data' && fields[key] !== undefined) return JSON.stringify(result);
   }
-  return data[TAKE]!;
+  return data[TAKE] ?? JSON.stringify(result);
 }

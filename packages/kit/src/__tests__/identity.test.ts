@@ -7,24 +7,26 @@ import { CallerVerifier, CONFIRM_PATH, type ConfirmAnswer, JWKS_PATH, TOKEN_ISSU
 import { generateSigningKey, SIGNING_ALGORITHM } from '../signing-keys.js';
 
 const USER: Viewer = { kind: 'user', id: 'u-1', role: 'USER', scopes: [] };
-// Long enough that a busy machine does not let an entry end before the step that renews it.
-const CACHE_MS = 4_500;
+const CACHE_MS = 30_000;
 
-/** An issuer over HTTP: its keys, and confirmations it counts and can hold until released. */
+/**
+ * An issuer over HTTP: its keys, and confirmations it counts, each answered with what `answer`
+ * was when it arrived ('down': HTTP 503), held while `hold()` is on.
+ */
 async function issuer() {
   const key = await generateSigningKey();
-  const state = {
-    confirms: 0,
-    answer: { viewer: USER } as ConfirmAnswer,
-    held: undefined as undefined | { release: () => void; promise: Promise<void> },
-  };
+  const state = { confirms: 0, answer: { viewer: USER } as ConfirmAnswer | 'down' };
+  let held: Promise<void> | undefined;
+  let release = () => {};
   const server: Server = createServer((req, res) => {
     if (req.url === JWKS_PATH) return res.end(JSON.stringify({ keys: [key.publicJwk] }));
     if (req.url !== CONFIRM_PATH) return res.writeHead(404).end();
     state.confirms++;
-    const held = state.held?.promise;
+    const answer = state.answer;
     req.resume();
-    void (held ?? Promise.resolve()).then(() => res.end(JSON.stringify(state.answer)));
+    void (held ?? Promise.resolve()).then(() =>
+      answer === 'down' ? res.writeHead(503).end() : res.end(JSON.stringify(answer)),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -40,13 +42,11 @@ async function issuer() {
     url: `http://127.0.0.1:${port}`,
     authorization: `Bearer ${token}`,
     hold() {
-      let release!: () => void;
-      const promise = new Promise<void>((resolve) => (release = resolve));
-      state.held = { release, promise };
+      held = new Promise<void>((resolve) => (release = resolve));
     },
     release() {
-      state.held?.release();
-      state.held = undefined;
+      release();
+      held = undefined;
     },
     close: () => new Promise((resolve) => server.close(resolve)),
   };
@@ -57,39 +57,69 @@ describe('confirming callers', () => {
   /** What the verifier logged of each renewal, once its answer was in. */
   let renewals: Array<{ msg: string; kept?: boolean }> = [];
   const renewed = () => renewals.filter((line) => line.msg === 'confirmation renewed');
+  const verifierOf = () =>
+    new CallerVerifier({
+      issuerUrl: issuing.url,
+      cacheMs: CACHE_MS,
+      logger: pino({ level: 'debug' }, { write: (line: string) => void renewals.push(JSON.parse(line)) }),
+    });
+  /** Moves the clock (Date only: timers and I/O run as they do) by `ms`. */
+  const later = (ms: number) => jest.setSystemTime(Date.now() + ms);
+
   beforeEach(async () => {
+    jest.useFakeTimers({
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    });
     issuing = await issuer();
+    renewals = [];
   });
   afterEach(async () => {
     issuing.release();
     await issuing.close();
+    jest.useRealTimers();
   });
 
-  /** A verifier whose first confirmation of the caller is made, and its age reached for renewal. */
+  /** A verifier with the caller confirmed, two thirds of the entry's life ago. */
   async function confirmedAndAged() {
-    renewals = [];
-    const logger = pino({ level: 'debug' }, { write: (line: string) => void renewals.push(JSON.parse(line)) });
-    const verifier = new CallerVerifier({ issuerUrl: issuing.url, cacheMs: CACHE_MS, logger });
-    const confirmedAt = Date.now();
+    const verifier = verifierOf();
     expect((await verifier.verify(issuing.authorization)).viewer).toEqual(USER);
     expect(issuing.state.confirms).toBe(1);
-    await waitFor(async () => Date.now() >= confirmedAt + (CACHE_MS * 2) / 3 + 50, CACHE_MS, 'renewal age');
+    later((CACHE_MS * 2) / 3);
     return verifier;
   }
+
+  it('asks again only once an entry ends, when it is not in use', async () => {
+    const verifier = await confirmedAndAged();
+    later(CACHE_MS / 3);
+    expect((await verifier.verify(issuing.authorization)).viewer).toEqual(USER);
+    expect(issuing.state.confirms).toBe(2);
+  });
 
   it('renews a confirmation in use before it ends, without a caller waiting for the issuer', async () => {
     const verifier = await confirmedAndAged();
     issuing.hold();
+    issuing.state.answer = { viewer: { ...USER, role: 'ADMIN' } };
     // Served from the entry while the issuer, asked again, has not answered.
     expect((await verifier.verify(issuing.authorization)).viewer).toEqual(USER);
     await waitFor(async () => issuing.state.confirms === 2, 10_000, 'the renewal');
     expect((await verifier.verify(issuing.authorization)).viewer).toEqual(USER);
-    expect(issuing.state.confirms).toBe(2);
-    issuing.state.answer = { viewer: { ...USER, role: 'ADMIN' } };
     issuing.release();
-    // The issuer's new word replaces the entry, and nothing more is asked.
     await waitFor(async () => renewed().length === 1, 10_000, 'the renewal answered');
     expect(renewed()[0]!.kept).toBe(true);
+    // The issuer's new word replaces the entry, which lasts its full time from when it was asked.
+    expect((await verifier.verify(issuing.authorization)).viewer?.role).toBe('ADMIN');
+    later(CACHE_MS / 2);
     expect((await verifier.verify(issuing.authorization)).viewer?.role).toBe('ADMIN');
     expect(issuing.state.confirms).toBe(2);
   });
@@ -99,16 +129,29 @@ describe('confirming callers', () => {
     issuing.hold();
     await verifier.verify(issuing.authorization);
     await waitFor(async () => issuing.state.confirms === 2, 10_000, 'the renewal');
+    // The session ends: the caller is forgotten and asked about anew, while the renewal, asked
+    // before, is still to say they are who they were.
     verifier.forget(USER.id);
+    issuing.state.answer = { refused: 'session ended, sign in again' };
+    const anew = verifier.verify(issuing.authorization);
+    await waitFor(async () => issuing.state.confirms === 3, 10_000, 'the new confirmation');
     issuing.release();
-    // Answered that the caller is who they were, after they were forgotten: not kept.
+    expect((await anew).authError?.message).toBe('session ended, sign in again');
     await waitFor(async () => renewed().length === 1, 10_000, 'the renewal answered');
     expect(renewed()[0]!.kept).toBe(false);
-    // The session ended: the caller is asked about anew, and refused.
-    issuing.state.answer = { refused: 'session ended, sign in again' };
-    const after = await verifier.verify(issuing.authorization);
-    expect(after.viewer).toBeNull();
-    expect(after.authError?.message).toBe('session ended, sign in again');
+    expect((await verifier.verify(issuing.authorization)).authError?.message).toBe('session ended, sign in again');
     expect(issuing.state.confirms).toBe(3);
+  });
+
+  it('keeps an entry to its end when the renewal finds the issuer unreachable', async () => {
+    const verifier = await confirmedAndAged();
+    issuing.state.answer = 'down';
+    expect((await verifier.verify(issuing.authorization)).viewer).toEqual(USER);
+    await waitFor(async () => renewed().length === 1, 10_000, 'the renewal answered');
+    expect(renewed()[0]!.kept).toBe(false);
+    expect((await verifier.verify(issuing.authorization)).viewer).toEqual(USER);
+    expect(issuing.state.confirms).toBe(2);
+    later(CACHE_MS / 3);
+    expect((await verifier.verify(issuing.authorization)).authError?.extensions.code).toBe('UNAVAILABLE');
   });
 });
