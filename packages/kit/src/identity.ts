@@ -129,10 +129,10 @@ export class CallerVerifier {
   }
 
   /** An entry for the issuer's answer to a question asked at `asked`, ending by the token's `end`. */
-  private entry(auth: Promise<AuthContext>, asked: number, end: number, owner = ''): Confirmed {
+  private entry(auth: Promise<AuthContext>, asked: number, end: number, owner = '', settled = false): Confirmed {
     const until = Math.min(asked + this.options.cacheMs, end);
     const renewFrom = Math.min(asked + this.options.cacheMs * RENEW_AFTER, end);
-    return { auth, settled: false, until, renewFrom, end, owner };
+    return { auth, settled, until, renewFrom, end, owner };
   }
 
   /**
@@ -145,11 +145,7 @@ export class CallerVerifier {
     const asked = Date.now();
     void this.check(token).then((answer) => {
       const kept = answer.authError?.extensions.code !== 'UNAVAILABLE' && this.confirmed.get(token) === hit;
-      if (kept) {
-        const renewed = this.entry(Promise.resolve(answer), asked, hit.end, hit.owner);
-        renewed.settled = true;
-        this.confirmed.set(token, renewed);
-      }
+      if (kept) this.confirmed.set(token, this.entry(Promise.resolve(answer), asked, hit.end, hit.owner, true));
       this.options.logger?.debug({ owner: hit.owner, kept }, 'confirmation renewed');
     });
   }
